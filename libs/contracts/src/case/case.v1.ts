@@ -1,0 +1,62 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ARS, LEIKA_KEY, LEIKA_URN } from '../identifiers';
+import { ChannelDto } from './channel.dto';
+import {
+  ApplicantDto,
+  AttachmentRefDto,
+  FormDataDto,
+  IdentificationReportDto,
+  LEVELS_OF_ASSURANCE,
+  type LevelOfAssurance,
+  PaymentInformationDto,
+  ReplyChannelDto,
+  WrittenFormEvidenceDto,
+} from './common.dto';
+
+export class TenantDto {
+  /** The responsible authority's region as a 12-digit ARS (e.g. 120605003154). */
+  @Matches(ARS, { message: 'ars must be a 12-digit Amtlicher Regionalschlüssel' }) ars!: string;
+}
+
+export class ServiceDto {
+  @Matches(LEIKA_KEY, { message: 'leikaKey must be 14 digits starting with 99' }) leikaKey!: string;
+  /** `urn:de:fim:leika:leistung:<leikaKey>` (FIT-Connect `publicServiceType.identifier`). */
+  @Matches(LEIKA_URN, { message: 'identifier must be urn:de:fim:leika:leistung:<14-digit LeiKa key>' }) identifier!: string;
+  @IsOptional() @IsString() @MaxLength(300) name?: string;
+}
+
+/**
+ * Canonical case model v1: what every channel produces and every consumer reads.
+ * Field meanings follow FIT-Connect metadata 1.0.0 so a FIT-Connect submission maps without loss
+ * (see docs/canonical-model.md for the field-by-field mapping).
+ */
+export class CaseV1 {
+  @IsUUID('4') caseId!: string;
+  @IsUUID('4') submissionId!: string;
+  @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
+  @ValidateNested() @Type(() => ServiceDto) service!: ServiceDto;
+  @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
+  @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
+  @ValidateNested() @Type(() => FormDataDto) formData!: FormDataDto;
+  @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => AttachmentRefDto) attachments!: AttachmentRefDto[];
+  @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance!: LevelOfAssurance;
+  @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => IdentificationReportDto) authenticationInformation!: IdentificationReportDto[];
+  @ValidateNested() @Type(() => WrittenFormEvidenceDto) writtenForm!: WrittenFormEvidenceDto;
+  @IsOptional() @ValidateNested() @Type(() => PaymentInformationDto) paymentInformation?: PaymentInformationDto;
+  @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
+  @IsOptional() @IsString() @MaxLength(200) senderReference?: string;
+  @IsOptional() @IsISO8601({ strict: true }) applicationDate?: string;
+  @IsISO8601() receivedAt!: string;
+}

@@ -1,0 +1,54 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { SHA512_HEX } from './common.dto';
+
+export const CHANNEL_KINDS = ['portal', 'email', 'scan'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** Portal (FIT-Connect style) evidence: which portal, which FIT-Connect submission, the original metadata hash. */
+export class PortalEvidenceDto {
+  @IsString() @MaxLength(200) portalId!: string;
+  @IsOptional() @IsString() @MaxLength(100) fitConnectSubmissionId?: string;
+  /** sha512 of the original FIT-Connect metadata document, kept verbatim by intake. */
+  @IsOptional() @Matches(SHA512_HEX) metadataSha512?: string;
+  /** How the applicant authenticated, e.g. `bundid-eid`, `bundid-password`, `elster-certificate`. */
+  @IsOptional() @IsString() @MaxLength(100) authenticationMethod?: string;
+}
+
+/** Email evidence: the raw message is kept by intake and referenced by hash. */
+export class EmailEvidenceDto {
+  @Matches(SHA512_HEX) rawMessageSha512!: string;
+  @IsOptional() @IsString() @MaxLength(998) messageId?: string;
+  @IsOptional() @IsEmail() envelopeFrom?: string;
+  @IsOptional() @IsEmail() recipient?: string;
+  @IsOptional() @IsIn(['pass', 'fail', 'none', 'neutral', 'temperror', 'permerror', 'softfail', 'policy']) dkim?: string;
+  @IsOptional() @IsIn(['pass', 'fail', 'none', 'neutral', 'temperror', 'permerror', 'softfail', 'policy']) spf?: string;
+  @IsOptional() @IsIn(['pass', 'fail', 'none', 'temperror', 'permerror']) dmarc?: string;
+  @IsOptional() @IsIn(['none', 'smime', 'pgp']) signature?: 'none' | 'smime' | 'pgp';
+  @IsOptional() @IsBoolean() signatureVerified?: boolean;
+}
+
+/** Paper-scan evidence per BSI TR-RESISCAN: transfer note, integrity hash, who, when, which profile. */
+export class ScanEvidenceDto {
+  @IsString() @MaxLength(100) batchId!: string;
+  @IsString() @MaxLength(200) scanCentre!: string;
+  @IsISO8601() scannedAt!: string;
+  @IsString() @MaxLength(100) operator!: string;
+  @IsString() @MaxLength(100) scannerProfile!: string;
+  @IsInt() @Min(1) resolutionDpi!: number;
+  @IsString() @MaxLength(2000) transferNote!: string;
+  @Matches(SHA512_HEX) indexSha512!: string;
+  @IsBoolean() handwrittenSignature!: boolean;
+  @IsOptional() @IsString() @MaxLength(500) barcode?: string;
+}
+
+/** The channel a case arrived through, with that channel's evidence (exactly the one matching `kind`). */
+export class ChannelDto {
+  @IsIn(CHANNEL_KINDS) kind!: ChannelKind;
+  @ValidateIf((o: ChannelDto) => o.kind === 'portal') @IsDefined({ message: 'portal evidence is required for kind portal' }) @ValidateNested() @Type(() => PortalEvidenceDto)
+  portal?: PortalEvidenceDto;
+  @ValidateIf((o: ChannelDto) => o.kind === 'email') @IsDefined({ message: 'email evidence is required for kind email' }) @ValidateNested() @Type(() => EmailEvidenceDto)
+  email?: EmailEvidenceDto;
+  @ValidateIf((o: ChannelDto) => o.kind === 'scan') @IsDefined({ message: 'scan evidence is required for kind scan' }) @ValidateNested() @Type(() => ScanEvidenceDto)
+  scan?: ScanEvidenceDto;
+}

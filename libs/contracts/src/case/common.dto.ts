@@ -1,0 +1,132 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const SHA512_HEX = /^[a-f0-9]{128}$/;
+/** Decimal amount as a string (never a float): up to 2 fraction digits, e.g. "25.00". */
+export const DECIMAL_AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+
+/** eIDAS level of assurance; `none` = BundID with username/password (no eIDAS level). */
+export const LEVELS_OF_ASSURANCE = ['none', 'low', 'substantial', 'high'] as const;
+export type LevelOfAssurance = (typeof LEVELS_OF_ASSURANCE)[number];
+
+export const PAYMENT_METHODS = ['GIROPAY', 'PAYDIRECT', 'CREDITCARD', 'PAYPAL', 'INVOICE', 'OTHER'] as const;
+export const PAYMENT_STATUSES = ['INITIAL', 'BOOKED', 'FAILED', 'CANCELED'] as const;
+export const ATTACHMENT_PURPOSES = ['form', 'attachment', 'report'] as const;
+
+export class PostalAddressDto {
+  @IsOptional() @IsString() @MaxLength(200) street?: string;
+  @IsOptional() @IsString() @MaxLength(20) houseNumber?: string;
+  @IsString() @Matches(/^[0-9A-Za-z -]{3,10}$/, { message: 'postalCode must be 3-10 letters, digits or spaces' }) postalCode!: string;
+  @IsString() @IsNotEmpty() @MaxLength(200) city!: string;
+  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' }) country?: string;
+}
+
+export class ApplicantDto {
+  @IsIn(['natural', 'legal']) kind!: 'natural' | 'legal';
+  @IsOptional() @IsString() @MaxLength(200) givenName?: string;
+  @IsOptional() @IsString() @MaxLength(200) familyName?: string;
+  /** Legal persons: the organisation's name. */
+  @IsOptional() @IsString() @MaxLength(300) organisation?: string;
+  @IsOptional() @IsISO8601({ strict: true }) dateOfBirth?: string;
+  @IsOptional() @IsEmail() email?: string;
+  @IsOptional() @ValidateNested() @Type(() => PostalAddressDto) address?: PostalAddressDto;
+}
+
+/** FIT-Connect `paymentInformation`; `grossAmount` is a decimal string, never a float. */
+export class PaymentInformationDto {
+  /** Kassenzeichen: the authority's payment reference. */
+  @IsString() @IsNotEmpty() @MaxLength(36) transactionReference!: string;
+  @IsString() @Matches(/^[\w-]+$/) @MaxLength(100) transactionId!: string;
+  @IsOptional() @IsString() transactionUrl?: string;
+  @IsOptional() @IsISO8601() transactionTimestamp?: string;
+  @IsIn(PAYMENT_METHODS) paymentMethod!: (typeof PAYMENT_METHODS)[number];
+  @IsOptional() @IsString() @Matches(/^[\w-]+$/) paymentMethodDetail?: string;
+  @IsIn(PAYMENT_STATUSES) status!: (typeof PAYMENT_STATUSES)[number];
+  @Matches(DECIMAL_AMOUNT, { message: 'grossAmount must be a decimal string such as "25.00"' }) grossAmount!: string;
+}
+
+export class EMailReplyDto {
+  @IsEmail() address!: string;
+  @IsOptional() @IsString() pgpPublicKey?: string;
+}
+export class DeMailReplyDto {
+  @IsEmail() address!: string;
+}
+export class FinkReplyDto {
+  @IsString() @Matches(/^[-._a-z0-9~/]*$/) finkPostfachRef!: string;
+  @IsOptional() @IsString() host?: string;
+}
+export class ElsterReplyDto {
+  @Matches(/^\d{10}$/, { message: 'accountId must be 10 digits' }) accountId!: string;
+  @IsOptional() @IsString() lieferTicket?: string;
+  @IsOptional() @IsString() geschaeftszeichen?: string;
+}
+
+/** FIT-Connect `replyChannel`: exactly one of the four must be set (checked by `replyChannelKinds`). */
+export class ReplyChannelDto {
+  @IsOptional() @ValidateNested() @Type(() => EMailReplyDto) eMail?: EMailReplyDto;
+  @IsOptional() @ValidateNested() @Type(() => DeMailReplyDto) deMail?: DeMailReplyDto;
+  @IsOptional() @ValidateNested() @Type(() => FinkReplyDto) fink?: FinkReplyDto;
+  @IsOptional() @ValidateNested() @Type(() => ElsterReplyDto) elster?: ElsterReplyDto;
+}
+
+export function replyChannelKinds(reply: ReplyChannelDto): string[] {
+  return (['eMail', 'deMail', 'fink', 'elster'] as const).filter((k) => reply[k] !== undefined);
+}
+
+/** FIT-Connect `authenticationInformation` entry (identification report, kept verbatim). */
+export class IdentificationReportDto {
+  @IsIn(['identificationReport']) type!: 'identificationReport';
+  @Matches(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/) version!: string;
+  @Matches(/^[a-zA-Z0-9_\-.]+$/) @MaxLength(100_000) content!: string;
+}
+
+/** An attachment held in the blob store (claim check): Kafka carries the reference, never the bytes. */
+export class AttachmentRefDto {
+  @IsString() @IsNotEmpty() @MaxLength(100) attachmentId!: string;
+  @IsString() @IsNotEmpty() @MaxLength(255) fileName!: string;
+  @Matches(/^[-\w.]+\/[-\w.+]+$/, { message: 'mediaType must be a MIME type such as application/pdf' }) mediaType!: string;
+  @IsInt() @Min(0) @Max(10 * 1024 * 1024 * 1024) sizeBytes!: number;
+  @Matches(SHA512_HEX, { message: 'sha512 must be 128 lower-case hex digits' }) sha512!: string;
+  @IsIn(ATTACHMENT_PURPOSES) purpose!: (typeof ATTACHMENT_PURPOSES)[number];
+  /** Where the bytes are: `blob:sha512:<hash>`. */
+  @Matches(/^blob:sha512:[a-f0-9]{128}$/) blobRef!: string;
+}
+
+export class FormDataDto {
+  /** FIT-Connect `submissionSchema.schemaUri`. */
+  @IsString() @IsNotEmpty() @MaxLength(500) schemaUri!: string;
+  @IsIn(['application/json', 'application/xml']) mimeType!: 'application/json' | 'application/xml';
+  /** sha512 of the form data bytes as submitted. */
+  @Matches(SHA512_HEX) sha512!: string;
+  /** JSON form data inline (bounded by the submission size limit); XML form data is held as an attachment. */
+  @IsOptional() content?: Record<string, unknown>;
+}
+
+export class WrittenFormEvidenceDto {
+  /** How the written form (§ 3a VwVfG) is met, if at all. A plain email never meets it. */
+  @IsIn(['none', 'qualified-electronic-signature', 'eid-authority-form', 'safe-mailbox', 'authority-seal', 'handwritten-signature'])
+  means!:
+    | 'none'
+    | 'qualified-electronic-signature'
+    | 'eid-authority-form'
+    | 'safe-mailbox'
+    | 'authority-seal'
+    | 'handwritten-signature';
+  @IsBoolean() satisfied!: boolean;
+  @IsOptional() @IsString() @MaxLength(500) detail?: string;
+}

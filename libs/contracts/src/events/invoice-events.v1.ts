@@ -1,0 +1,15 @@
+import { IsIn, IsISO8601, IsUUID, Matches } from 'class-validator';
+import { DECIMAL_AMOUNT } from '../case/common.dto';
+import { ARS } from '../identifiers';
+
+/** `invoices.events.v1` / type `invoice.fee-recorded`: a fee erechnung will bill by invoice. */
+export class InvoiceFeeRecordedV1 {
+  @IsUUID('4') caseId!: string;
+  @IsUUID('4') feeId!: string;
+  @IsUUID('4') invoiceCandidateId!: string;
+  @Matches(ARS) tenantArs!: string;
+  @Matches(DECIMAL_AMOUNT) amount!: string;
+  @IsIn(['EUR']) currency!: 'EUR';
+  @IsIn(['invoice', 'online-payment']) billing!: 'invoice' | 'online-payment';
+  @IsISO8601() recordedAt!: string;
+}

@@ -1,0 +1,41 @@
+/**
+ * Every Kafka topic name lives here, versioned. A breaking change to a payload means a new `.vN` topic,
+ * never an in-place change.
+ */
+export const Topics = {
+  /** Channel adapters publish raw submissions here; intake validates and turns them into cases. */
+  intakeSubmissions: 'intake.submissions.v1',
+  /** A canonical case was accepted by intake. Key: case id. */
+  casesReceived: 'cases.received.v1',
+  /** Routing decided the responsible procedure (or sent the case to manual routing). Key: case id. */
+  casesRouted: 'cases.routed.v1',
+  /** Cases routing could not resolve; a clerk decides. Key: case id. */
+  routingManual: 'routing.manual.v1',
+  /** Fees due, paid or cancelled. Key: case id. */
+  paymentsEvents: 'payments.events.v1',
+  /** E-file (E-Akte) records opened and documents recorded. Key: case id. */
+  archiveRecords: 'archive.records.v1',
+  /** Invoice lifecycle (fee received for invoicing, invoice issued). Key: case id. */
+  invoicesEvents: 'invoices.events.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+const PROCEDURE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** Back-office systems consume exactly their own topic: `procedure.<procedureId>.cases.v1`. */
+export function procedureTopic(procedureId: string): string {
+  if (!PROCEDURE_ID.test(procedureId)) {
+    throw new Error(`invalid procedure id '${procedureId}': lower-case letters, digits and '-', 2-63 characters`);
+  }
+  return `procedure.${procedureId}.cases.v1`;
+}
+
+export function isValidProcedureId(procedureId: string): boolean {
+  return PROCEDURE_ID.test(procedureId);
+}
+
+/** A consumer group's dead-letter topic. */
+export function deadLetterTopic(consumerGroup: string): string {
+  return `dlq.${consumerGroup}.v1`;
+}

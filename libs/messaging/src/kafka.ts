@@ -1,0 +1,34 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Logger } from '@poststelle/telemetry';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** Partitions for topics this service creates. */
+  partitions: number;
+  replicationFactor: number;
+}
+
+const log = new Logger('kafkajs');
+
+function logCreator() {
+  return ({ level, log: entry }: LogEntry) => {
+    const { message, ...rest } = entry;
+    const fields = { broker: rest['broker'] as unknown, error: rest['error'] as unknown, groupId: rest['groupId'] as unknown };
+    if (level === logLevel.ERROR) log.warn(message, fields);
+    else if (level === logLevel.WARN) log.warn(message, fields);
+  };
+}
+
+export function createKafka(settings: KafkaSettings, overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    logCreator,
+    connectionTimeout: 5000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
+    ...overrides,
+  });
+}

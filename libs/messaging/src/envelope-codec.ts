@@ -51,7 +51,8 @@ export function decodeEnvelope(value: Buffer | null): EventEnvelope {
   if (typeof e['id'] !== 'string' || !UUID.test(e['id'])) problems.push('id must be a UUID');
   if (typeof e['type'] !== 'string' || e['type'].length === 0) problems.push('type must be a non-empty string');
   if (typeof e['version'] !== 'number' || !Number.isInteger(e['version'])) problems.push('version must be an integer');
-  if (typeof e['occurredAt'] !== 'string' || Number.isNaN(Date.parse(e['occurredAt']))) problems.push('occurredAt must be an ISO date-time');
+  if (typeof e['occurredAt'] !== 'string' || Number.isNaN(Date.parse(e['occurredAt'])))
+    problems.push('occurredAt must be an ISO date-time');
   if (typeof e['correlationId'] !== 'string' || e['correlationId'].length === 0) problems.push('correlationId must be a non-empty string');
   if (typeof e['tenant'] !== 'string') problems.push('tenant must be a string');
   if (!('payload' in e)) problems.push('payload is missing');

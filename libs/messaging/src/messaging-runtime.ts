@@ -36,7 +36,11 @@ export class MessagingRuntime {
     this.kafka = createKafka(options.kafka);
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.topics = new TopicAdmin(this.kafka, options.kafka.partitions, options.kafka.replicationFactor);
-    this.relay = new OutboxRelay(dataSource, this.producer, this.topics, { service: options.service, schema: options.schema, ...options.relay });
+    this.relay = new OutboxRelay(dataSource, this.producer, this.topics, {
+      service: options.service,
+      schema: options.schema,
+      ...options.relay,
+    });
   }
 
   addConsumer(spec: ConsumerSpec): ReliableConsumer {

@@ -94,8 +94,15 @@ export class OutboxRelay {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
-      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
     });
   }
 
@@ -105,10 +112,9 @@ export class OutboxRelay {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.lockKey])) as [{ locked: boolean }];
       if (!locked) return 0;
-      const rows = (await manager.query(
-        `SELECT seq, topic, message_key, envelope, headers FROM "${schema}".outbox ORDER BY seq LIMIT $1`,
-        [this.options.batchSize ?? 500],
-      )) as OutboxRow[];
+      const rows = (await manager.query(`SELECT seq, topic, message_key, envelope, headers FROM "${schema}".outbox ORDER BY seq LIMIT $1`, [
+        this.options.batchSize ?? 500,
+      ])) as OutboxRow[];
       if (rows.length === 0) return 0;
       await this.topics.ensure(rows.map((r) => r.topic));
       const spans = rows.map((row) => producerSpan(row.topic, row.headers));
@@ -121,7 +127,10 @@ export class OutboxRelay {
       try {
         await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       } catch (error) {
-        spans.forEach(({ span }) => { span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message }); span.end(); });
+        spans.forEach(({ span }) => {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          span.end();
+        });
         throw error;
       }
       spans.forEach(({ span }) => span.end());

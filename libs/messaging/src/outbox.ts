@@ -22,9 +22,12 @@ export async function addToOutbox<P>(manager: EntityManager, message: OutgoingMe
   };
   propagation.inject(context.active(), headers);
   const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
-  await manager.query(
-    `INSERT INTO "${schema}".outbox (message_id, topic, message_key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`,
-    [envelope.id, message.topic, message.key, JSON.stringify(envelope), JSON.stringify(headers)],
-  );
+  await manager.query(`INSERT INTO "${schema}".outbox (message_id, topic, message_key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`, [
+    envelope.id,
+    message.topic,
+    message.key,
+    JSON.stringify(envelope),
+    JSON.stringify(headers),
+  ]);
   return envelope;
 }

@@ -71,7 +71,12 @@ export class ReliableConsumer {
   async start(): Promise<void> {
     const subscribed = Object.keys(this.options.handlers);
     await this.topics.ensure([...subscribed, this.dlqTopic]);
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+    });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: subscribed, fromBeginning: true });
@@ -114,7 +119,11 @@ export class ReliableConsumer {
         try {
           const handled = await this.dataSource.transaction(async (manager) => {
             const fresh = await claimInbox(manager, this.options.schema, {
-              consumer: this.options.groupId, messageId: envelope.id, topic, partition, offset: message.offset,
+              consumer: this.options.groupId,
+              messageId: envelope.id,
+              topic,
+              partition,
+              offset: message.offset,
             });
             if (!fresh) return false;
             if (!handler) throw new NonRetriableError(MessagingErrorCode.UnknownEventType, `no handler for topic ${topic}`);
@@ -161,7 +170,15 @@ export class ReliableConsumer {
     // a message is never dropped.
     await this.producer.send({ topic: this.dlqTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
     metrics.deadLettered.inc({ service: this.options.service, topic });
-    this.log.error('message dead-lettered', { topic, partition, offset: message.offset, dlqTopic: this.dlqTopic, errorName, error: reason, attempts });
+    this.log.error('message dead-lettered', {
+      topic,
+      partition,
+      offset: message.offset,
+      dlqTopic: this.dlqTopic,
+      errorName,
+      error: reason,
+      attempts,
+    });
   }
 
   private async reportLag(): Promise<void> {

@@ -7,13 +7,23 @@ export function extractContext(headers: Record<string, string>): Context {
 }
 
 /** Runs `fn` in a CONSUMER span that continues the trace carried in the message headers. */
-export function withConsumerSpan<T>(topic: string, group: string, headers: Record<string, string>, fn: (span: Span) => Promise<T>): Promise<T> {
+export function withConsumerSpan<T>(
+  topic: string,
+  group: string,
+  headers: Record<string, string>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   const parent = extractContext(headers);
   return tracer.startActiveSpan(
     `${topic} process`,
     {
       kind: SpanKind.CONSUMER,
-      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': group, 'messaging.operation.type': 'process' },
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': group,
+        'messaging.operation.type': 'process',
+      },
     },
     parent,
     async (span) => {
@@ -35,7 +45,10 @@ export function producerSpan(topic: string, storedHeaders: Record<string, string
   const parent = extractContext(storedHeaders);
   const span = tracer.startSpan(
     `${topic} publish`,
-    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'send' } },
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'send' },
+    },
     parent,
   );
   const headers = { ...storedHeaders };

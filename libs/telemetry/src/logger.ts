@@ -8,8 +8,22 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
  * cannot leak an applicant's name or address into the log pipeline.
  */
 const PERSONAL_FIELDS = new Set([
-  'applicant', 'givenName', 'familyName', 'name', 'email', 'address', 'street', 'postalCode', 'city',
-  'dateOfBirth', 'formData', 'content', 'iban', 'phone', 'replyChannel', 'body',
+  'applicant',
+  'givenName',
+  'familyName',
+  'name',
+  'email',
+  'address',
+  'street',
+  'postalCode',
+  'city',
+  'dateOfBirth',
+  'formData',
+  'content',
+  'iban',
+  'phone',
+  'replyChannel',
+  'body',
 ]);
 
 export type LogFields = Record<string, unknown>;
@@ -34,10 +48,18 @@ export function configureLogging(service: string, level: LogLevel): void {
 export class Logger {
   constructor(private readonly context: string) {}
 
-  debug(msg: string, fields?: LogFields): void { this.write('debug', msg, fields); }
-  info(msg: string, fields?: LogFields): void { this.write('info', msg, fields); }
-  warn(msg: string, fields?: LogFields): void { this.write('warn', msg, fields); }
-  error(msg: string, fields?: LogFields): void { this.write('error', msg, fields); }
+  debug(msg: string, fields?: LogFields): void {
+    this.write('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.write('info', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.write('warn', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.write('error', msg, fields);
+  }
 
   private write(level: LogLevel, msg: string, fields?: LogFields): void {
     if (ORDER[level] < ORDER[globalLevel]) return;

@@ -7,10 +7,30 @@ collectDefaultMetrics({ register: registry, prefix: 'poststelle_process_' });
 const labels = ['service', 'topic'] as const;
 
 export const metrics = {
-  consumed: new Counter({ name: 'poststelle_messages_consumed_total', help: 'Messages handled successfully (including duplicates skipped)', labelNames: [...labels, 'outcome'], registers: [registry] }),
-  produced: new Counter({ name: 'poststelle_messages_produced_total', help: 'Messages published to Kafka', labelNames: labels, registers: [registry] }),
-  retried: new Counter({ name: 'poststelle_messages_retried_total', help: 'Handler attempts that failed and were retried', labelNames: labels, registers: [registry] }),
-  deadLettered: new Counter({ name: 'poststelle_messages_dead_lettered_total', help: 'Messages sent to a dead-letter topic', labelNames: labels, registers: [registry] }),
+  consumed: new Counter({
+    name: 'poststelle_messages_consumed_total',
+    help: 'Messages handled successfully (including duplicates skipped)',
+    labelNames: [...labels, 'outcome'],
+    registers: [registry],
+  }),
+  produced: new Counter({
+    name: 'poststelle_messages_produced_total',
+    help: 'Messages published to Kafka',
+    labelNames: labels,
+    registers: [registry],
+  }),
+  retried: new Counter({
+    name: 'poststelle_messages_retried_total',
+    help: 'Handler attempts that failed and were retried',
+    labelNames: labels,
+    registers: [registry],
+  }),
+  deadLettered: new Counter({
+    name: 'poststelle_messages_dead_lettered_total',
+    help: 'Messages sent to a dead-letter topic',
+    labelNames: labels,
+    registers: [registry],
+  }),
   processing: new Histogram({
     name: 'poststelle_message_processing_seconds',
     help: 'Time from receiving a message to committing its effects',
@@ -18,8 +38,29 @@ export const metrics = {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   }),
-  outboxBacklog: new Gauge({ name: 'poststelle_outbox_backlog', help: 'Outbox rows not yet published', labelNames: ['service'], registers: [registry] }),
-  consumerLag: new Gauge({ name: 'poststelle_consumer_lag', help: 'Messages behind the partition end, per consumer group', labelNames: ['service', 'group', 'topic', 'partition'], registers: [registry] }),
-  httpRequests: new Counter({ name: 'poststelle_http_requests_total', help: 'HTTP requests', labelNames: ['service', 'method', 'route', 'status'], registers: [registry] }),
-  httpDuration: new Histogram({ name: 'poststelle_http_request_seconds', help: 'HTTP request duration', labelNames: ['service', 'method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+  outboxBacklog: new Gauge({
+    name: 'poststelle_outbox_backlog',
+    help: 'Outbox rows not yet published',
+    labelNames: ['service'],
+    registers: [registry],
+  }),
+  consumerLag: new Gauge({
+    name: 'poststelle_consumer_lag',
+    help: 'Messages behind the partition end, per consumer group',
+    labelNames: ['service', 'group', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  httpRequests: new Counter({
+    name: 'poststelle_http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['service', 'method', 'route', 'status'],
+    registers: [registry],
+  }),
+  httpDuration: new Histogram({
+    name: 'poststelle_http_request_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['service', 'method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
 };

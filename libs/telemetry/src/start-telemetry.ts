@@ -8,6 +8,18 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 
 let sdk: NodeSDK | undefined;
 
+/** Keeps spans recording (trace ids in logs and Kafka headers) when nothing is exported. */
+class RecordOnlySpanProcessor implements SpanProcessor {
+  onStart(): void {}
+  onEnd(): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /**
  * Starts OpenTelemetry. Call it first in `main.ts`, before Nest, pg or kafkajs are imported, so the HTTP and pg
  * instrumentations can patch them. Kafka hops are traced by libs/messaging itself (W3C context in headers).
@@ -21,7 +33,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   const exportEnabled = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
   const spanProcessors: SpanProcessor[] = exportEnabled
     ? [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 500 })]
-    : [];
+    : [new RecordOnlySpanProcessor()];
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, [ATTR_SERVICE_VERSION]: '0.1.0' }),
     spanProcessors,

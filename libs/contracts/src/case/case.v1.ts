@@ -10,6 +10,7 @@ import {
   Matches,
   MaxLength,
   ValidateNested,
+  IsDefined,
 } from 'class-validator';
 import { ARS, LEIKA_KEY, LEIKA_URN } from '../identifiers';
 import { ChannelDto } from './channel.dto';
@@ -45,17 +46,21 @@ export class ServiceDto {
 export class CaseV1 {
   @IsUUID('4') caseId!: string;
   @IsUUID('4') submissionId!: string;
-  @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
-  @ValidateNested() @Type(() => ServiceDto) service!: ServiceDto;
-  @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
-  @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
-  @ValidateNested() @Type(() => FormDataDto) formData!: FormDataDto;
+  @IsDefined() @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
+  @IsDefined() @ValidateNested() @Type(() => ServiceDto) service!: ServiceDto;
+  @IsDefined() @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
+  @IsDefined() @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
+  @IsDefined() @ValidateNested() @Type(() => FormDataDto) formData!: FormDataDto;
   @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => AttachmentRefDto) attachments!: AttachmentRefDto[];
   @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance!: LevelOfAssurance;
-  @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => IdentificationReportDto) authenticationInformation!: IdentificationReportDto[];
-  @ValidateNested() @Type(() => WrittenFormEvidenceDto) writtenForm!: WrittenFormEvidenceDto;
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => IdentificationReportDto)
+  authenticationInformation!: IdentificationReportDto[];
+  @IsDefined() @ValidateNested() @Type(() => WrittenFormEvidenceDto) writtenForm!: WrittenFormEvidenceDto;
   @IsOptional() @ValidateNested() @Type(() => PaymentInformationDto) paymentInformation?: PaymentInformationDto;
-  @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
+  @IsDefined() @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
   @IsOptional() @IsString() @MaxLength(200) senderReference?: string;
   @IsOptional() @IsISO8601({ strict: true }) applicationDate?: string;
   @IsISO8601() receivedAt!: string;

@@ -1,5 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { SHA512_HEX } from './common.dto';
 
 export const CHANNEL_KINDS = ['portal', 'email', 'scan'] as const;
@@ -45,10 +59,19 @@ export class ScanEvidenceDto {
 /** The channel a case arrived through, with that channel's evidence (exactly the one matching `kind`). */
 export class ChannelDto {
   @IsIn(CHANNEL_KINDS) kind!: ChannelKind;
-  @ValidateIf((o: ChannelDto) => o.kind === 'portal') @IsDefined({ message: 'portal evidence is required for kind portal' }) @ValidateNested() @Type(() => PortalEvidenceDto)
+  @ValidateIf((o: ChannelDto) => o.kind === 'portal')
+  @IsDefined({ message: 'portal evidence is required for kind portal' })
+  @ValidateNested()
+  @Type(() => PortalEvidenceDto)
   portal?: PortalEvidenceDto;
-  @ValidateIf((o: ChannelDto) => o.kind === 'email') @IsDefined({ message: 'email evidence is required for kind email' }) @ValidateNested() @Type(() => EmailEvidenceDto)
+  @ValidateIf((o: ChannelDto) => o.kind === 'email')
+  @IsDefined({ message: 'email evidence is required for kind email' })
+  @ValidateNested()
+  @Type(() => EmailEvidenceDto)
   email?: EmailEvidenceDto;
-  @ValidateIf((o: ChannelDto) => o.kind === 'scan') @IsDefined({ message: 'scan evidence is required for kind scan' }) @ValidateNested() @Type(() => ScanEvidenceDto)
+  @ValidateIf((o: ChannelDto) => o.kind === 'scan')
+  @IsDefined({ message: 'scan evidence is required for kind scan' })
+  @ValidateNested()
+  @Type(() => ScanEvidenceDto)
   scan?: ScanEvidenceDto;
 }

@@ -120,13 +120,7 @@ export class FormDataDto {
 export class WrittenFormEvidenceDto {
   /** How the written form (§ 3a VwVfG) is met, if at all. A plain email never meets it. */
   @IsIn(['none', 'qualified-electronic-signature', 'eid-authority-form', 'safe-mailbox', 'authority-seal', 'handwritten-signature'])
-  means!:
-    | 'none'
-    | 'qualified-electronic-signature'
-    | 'eid-authority-form'
-    | 'safe-mailbox'
-    | 'authority-seal'
-    | 'handwritten-signature';
+  means!: 'none' | 'qualified-electronic-signature' | 'eid-authority-form' | 'safe-mailbox' | 'authority-seal' | 'handwritten-signature';
   @IsBoolean() satisfied!: boolean;
   @IsOptional() @IsString() @MaxLength(500) detail?: string;
 }

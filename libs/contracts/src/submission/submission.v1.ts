@@ -31,7 +31,8 @@ import {
 
 /** FIT-Connect `publicServiceType`: the LeiKa URN of the service applied for. */
 export class PublicServiceTypeDto {
-  @Matches(LEIKA_URN, { message: 'identifier must be urn:de:fim:leika:leistung:<14-digit LeiKa key starting with 99>' }) identifier!: string;
+  @Matches(LEIKA_URN, { message: 'identifier must be urn:de:fim:leika:leistung:<14-digit LeiKa key starting with 99>' })
+  identifier!: string;
   @IsOptional() @IsString() @MaxLength(300) name?: string;
 }
 
@@ -64,21 +65,31 @@ export class AdditionalReferenceInfoDto {
  * once, stores it verbatim, and turns it into a {@link CaseV1}.
  */
 export class SubmissionV1 {
-  @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
-  @ValidateNested() @Type(() => PublicServiceTypeDto) publicServiceType!: PublicServiceTypeDto;
-  @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
-  @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
-  @ValidateNested() @Type(() => SubmittedFormDataDto) formData!: SubmittedFormDataDto;
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SubmittedAttachmentDto) attachments?: SubmittedAttachmentDto[];
+  @IsDefined() @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
+  @IsDefined() @ValidateNested() @Type(() => PublicServiceTypeDto) publicServiceType!: PublicServiceTypeDto;
+  @IsDefined() @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
+  @IsDefined() @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
+  @IsDefined() @ValidateNested() @Type(() => SubmittedFormDataDto) formData!: SubmittedFormDataDto;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => SubmittedAttachmentDto)
+  attachments?: SubmittedAttachmentDto[];
   @IsOptional() @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance?: LevelOfAssurance;
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => IdentificationReportDto) authenticationInformation?: IdentificationReportDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => IdentificationReportDto)
+  authenticationInformation?: IdentificationReportDto[];
   @IsOptional() @ValidateNested() @Type(() => PaymentInformationDto) paymentInformation?: PaymentInformationDto;
-  @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
+  @IsDefined() @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
   @IsOptional() @ValidateNested() @Type(() => AdditionalReferenceInfoDto) additionalReferenceInfo?: AdditionalReferenceInfoDto;
 }
 
 /** Envelope payload on `intake.submissions.v1`: the submission plus the adapter's idempotency key. */
 export class SubmissionSubmittedV1 {
   @IsString() @IsNotEmpty() @MaxLength(200) idempotencyKey!: string;
-  @ValidateNested() @Type(() => SubmissionV1) submission!: SubmissionV1;
+  @IsDefined() @ValidateNested() @Type(() => SubmissionV1) submission!: SubmissionV1;
 }

@@ -1,0 +1,20 @@
+// OpenTelemetry starts before anything else is imported, so HTTP and pg are instrumented.
+import { startTelemetry } from '@poststelle/telemetry';
+startTelemetry('intake');
+
+async function main(): Promise<void> {
+  const express = await import('express');
+  const { bootstrapService } = await import('@poststelle/platform');
+  const { loadIntakeSettings } = await import('./intake.config');
+  const { IntakeModule } = await import('./app.module');
+  const settings = loadIntakeSettings();
+  await bootstrapService(IntakeModule.forRoot(settings), settings, (app) => {
+    // Submissions are read as raw bytes so the original is kept even when it is not valid JSON.
+    app.use('/v1/submissions', express.raw({ type: () => true, limit: settings.http.bodyLimitBytes }));
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'error', service: 'intake', msg: 'start-up failed', error: String(error) })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,209 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  CaseV1,
+  EventTypes,
+  SubmissionV1,
+  Topics,
+  replyChannelKinds,
+  validateContract,
+  type AttachmentRefDto,
+  type CaseReceivedV1,
+} from '@poststelle/contracts';
+import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
+import { Logger } from '@poststelle/telemetry';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
+import { assembleCase } from './case-assembly';
+import { IntakeErrorCode, IntakeException } from './intake.exception';
+
+export interface AcceptSubmissionCommand {
+  /** Parsed JSON as received; validated here, once. */
+  body: unknown;
+  idempotencyKey: string;
+  /** sha512 of the request body bytes, to tell a replay from a reused key. */
+  requestSha512: string;
+}
+
+export interface AcceptedSubmission {
+  submissionId: string;
+  caseId: string;
+  /** True when the same submission was accepted before under this key. */
+  replayed: boolean;
+}
+
+export function sha512Hex(bytes: Buffer | string): string {
+  return createHash('sha512').update(bytes).digest('hex');
+}
+
+/**
+ * Turns a submission from any channel into a canonical case: validate, store attachments in the blob store, then in
+ * one transaction keep the original, the case, and the `case.received` event (outbox).
+ */
+@Injectable()
+export class AcceptSubmissionUseCase {
+  private readonly log = new Logger('AcceptSubmission');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingRuntime,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {}
+
+  /** HTTP entry: runs its own transaction. */
+  async execute(command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
+    const submission = this.validate(command.body);
+    const attachments = await this.storeAttachments(submission);
+    const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, command));
+    if (!result.replayed) this.messaging.relay.nudge();
+    return result;
+  }
+
+  /** Kafka entry: joins the consumer's transaction (inbox row + effects commit together). */
+  async executeIn(manager: EntityManager, command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
+    const submission = this.validate(command.body);
+    const attachments = await this.storeAttachments(submission);
+    return this.persist(manager, submission, attachments, command);
+  }
+
+  validate(body: unknown): SubmissionV1 {
+    const submission = validateContract(SubmissionV1, body);
+    const kinds = replyChannelKinds(submission.replyChannel);
+    if (kinds.length !== 1) {
+      throw new IntakeException(
+        IntakeErrorCode.ReplyChannelAmbiguous,
+        `replyChannel must name exactly one of eMail, deMail, fink, elster; found ${kinds.length === 0 ? 'none' : kinds.join(', ')}`,
+        {
+          errors: [{ field: 'replyChannel', message: 'exactly one reply channel is required' }],
+        },
+      );
+    }
+    const ids = (submission.attachments ?? []).map((a) => a.attachmentId);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) throw new IntakeException(IntakeErrorCode.DuplicateAttachmentId, `attachmentId '${dup}' is used twice`);
+    return submission;
+  }
+
+  private async storeAttachments(submission: SubmissionV1): Promise<AttachmentRefDto[]> {
+    const refs: AttachmentRefDto[] = [];
+    let total = 0;
+    for (const [i, a] of (submission.attachments ?? []).entries()) {
+      let stored;
+      if (a.contentBase64 !== undefined) {
+        const bytes = Buffer.from(a.contentBase64, 'base64');
+        if (bytes.length > this.settings.limits.attachmentMaxBytes) {
+          throw new IntakeException(
+            IntakeErrorCode.AttachmentTooLarge,
+            `attachment '${a.attachmentId}' has ${bytes.length} bytes; the limit is ${this.settings.limits.attachmentMaxBytes}`,
+            {
+              errors: [{ field: `attachments[${i}].contentBase64`, message: 'attachment too large' }],
+            },
+          );
+        }
+        stored = await this.blobs.put(bytes);
+        if (a.sha512 && a.sha512 !== stored.sha512) {
+          throw new IntakeException(
+            IntakeErrorCode.AttachmentHashMismatch,
+            `attachment '${a.attachmentId}': the announced sha512 does not match the content`,
+            {
+              errors: [{ field: `attachments[${i}].sha512`, message: 'does not match the sha512 of contentBase64' }],
+            },
+          );
+        }
+      } else {
+        stored = await this.blobs.has(a.sha512 as string);
+        if (!stored) {
+          throw new IntakeException(
+            IntakeErrorCode.AttachmentBlobMissing,
+            `attachment '${a.attachmentId}': no stored blob has sha512 ${a.sha512}`,
+            {
+              errors: [{ field: `attachments[${i}].sha512`, message: 'no blob with this hash was uploaded' }],
+            },
+          );
+        }
+      }
+      total += stored.sizeBytes;
+      if (total > this.settings.limits.submissionMaxBytes) {
+        throw new IntakeException(
+          IntakeErrorCode.SubmissionTooLarge,
+          `attachments add up to more than ${this.settings.limits.submissionMaxBytes} bytes`,
+        );
+      }
+      refs.push({
+        attachmentId: a.attachmentId,
+        fileName: a.fileName,
+        mediaType: a.mediaType,
+        purpose: a.purpose,
+        sizeBytes: stored.sizeBytes,
+        sha512: stored.sha512,
+        blobRef: stored.blobRef,
+      });
+    }
+    return refs;
+  }
+
+  private async persist(
+    manager: EntityManager,
+    submission: SubmissionV1,
+    attachments: AttachmentRefDto[],
+    command: AcceptSubmissionCommand,
+  ): Promise<AcceptedSubmission> {
+    const submissionId = randomUUID();
+    const caseId = randomUUID();
+    const inserted = (await manager.query(
+      `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
+      [submissionId, command.idempotencyKey, command.requestSha512, submission.channel.kind, caseId, JSON.stringify(command.body)],
+    )) as unknown[];
+    if (inserted.length === 0) {
+      const [existing] = (await manager.query(
+        'SELECT submission_id, case_id, request_sha512 FROM intake.submissions WHERE idempotency_key = $1',
+        [command.idempotencyKey],
+      )) as { submission_id: string; case_id: string; request_sha512: string }[];
+      if (!existing) throw new Error('idempotency conflict without an existing row');
+      if (existing.request_sha512 !== command.requestSha512) {
+        throw new IntakeException(
+          IntakeErrorCode.IdempotencyKeyReused,
+          'this Idempotency-Key was already used for a different submission',
+          { submissionId: existing.submission_id },
+        );
+      }
+      return { submissionId: existing.submission_id, caseId: existing.case_id, replayed: true };
+    }
+    const receivedAt = new Date();
+    const formSha = sha512Hex(JSON.stringify(submission.formData.content));
+    // The assembled case goes through the same contract validation every consumer applies.
+    const canonical = validateContract(CaseV1, assembleCase(submission, { caseId, submissionId }, formSha, attachments, receivedAt));
+    await manager.query(
+      `INSERT INTO intake.cases (case_id, submission_id, tenant_ars, leika_key, channel, canonical, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        caseId,
+        submissionId,
+        canonical.tenant.ars,
+        canonical.service.leikaKey,
+        canonical.channel.kind,
+        JSON.stringify(canonical),
+        receivedAt,
+      ],
+    );
+    await addToOutbox<CaseReceivedV1>(manager, {
+      topic: Topics.casesReceived,
+      key: caseId,
+      type: EventTypes.caseReceived,
+      payload: { case: canonical },
+      correlationId: caseId,
+      tenant: canonical.tenant.ars,
+    });
+    this.log.info('case received', {
+      caseId,
+      submissionId,
+      channel: canonical.channel.kind,
+      leikaKey: canonical.service.leikaKey,
+      tenant: canonical.tenant.ars,
+    });
+    return { submissionId, caseId, replayed: false };
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AttachmentRefDto,
+  type CaseV1,
+  type ChannelDto,
+  type LevelOfAssurance,
+  type SubmissionV1,
+  type WrittenFormEvidenceDto,
+  leikaKeyFromUrn,
+} from '@poststelle/contracts';
+
+/**
+ * What the channel evidence says about the written form (§ 3a VwVfG). A plain email never meets it; paper with a
+ * handwritten signature does; a portal form used with the eID function (level high) does. Routing checks the
+ * result against the procedure's requirement.
+ */
+export function assessWrittenForm(channel: ChannelDto, levelOfAssurance: LevelOfAssurance): WrittenFormEvidenceDto {
+  switch (channel.kind) {
+    case 'scan':
+      return channel.scan?.handwrittenSignature
+        ? {
+            means: 'handwritten-signature',
+            satisfied: true,
+            detail: `paper with handwritten signature, scan batch ${channel.scan.batchId}`,
+          }
+        : { means: 'none', satisfied: false, detail: 'scanned paper without handwritten signature' };
+    case 'portal': {
+      const eid = /eid/i.test(channel.portal?.authenticationMethod ?? '');
+      return eid && levelOfAssurance === 'high'
+        ? { means: 'eid-authority-form', satisfied: true, detail: "authority's online form used with the eID function (level high)" }
+        : { means: 'none', satisfied: false, detail: 'portal submission without eID identification' };
+    }
+    case 'email':
+      return { means: 'none', satisfied: false, detail: 'a plain email never satisfies the written form' };
+  }
+}
+
+/** Level of assurance: asserted by the portal; email and paper carry no eIDAS level. */
+export function levelOfAssuranceFor(submission: SubmissionV1): LevelOfAssurance {
+  return submission.channel.kind === 'portal' ? (submission.levelOfAssurance ?? 'none') : 'none';
+}
+
+export function assembleCase(
+  submission: SubmissionV1,
+  ids: { caseId?: string; submissionId: string },
+  formDataSha512: string,
+  attachments: AttachmentRefDto[],
+  receivedAt: Date,
+): CaseV1 {
+  const leikaKey = leikaKeyFromUrn(submission.publicServiceType.identifier);
+  const levelOfAssurance = levelOfAssuranceFor(submission);
+  return {
+    caseId: ids.caseId ?? randomUUID(),
+    submissionId: ids.submissionId,
+    tenant: { ars: submission.tenant.ars },
+    service: {
+      leikaKey,
+      identifier: submission.publicServiceType.identifier,
+      ...(submission.publicServiceType.name ? { name: submission.publicServiceType.name } : {}),
+    },
+    channel: submission.channel,
+    applicant: submission.applicant,
+    formData: {
+      schemaUri: submission.formData.schemaUri,
+      mimeType: submission.formData.mimeType,
+      sha512: formDataSha512,
+      content: submission.formData.content,
+    },
+    attachments,
+    levelOfAssurance,
+    authenticationInformation: submission.authenticationInformation ?? [],
+    writtenForm: assessWrittenForm(submission.channel, levelOfAssurance),
+    ...(submission.paymentInformation ? { paymentInformation: submission.paymentInformation } : {}),
+    replyChannel: submission.replyChannel,
+    ...(submission.additionalReferenceInfo?.senderReference ? { senderReference: submission.additionalReferenceInfo.senderReference } : {}),
+    ...(submission.additionalReferenceInfo?.applicationDate ? { applicationDate: submission.additionalReferenceInfo.applicationDate } : {}),
+    receivedAt: receivedAt.toISOString(),
+  };
+}

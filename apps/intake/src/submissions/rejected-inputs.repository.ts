@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type FieldError } from '@poststelle/contracts';
+import { sha512Hex } from './accept-submission.use-case';
+
+export interface Rejection {
+  source: 'http' | 'kafka';
+  reasonCode: string;
+  errors: FieldError[];
+  original: Buffer | undefined;
+}
+
+/** Every rejected input is kept with its reason, so nothing that arrived is lost. */
+@Injectable()
+export class RejectedInputsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(rejection: Rejection, manager: EntityManager = this.dataSource.manager): Promise<string> {
+    const id = randomUUID();
+    await manager.query(
+      `INSERT INTO intake.rejected_inputs (rejection_id, source, reason_code, errors, original, original_sha512) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        id,
+        rejection.source,
+        rejection.reasonCode,
+        JSON.stringify(rejection.errors),
+        rejection.original ?? null,
+        rejection.original ? sha512Hex(rejection.original) : null,
+      ],
+    );
+    return id;
+  }
+
+  async find(
+    id: string,
+  ): Promise<
+    | { rejectionId: string; source: string; reasonCode: string; errors: FieldError[]; originalSha512: string | null; receivedAt: Date }
+    | undefined
+  > {
+    const [row] = (await this.dataSource.query(
+      'SELECT rejection_id, source, reason_code, errors, original_sha512, received_at FROM intake.rejected_inputs WHERE rejection_id = $1',
+      [id],
+    )) as {
+      rejection_id: string;
+      source: string;
+      reason_code: string;
+      errors: FieldError[];
+      original_sha512: string | null;
+      received_at: Date;
+    }[];
+    return (
+      row && {
+        rejectionId: row.rejection_id,
+        source: row.source,
+        reasonCode: row.reason_code,
+        errors: row.errors,
+        originalSha512: row.original_sha512,
+        receivedAt: row.received_at,
+      }
+    );
+  }
+}

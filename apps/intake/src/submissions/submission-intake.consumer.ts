@@ -1,0 +1,65 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ContractValidationError, SubmissionSubmittedV1, Topics, validateContract } from '@poststelle/contracts';
+import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
+import { Logger } from '@poststelle/telemetry';
+import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
+import { IntakeErrorCode, isInputRejection } from './intake.exception';
+import { RejectedInputsRepository } from './rejected-inputs.repository';
+
+/**
+ * Consumes `intake.submissions.v1`, where channel adapters publish. A valid submission becomes a case; an invalid
+ * one is kept as a rejected input with its field errors (it is the sender's fault, retrying cannot help).
+ */
+@Injectable()
+export class SubmissionIntakeConsumer implements OnModuleInit {
+  private readonly log = new Logger('SubmissionIntakeConsumer');
+
+  constructor(
+    private readonly messaging: MessagingRuntime,
+    private readonly accept: AcceptSubmissionUseCase,
+    private readonly rejections: RejectedInputsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.messaging.addConsumer({ groupId: 'intake.submissions', handlers: { [Topics.intakeSubmissions]: (ctx) => this.handle(ctx) } });
+  }
+
+  async handle({ manager, envelope }: MessageContext): Promise<void> {
+    const original = Buffer.from(JSON.stringify(envelope.payload ?? null));
+    try {
+      const message = validateContract(SubmissionSubmittedV1, envelope.payload);
+      const result = await this.accept.executeIn(manager, {
+        body: (envelope.payload as { submission: unknown }).submission,
+        idempotencyKey: `kafka:${message.idempotencyKey}`,
+        requestSha512: sha512Hex(JSON.stringify((envelope.payload as { submission: unknown }).submission)),
+      });
+      this.log.info('submission from channel adapter accepted', {
+        messageId: envelope.id,
+        caseId: result.caseId,
+        replayed: result.replayed,
+      });
+    } catch (error) {
+      if (error instanceof ContractValidationError) {
+        const rejectionId = await this.rejections.record(
+          { source: 'kafka', reasonCode: IntakeErrorCode.InvalidSubmission, errors: error.errors, original },
+          manager,
+        );
+        this.log.warn('submission from channel adapter rejected', {
+          messageId: envelope.id,
+          rejectionId,
+          fields: error.errors.map((e) => e.field),
+        });
+        return;
+      }
+      if (isInputRejection(error)) {
+        const rejectionId = await this.rejections.record(
+          { source: 'kafka', reasonCode: error.code, errors: [{ field: '$', message: error.message }], original },
+          manager,
+        );
+        this.log.warn('submission from channel adapter rejected', { messageId: envelope.id, rejectionId, code: error.code });
+        return;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { type Response } from 'express';
+import { ContractValidationError, type FieldError } from '@poststelle/contracts';
+import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
+import { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
+import { RejectedInputsRepository } from './rejected-inputs.repository';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * `POST /v1/submissions`: the portal API (and any adapter speaking HTTP). The body arrives as raw bytes so the
+ * original is kept even when it is not valid JSON.
+ */
+@Controller('v1')
+export class SubmissionsController {
+  constructor(
+    private readonly accept: AcceptSubmissionUseCase,
+    private readonly rejections: RejectedInputsRepository,
+  ) {}
+
+  @Post('submissions')
+  @HttpCode(202)
+  async submit(
+    @Body() raw: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
+    }
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+    let body: unknown;
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      const errors: FieldError[] = [{ field: '$', message: `not valid JSON: ${(error as Error).message}` }];
+      const rejectionId = await this.rejections.record({
+        source: 'http',
+        reasonCode: IntakeErrorCode.MalformedJson,
+        errors,
+        original: bytes,
+      });
+      throw new IntakeException(IntakeErrorCode.MalformedJson, 'the request body is not valid JSON', { errors, rejectionId });
+    }
+    const requestSha512 = sha512Hex(bytes);
+    try {
+      const result = await this.accept.execute({ body, idempotencyKey: `http:${idempotencyKey ?? requestSha512}`, requestSha512 });
+      res.location(`/v1/cases/${result.caseId}`);
+      if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      return {
+        submissionId: result.submissionId,
+        caseId: result.caseId,
+        status: 'accepted',
+        links: { case: `/v1/cases/${result.caseId}`, submission: `/v1/submissions/${result.submissionId}` },
+      };
+    } catch (error) {
+      if (error instanceof ContractValidationError) {
+        const rejectionId = await this.rejections.record({
+          source: 'http',
+          reasonCode: IntakeErrorCode.InvalidSubmission,
+          errors: error.errors,
+          original: bytes,
+        });
+        throw new IntakeException(
+          IntakeErrorCode.InvalidSubmission,
+          `the submission is invalid: ${error.errors.length} field(s) failed validation`,
+          { errors: error.errors, rejectionId },
+        );
+      }
+      if (isInputRejection(error) && error.code !== IntakeErrorCode.IdempotencyKeyReused) {
+        const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }];
+        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: bytes });
+        throw new IntakeException(error.code as IntakeErrorCode, error.message, { ...error.extensions, rejectionId });
+      }
+      throw error;
+    }
+  }
+
+  @Get('rejections/:rejectionId')
+  async rejection(@Param('rejectionId', new ParseUUIDPipe({ version: '4' })) rejectionId: string) {
+    const found = await this.rejections.find(rejectionId);
+    if (!found) throw new IntakeException(IntakeErrorCode.RejectionNotFound, `no rejected input ${rejectionId}`);
+    return found;
+  }
+}

@@ -1,0 +1,57 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { type KafkaSettings } from '@poststelle/messaging';
+import { type DatabaseSettings } from '@poststelle/persistence';
+import { type LogLevel } from '@poststelle/telemetry';
+
+/** Environment variables every service understands (see docs/operations.md). Services extend this class. */
+export class ServiceEnv {
+  @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  @IsOptional() @IsInt() @Min(0) @Max(65535) HTTP_PORT?: number;
+  @IsString()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+  @IsInt() @Min(1) @Max(64) DB_POOL_SIZE = 10;
+  @IsInt() @Min(1) @Max(1000) KAFKA_PARTITIONS = 3;
+  @IsInt() @Min(1) @Max(5) KAFKA_REPLICATION_FACTOR = 1;
+  @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS = 5;
+  @IsInt() @Min(1) @Max(60000) CONSUMER_BACKOFF_MS = 200;
+  @IsInt() @Min(1) @Max(64) CONSUMER_CONCURRENCY = 3;
+  @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: LogLevel = 'info';
+  @IsString() BLOB_DIR = '.data/blobs';
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) HTTP_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+}
+
+export interface PlatformSettings {
+  service: string;
+  schema: string;
+  env: 'development' | 'production' | 'test';
+  http: { port: number; bodyLimitBytes: number };
+  kafka: KafkaSettings;
+  database: DatabaseSettings;
+  consumer: { maxAttempts: number; initialBackoffMs: number; concurrency: number };
+  logLevel: LogLevel;
+  blobDir: string;
+}
+
+/** Maps the validated flat environment into the typed settings the platform uses. */
+export function platformSettings(env: ServiceEnv, service: string, schema: string, defaultPort: number): PlatformSettings {
+  return {
+    service,
+    schema,
+    env: env.NODE_ENV,
+    http: { port: env.HTTP_PORT ?? defaultPort, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
+    kafka: {
+      brokers: env.KAFKA_BROKERS.split(','),
+      clientId: `poststelle-${service}`,
+      partitions: env.KAFKA_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    },
+    database: { url: env.DATABASE_URL, schema, poolSize: env.DB_POOL_SIZE },
+    consumer: { maxAttempts: env.CONSUMER_MAX_ATTEMPTS, initialBackoffMs: env.CONSUMER_BACKOFF_MS, concurrency: env.CONSUMER_CONCURRENCY },
+    logLevel: env.LOG_LEVEL,
+    blobDir: env.BLOB_DIR,
+  };
+}

@@ -1,0 +1,7 @@
+export { loadConfig, ConfigError } from './config/load-config';
+export { ServiceEnv, platformSettings, type PlatformSettings } from './config/service-env';
+export { ServiceException, PROBLEM_BASE, type ProblemDetails } from './http/problem';
+export { ProblemDetailsFilter, toProblem } from './http/problem-details.filter';
+export { PlatformModule, type PlatformModuleOptions } from './nest/platform.module';
+export { bootstrapService, type RawBodyRequest } from './nest/bootstrap';
+export { BLOB_STORE, PLATFORM_SETTINGS } from './nest/tokens';

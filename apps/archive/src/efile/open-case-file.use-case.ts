@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { EventTypes, Topics, type ArchiveFileOpenedV1, type ArchivedDocumentDto, type CaseRoutedV1 } from '@poststelle/contracts';
+import { addToOutbox } from '@poststelle/messaging';
+import { Logger } from '@poststelle/telemetry';
+
+/** Aktenzeichen: procedure · year · running number, e.g. `parking-permits-2026-000017`. */
+export function fileReference(procedureId: string, year: number, seq: number): string {
+  return `${procedureId}-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+/** Opens the case's e-file (Akte) at the responsible procedure and records its documents with their hashes. */
+@Injectable()
+export class OpenCaseFileUseCase {
+  private readonly log = new Logger('OpenCaseFile');
+
+  async execute(manager: EntityManager, routed: CaseRoutedV1, causationId: string): Promise<void> {
+    const kase = routed.case;
+    const fileId = randomUUID();
+    const [{ seq }] = (await manager.query(`SELECT nextval('archive.file_reference_seq')::int AS seq`)) as [{ seq: number }];
+    const reference = fileReference(routed.decision.procedureId, new Date().getUTCFullYear(), seq);
+    const subject = kase.service.name ?? `LeiKa ${kase.service.leikaKey}`;
+    await manager.query(
+      `INSERT INTO archive.e_files (file_id, case_id, file_reference, procedure_id, tenant_ars, subject) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [fileId, kase.caseId, reference, routed.decision.procedureId, kase.tenant.ars, subject],
+    );
+    const documents: ArchivedDocumentDto[] = kase.attachments.map((a) => ({
+      documentId: randomUUID(),
+      title: a.purpose === 'form' ? 'Antrag' : a.fileName,
+      fileName: a.fileName,
+      mediaType: a.mediaType,
+      sha512: a.sha512,
+      blobRef: a.blobRef,
+    }));
+    for (const d of documents) {
+      await manager.query(
+        `INSERT INTO archive.documents (document_id, file_id, title, file_name, media_type, sha512, blob_ref) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [d.documentId, fileId, d.title, d.fileName, d.mediaType, d.sha512, d.blobRef],
+      );
+    }
+    await manager.query(`INSERT INTO archive.history (file_id, action, actor, detail) VALUES ($1, 'opened', 'system:archive', $2)`, [
+      fileId,
+      JSON.stringify({
+        caseId: kase.caseId,
+        procedureId: routed.decision.procedureId,
+        documents: documents.length,
+        formDataSha512: kase.formData.sha512,
+      }),
+    ]);
+    const event: ArchiveFileOpenedV1 = {
+      caseId: kase.caseId,
+      fileId,
+      fileReference: reference,
+      procedureId: routed.decision.procedureId,
+      documents,
+      openedAt: new Date().toISOString(),
+    };
+    await addToOutbox(manager, {
+      topic: Topics.archiveRecords,
+      key: kase.caseId,
+      type: EventTypes.archiveFileOpened,
+      payload: event,
+      correlationId: kase.caseId,
+      causationId,
+      tenant: kase.tenant.ars,
+    });
+    this.log.info('e-file opened', { caseId: kase.caseId, fileId, fileReference: reference, documents: documents.length });
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ServiceException } from '@poststelle/platform';
+
+@Controller('v1')
+export class FeeRecordsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get('cases/:caseId/fee-record')
+  async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
+    const [row] = (await this.dataSource.query(
+      `SELECT fee_id AS "feeId", invoice_candidate_id AS "invoiceCandidateId", amount::text AS amount, kassenzeichen, billing, recorded_at AS "recordedAt"
+         FROM erechnung.fee_records WHERE case_id = $1`,
+      [caseId],
+    )) as Record<string, unknown>[];
+    if (!row) throw new ServiceException('FEE_RECORD_NOT_FOUND', 404, `no fee recorded for invoicing for case ${caseId}`);
+    return { caseId, currency: 'EUR', ...row };
+  }
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { EventTypes, Topics, type FeeEventV1, type InvoiceFeeRecordedV1 } from '@poststelle/contracts';
+import { addToOutbox } from '@poststelle/messaging';
+import { Logger } from '@poststelle/telemetry';
+
+/**
+ * Stores every fee due so it can be invoiced (XRechnung when billed by invoice) and announces it on
+ * `invoices.events.v1`. Fees that are not required leave no record.
+ */
+@Injectable()
+export class RecordFeeForInvoicingUseCase {
+  private readonly log = new Logger('RecordFeeForInvoicing');
+
+  async execute(manager: EntityManager, fee: FeeEventV1, causationId: string): Promise<void> {
+    if (fee.kind !== 'fee.due') return;
+    const invoiceCandidateId = randomUUID();
+    const billing = fee.paymentMethod === 'INVOICE' ? 'invoice' : 'online-payment';
+    await manager.query(
+      `INSERT INTO erechnung.fee_records (case_id, fee_id, invoice_candidate_id, tenant_ars, amount, kassenzeichen, billing) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [fee.caseId, fee.feeId, invoiceCandidateId, fee.tenantArs, fee.amount, fee.kassenzeichen ?? null, billing],
+    );
+    const event: InvoiceFeeRecordedV1 = {
+      caseId: fee.caseId,
+      feeId: fee.feeId,
+      invoiceCandidateId,
+      tenantArs: fee.tenantArs,
+      amount: fee.amount,
+      currency: 'EUR',
+      billing,
+      recordedAt: new Date().toISOString(),
+    };
+    await addToOutbox(manager, {
+      topic: Topics.invoicesEvents,
+      key: fee.caseId,
+      type: EventTypes.invoiceFeeRecorded,
+      payload: event,
+      correlationId: fee.caseId,
+      causationId,
+      tenant: fee.tenantArs,
+    });
+    this.log.info('fee recorded for invoicing', { caseId: fee.caseId, feeId: fee.feeId, billing });
+  }
+}

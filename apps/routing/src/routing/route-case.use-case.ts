@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import {
+  EventTypes,
+  Topics,
+  arsPrefixes,
+  procedureTopic,
+  type CaseRoutedV1,
+  type CaseV1,
+  type ManualRoutingRequiredV1,
+  type RoutingDecisionDto,
+} from '@poststelle/contracts';
+import { addToOutbox } from '@poststelle/messaging';
+import { Logger } from '@poststelle/telemetry';
+import { resolveRoute, type RuleCandidate } from './route-resolution';
+
+/** Decides and records which procedure handles a case, and publishes the case to it (outbox, same transaction). */
+@Injectable()
+export class RouteCaseUseCase {
+  private readonly log = new Logger('RouteCase');
+
+  async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
+    const leikaKey = kase.service.leikaKey;
+    const ars = kase.tenant.ars;
+    const candidates = (await manager.query(
+      `SELECT r.rule_id AS "ruleId", r.version, r.ars_prefix AS "arsPrefix", r.procedure_id AS "procedureId"
+         FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id
+        WHERE r.leika_key = $1 AND r.ars_prefix = ANY($2) AND p.active
+          AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())`,
+      [leikaKey, arsPrefixes(ars)],
+    )) as RuleCandidate[];
+    const resolution = resolveRoute(leikaKey, ars, candidates);
+    if (resolution.kind === 'routed') {
+      const { rule } = resolution;
+      await this.publishRouted(manager, kase, causationId, {
+        procedureId: rule.procedureId,
+        procedureTopic: procedureTopic(rule.procedureId),
+        ruleId: rule.ruleId,
+        ruleVersion: rule.version,
+        matchedPrefix: rule.arsPrefix,
+        explanation: resolution.explanation,
+      });
+      return;
+    }
+    const itemId = randomUUID();
+    await manager.query(
+      `INSERT INTO routing.routing_decisions (case_id, tenant_ars, leika_key, outcome, explanation) VALUES ($1, $2, $3, 'manual', $4)`,
+      [kase.caseId, ars, leikaKey, resolution.explanation],
+    );
+    await manager.query(
+      `INSERT INTO routing.manual_routing_queue (item_id, case_id, reason_code, reason, canonical) VALUES ($1, $2, $3, $4, $5)`,
+      [itemId, kase.caseId, resolution.kind, resolution.explanation, JSON.stringify(kase)],
+    );
+    await addToOutbox<ManualRoutingRequiredV1>(manager, {
+      topic: Topics.routingManual,
+      key: kase.caseId,
+      type: EventTypes.manualRoutingRequired,
+      payload: { case: kase, reasonCode: resolution.kind, reason: resolution.explanation, queueItemId: itemId },
+      correlationId: kase.caseId,
+      causationId,
+      tenant: ars,
+    });
+    this.log.warn('case needs manual routing', { caseId: kase.caseId, reasonCode: resolution.kind, leikaKey, tenant: ars });
+  }
+
+  /** Records the decision and publishes the case to its procedure topic and to `cases.routed.v1`. */
+  async publishRouted(manager: EntityManager, kase: CaseV1, causationId: string | undefined, decision: RoutingDecisionDto): Promise<void> {
+    await manager.query(
+      `INSERT INTO routing.routing_decisions (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation)
+       VALUES ($1, $2, $3, 'routed', $4, $5, $6, $7, $8)
+       ON CONFLICT (case_id) DO UPDATE SET outcome = 'routed', procedure_id = $4, rule_id = $5, rule_version = $6, matched_prefix = $7,
+         explanation = $8, decided_at = now()`,
+      [
+        kase.caseId,
+        kase.tenant.ars,
+        kase.service.leikaKey,
+        decision.procedureId,
+        decision.ruleId,
+        decision.ruleVersion,
+        decision.matchedPrefix,
+        decision.explanation,
+      ],
+    );
+    const payload: CaseRoutedV1 = { case: kase, decision };
+    const common = {
+      key: kase.caseId,
+      type: EventTypes.caseRouted,
+      payload,
+      correlationId: kase.caseId,
+      tenant: kase.tenant.ars,
+      ...(causationId ? { causationId } : {}),
+    };
+    await addToOutbox(manager, { ...common, topic: decision.procedureTopic });
+    await addToOutbox(manager, { ...common, topic: Topics.casesRouted });
+    this.log.info('case routed', {
+      caseId: kase.caseId,
+      procedureId: decision.procedureId,
+      ruleId: decision.ruleId,
+      ruleVersion: decision.ruleVersion,
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { ServiceException } from '@poststelle/platform';
+
+export enum RoutingErrorCode {
+  DecisionNotFound = 'ROUTING_DECISION_NOT_FOUND',
+  QueueItemNotFound = 'MANUAL_ROUTING_ITEM_NOT_FOUND',
+  QueueItemResolved = 'MANUAL_ROUTING_ITEM_ALREADY_RESOLVED',
+  ProcedureNotFound = 'PROCEDURE_NOT_FOUND',
+  RuleNotFound = 'ROUTING_RULE_NOT_FOUND',
+  InvalidRequest = 'INVALID_REQUEST',
+}
+
+const STATUS: Record<RoutingErrorCode, number> = {
+  [RoutingErrorCode.DecisionNotFound]: 404,
+  [RoutingErrorCode.QueueItemNotFound]: 404,
+  [RoutingErrorCode.QueueItemResolved]: 409,
+  [RoutingErrorCode.ProcedureNotFound]: 422,
+  [RoutingErrorCode.RuleNotFound]: 404,
+  [RoutingErrorCode.InvalidRequest]: 422,
+};
+
+export class RoutingException extends ServiceException {
+  constructor(code: RoutingErrorCode, message: string) {
+    super(code, STATUS[code], message);
+    this.name = 'RoutingException';
+  }
+}

@@ -19,7 +19,7 @@ export class PaymentSchema1732300000300 implements MigrationInterface {
       tenant_ars char(12) NOT NULL,
       leika_key char(14) NOT NULL,
       amount numeric(12, 2) NOT NULL,
-      kassenzeichen text UNIQUE,
+      kassenzeichen text,
       policy text NOT NULL,
       payment_method text,
       status text NOT NULL,

@@ -2,8 +2,8 @@ import { IsInt, Max, Min } from 'class-validator';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class IntakeEnv extends ServiceEnv {
-  @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
-  @IsInt() @Min(1) @Max(1024 * 1024 * 1024) SUBMISSION_MAX_BYTES = 8 * 1024 * 1024;
+  @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;
+  @IsInt() @Min(1) @Max(1024 * 1024 * 1024) SUBMISSION_MAX_BYTES: number = 8 * 1024 * 1024;
 }
 
 export interface IntakeSettings extends PlatformSettings {

@@ -1,3 +1,5 @@
+// Decorator metadata (design:type) must be recorded before any config or contract class is defined.
+import 'reflect-metadata';
 export * from './topics';
 export * from './identifiers';
 export * from './validation';

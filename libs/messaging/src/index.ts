@@ -1,6 +1,6 @@
 export { MessagingErrorCode, NonRetriableError } from './errors';
 export { buildEnvelope, decodeEnvelope, encodeEnvelope, headersToStrings, type NewEnvelope } from './envelope-codec';
-export { createKafka, type KafkaSettings } from './kafka';
+export { createKafka, logicalName, physicalName, type KafkaSettings } from './kafka';
 export { TopicAdmin } from './topic-admin';
 export { CreateMessagingTables1732300000000 } from './messaging.migration';
 export { addToOutbox, type OutgoingMessage } from './outbox';

@@ -7,6 +7,19 @@ export interface KafkaSettings {
   /** Partitions for topics this service creates. */
   partitions: number;
   replicationFactor: number;
+  /**
+   * Optional prefix for every topic and consumer group (`<namespace>.<topic>`), so several environments or test
+   * runs can share one cluster without seeing each other's messages. Code always uses the logical names.
+   */
+  namespace?: string;
+}
+
+export function physicalName(namespace: string | undefined, logical: string): string {
+  return namespace ? `${namespace}.${logical}` : logical;
+}
+
+export function logicalName(namespace: string | undefined, physical: string): string {
+  return namespace && physical.startsWith(`${namespace}.`) ? physical.slice(namespace.length + 1) : physical;
 }
 
 const log = new Logger('kafkajs');

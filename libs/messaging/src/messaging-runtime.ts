@@ -35,7 +35,7 @@ export class MessagingRuntime {
   ) {
     this.kafka = createKafka(options.kafka);
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    this.topics = new TopicAdmin(this.kafka, options.kafka.partitions, options.kafka.replicationFactor);
+    this.topics = new TopicAdmin(this.kafka, options.kafka.partitions, options.kafka.replicationFactor, options.kafka.namespace);
     this.relay = new OutboxRelay(dataSource, this.producer, this.topics, {
       service: options.service,
       schema: options.schema,

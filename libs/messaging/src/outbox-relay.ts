@@ -120,9 +120,9 @@ export class OutboxRelay {
       const spans = rows.map((row) => producerSpan(row.topic, row.headers));
       const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
       rows.forEach((row, i) => {
-        const list = byTopic.get(row.topic) ?? [];
+        const list = byTopic.get(this.topics.physical(row.topic)) ?? [];
         list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers: spans[i]!.headers });
-        byTopic.set(row.topic, list);
+        byTopic.set(this.topics.physical(row.topic), list);
       });
       try {
         await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });

@@ -3,6 +3,7 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { ContractValidationError, MessageHeaders, deadLetterTopic, type EventEnvelope } from '@poststelle/contracts';
 import { Logger, describeError, metrics } from '@poststelle/telemetry';
 import { decodeEnvelope, headersToStrings } from './envelope-codec';
+import { logicalName } from './kafka';
 import { MessagingErrorCode, NonRetriableError } from './errors';
 import { claimInbox } from './inbox';
 import { type TopicAdmin } from './topic-admin';
@@ -72,19 +73,19 @@ export class ReliableConsumer {
     const subscribed = Object.keys(this.options.handlers);
     await this.topics.ensure([...subscribed, this.dlqTopic]);
     const consumer = this.kafka.consumer({
-      groupId: this.options.groupId,
+      groupId: this.topics.physical(this.options.groupId),
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: subscribed, fromBeginning: true });
+    await consumer.subscribe({ topics: subscribed.map((t) => this.topics.physical(t)), fromBeginning: true });
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.process(topic, partition, message, heartbeat);
+        await this.process(logicalName(this.topics.namespace, topic), partition, message, heartbeat);
       },
     });
     this.lagTimer = setInterval(() => void this.reportLag(), 10000);
@@ -168,7 +169,11 @@ export class ReliableConsumer {
     };
     // If the dead-letter topic is unavailable this throws, the offset is not committed and the message is retried:
     // a message is never dropped.
-    await this.producer.send({ topic: this.dlqTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    await this.producer.send({
+      topic: this.topics.physical(this.dlqTopic),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
     metrics.deadLettered.inc({ service: this.options.service, topic });
     this.log.error('message dead-lettered', {
       topic,
@@ -186,7 +191,10 @@ export class ReliableConsumer {
     try {
       admin = await this.topics.client();
       const topics = Object.keys(this.options.handlers);
-      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics });
+      const committed = await admin.fetchOffsets({
+        groupId: this.topics.physical(this.options.groupId),
+        topics: topics.map((t) => this.topics.physical(t)),
+      });
       for (const { topic, partitions } of committed) {
         const ends = await admin.fetchTopicOffsets(topic);
         for (const end of ends) {

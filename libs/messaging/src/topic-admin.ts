@@ -1,4 +1,5 @@
 import { type Admin, type Kafka } from 'kafkajs';
+import { physicalName } from './kafka';
 
 /** Creates topics on first use (the broker runs with auto-creation off) and remembers which exist. */
 export class TopicAdmin {
@@ -10,10 +11,17 @@ export class TopicAdmin {
     private readonly kafka: Kafka,
     private readonly partitions: number,
     private readonly replicationFactor: number,
+    readonly namespace?: string,
   ) {}
 
-  async ensure(topics: Iterable<string>): Promise<void> {
-    const missing = [...new Set(topics)].filter((t) => !this.known.has(t));
+  /** The topic name on the broker for a logical topic name. */
+  physical(logical: string): string {
+    return physicalName(this.namespace, logical);
+  }
+
+  /** Makes sure the (logical) topics exist on the broker. */
+  async ensure(logicalTopics: Iterable<string>): Promise<void> {
+    const missing = [...new Set([...logicalTopics].map((t) => this.physical(t)))].filter((t) => !this.known.has(t));
     if (missing.length === 0) return;
     const admin = await this.client();
     const existing = new Set(await admin.listTopics());

@@ -1,3 +1,5 @@
+// Decorator metadata (design:type) must be recorded before any config or contract class is defined.
+import 'reflect-metadata';
 export { loadConfig, ConfigError } from './config/load-config';
 export { ServiceEnv, platformSettings, type PlatformSettings } from './config/service-env';
 export { ServiceException, PROBLEM_BASE, type ProblemDetails } from './http/problem';

@@ -9,19 +9,22 @@ export class ServiceEnv {
   @IsOptional() @IsInt() @Min(0) @Max(65535) HTTP_PORT?: number;
   @IsString()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-  @IsInt() @Min(1) @Max(64) DB_POOL_SIZE = 10;
-  @IsInt() @Min(1) @Max(1000) KAFKA_PARTITIONS = 3;
-  @IsInt() @Min(1) @Max(5) KAFKA_REPLICATION_FACTOR = 1;
-  @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS = 5;
-  @IsInt() @Min(1) @Max(60000) CONSUMER_BACKOFF_MS = 200;
-  @IsInt() @Min(1) @Max(64) CONSUMER_CONCURRENCY = 3;
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/postgres';
+  @IsInt() @Min(1) @Max(64) DB_POOL_SIZE: number = 10;
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'KAFKA_NAMESPACE: lower-case letters, digits and -, at most 40' })
+  KAFKA_NAMESPACE?: string;
+  @IsInt() @Min(1) @Max(1000) KAFKA_PARTITIONS: number = 3;
+  @IsInt() @Min(1) @Max(5) KAFKA_REPLICATION_FACTOR: number = 1;
+  @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS: number = 5;
+  @IsInt() @Min(1) @Max(60000) CONSUMER_BACKOFF_MS: number = 200;
+  @IsInt() @Min(1) @Max(64) CONSUMER_CONCURRENCY: number = 3;
   @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: LogLevel = 'info';
-  @IsString() BLOB_DIR = '.data/blobs';
-  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) HTTP_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+  @IsString() BLOB_DIR: string = '.data/blobs';
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) HTTP_BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
 }
 
 export interface PlatformSettings {
@@ -48,6 +51,7 @@ export function platformSettings(env: ServiceEnv, service: string, schema: strin
       clientId: `poststelle-${service}`,
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      ...(env.KAFKA_NAMESPACE ? { namespace: env.KAFKA_NAMESPACE } : {}),
     },
     database: { url: env.DATABASE_URL, schema, poolSize: env.DB_POOL_SIZE },
     consumer: { maxAttempts: env.CONSUMER_MAX_ATTEMPTS, initialBackoffMs: env.CONSUMER_BACKOFF_MS, concurrency: env.CONSUMER_CONCURRENCY },

@@ -1,0 +1,6 @@
+export { testInfra, uniqueName, createTestDatabase, waitFor } from './env';
+export { KafkaProbe, testKafka, type ProbedMessage } from './kafka-probe';
+export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
+export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
+export { Stack, type StackOptions } from './stack';
+export { portalSubmission } from './factories';

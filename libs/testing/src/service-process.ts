@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { waitFor } from './env';
+
+export const SERVICES = ['intake', 'routing', 'payment', 'erechnung', 'archive'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+const ROOT = resolve(__dirname, '../../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** One service started as its own OS process from the build in dist/ (as in production). */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+  readonly baseUrl: string;
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [resolve(ROOT, 'scripts/run-service.js'), this.name], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, HTTP_PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString('utf8'));
+      if (this.output.length > 400) this.output.splice(0, 100);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    const child = this.child;
+    await waitFor(
+      `${this.name} to become healthy`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.logs()}`);
+        const res = await fetch(`${this.baseUrl}/health`);
+        return res.status === 200;
+      },
+      60000,
+      250,
+    );
+  }
+
+  logs(): string {
+    return this.output.join('').slice(-6000);
+  }
+
+  /** SIGKILL: no shutdown hooks run, exactly like a crash. */
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  /** SIGTERM: graceful shutdown (drain in-flight work). */
+  stop(): Promise<void> {
+    return this.signal('SIGTERM');
+  }
+
+  private async signal(sig: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((res) => child.once('exit', () => res()));
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, testInfra, uniqueName } from './env';
+import { SERVICES, ServiceProcess, freePort, type ServiceName } from './service-process';
+
+export interface StackOptions {
+  otlpEndpoint?: string;
+  extraEnv?: Record<string, string>;
+}
+
+/**
+ * The five services as processes against the real broker and a fresh database, isolated from other test files by
+ * a Kafka namespace (topic and group prefix) of their own.
+ */
+export class Stack {
+  readonly services = new Map<ServiceName, ServiceProcess>();
+  readonly namespace = uniqueName('e2e').toLowerCase();
+  databaseUrl = '';
+  private dropDatabase: (() => Promise<void>) | undefined;
+  private blobDir = '';
+
+  constructor(private readonly options: StackOptions = {}) {}
+
+  topic(logical: string): string {
+    return `${this.namespace}.${logical}`;
+  }
+
+  url(service: ServiceName): string {
+    return this.service(service).baseUrl;
+  }
+
+  service(name: ServiceName): ServiceProcess {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`${name} not started`);
+    return s;
+  }
+
+  async start(): Promise<this> {
+    const db = await createTestDatabase();
+    this.databaseUrl = db.url;
+    this.dropDatabase = db.drop;
+    this.blobDir = await mkdtemp(join(tmpdir(), 'ps-blobs-'));
+    const env: Record<string, string> = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+      KAFKA_NAMESPACE: this.namespace,
+      BLOB_DIR: this.blobDir,
+      CONSUMER_BACKOFF_MS: '50',
+      ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
+      ...this.options.extraEnv,
+    };
+    for (const name of SERVICES) this.services.set(name, new ServiceProcess(name, await freePort(), env));
+    // Sequentially: migrations and topic creation then never race on a cold broker.
+    for (const s of this.services.values()) await s.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await this.dropDatabase?.();
+    if (this.blobDir) await rm(this.blobDir, { recursive: true, force: true });
+  }
+
+  logs(): string {
+    return [...this.services.values()].map((s) => `--- ${s.name} ---\n${s.logs()}`).join('\n');
+  }
+
+  async json<T = unknown>(service: ServiceName, path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
+    const res = await fetch(`${this.url(service)}${path}`, init);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  }
+
+  /** Demo tenant set-up through the admin APIs: a procedure, a routing rule and a fee. */
+  async seedRoute(opts: { procedureId: string; tenantArs: string; leikaKey: string; arsPrefix: string; fee?: string }): Promise<void> {
+    const put = (service: ServiceName, path: string, body: unknown, method = 'PUT') =>
+      this.json(service, path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const p = await put('routing', `/v1/admin/procedures/${opts.procedureId}`, {
+      tenantArs: opts.tenantArs,
+      name: `Procedure ${opts.procedureId}`,
+    });
+    if (p.status !== 200) throw new Error(`procedure seed failed: ${JSON.stringify(p.body)}`);
+    const r = await put(
+      'routing',
+      '/v1/admin/routing-rules',
+      { leikaKey: opts.leikaKey, arsPrefix: opts.arsPrefix, procedureId: opts.procedureId },
+      'POST',
+    );
+    if (r.status !== 201) throw new Error(`rule seed failed: ${JSON.stringify(r.body)}`);
+    if (opts.fee) {
+      const f = await put('payment', `/v1/admin/fees/${opts.leikaKey}/${opts.arsPrefix}`, {
+        amount: opts.fee,
+        policy: 'before-processing',
+        bookingText: 'VERWALTUNGSGEBUEHR',
+      });
+      if (f.status !== 200) throw new Error(`fee seed failed: ${JSON.stringify(f.body)}`);
+    }
+  }
+}

@@ -27,6 +27,8 @@ const log = new Logger('kafkajs');
 function logCreator() {
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
+    // Known advisory notices: the relay bounds its own retries and backs off (see OutboxRelay).
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const fields = { broker: rest['broker'] as unknown, error: rest['error'] as unknown, groupId: rest['groupId'] as unknown };
     if (level === logLevel.ERROR) log.warn(message, fields);
     else if (level === logLevel.WARN) log.warn(message, fields);

@@ -1,4 +1,4 @@
-import { type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { type DataSource } from 'typeorm';
 import { Logger } from '@poststelle/telemetry';
 import { createKafka, type KafkaSettings } from './kafka';
@@ -34,7 +34,12 @@ export class MessagingRuntime {
     private readonly options: MessagingRuntimeOptions,
   ) {
     this.kafka = createKafka(options.kafka);
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.topics = new TopicAdmin(this.kafka, options.kafka.partitions, options.kafka.replicationFactor, options.kafka.namespace);
     this.relay = new OutboxRelay(dataSource, this.producer, this.topics, {
       service: options.service,

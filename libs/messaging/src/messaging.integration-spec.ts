@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { openDatabase } from '@poststelle/persistence';
+import { KafkaProbe, createTestDatabase, testInfra, testKafka, uniqueName, waitFor } from '@poststelle/testing';
+import { buildEnvelope } from './envelope-codec';
+import { NonRetriableError, MessagingErrorCode } from './errors';
+import { CreateMessagingTables1732300000000 } from './messaging.migration';
+import { MessagingRuntime } from './messaging-runtime';
+import { addToOutbox } from './outbox';
+
+class EffectsTable1732300009999 implements MigrationInterface {
+  name = 'EffectsTable1732300009999';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE it.effects (message_id uuid NOT NULL, value int NOT NULL)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE it.effects');
+  }
+}
+
+describe('messaging core against a real Kafka broker and PostgreSQL', () => {
+  let dataSource: DataSource;
+  let drop: () => Promise<void>;
+  const namespace = uniqueName('it').toLowerCase();
+  const runtimes: MessagingRuntime[] = [];
+  const probes: KafkaProbe[] = [];
+
+  const runtime = () => {
+    const r = new MessagingRuntime(dataSource, {
+      service: 'it',
+      schema: 'it',
+      kafka: { brokers: testInfra.kafkaBrokers, clientId: 'it', partitions: 1, replicationFactor: 1, namespace },
+      consumer: { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 100 },
+      relay: { idleMs: 50 },
+    });
+    runtimes.push(r);
+    return r;
+  };
+  const probe = async (...logical: string[]) => {
+    const p = await new KafkaProbe().start(logical.map((t) => `${namespace}.${t}`));
+    probes.push(p);
+    return p;
+  };
+  const effects = async () =>
+    (await dataSource.query('SELECT message_id AS "messageId", value FROM it.effects ORDER BY value')) as {
+      messageId: string;
+      value: number;
+    }[];
+  const send = async (topic: string, values: (string | Buffer | null)[], key = 'k1') => {
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({ topic: `${namespace}.${topic}`, messages: values.map((value) => ({ key, value })) });
+    await producer.disconnect();
+  };
+  const envelope = (payload: unknown, id = randomUUID()) =>
+    JSON.stringify(buildEnvelope({ id, type: 'test.event', payload, correlationId: 'c1', tenant: '120540000000' }));
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    dataSource = await openDatabase({ url: db.url, schema: 'it' }, [], [CreateMessagingTables1732300000000, EffectsTable1732300009999]);
+  }, 60000);
+
+  afterEach(async () => {
+    await Promise.all(probes.splice(0).map((p) => p.stop()));
+    for (const r of runtimes.splice(0)) await r.stop();
+    await dataSource.query('TRUNCATE it.effects, it.inbox, it.outbox');
+  }, 60000);
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await drop();
+  });
+
+  /** A consumer whose handler records `payload.value`; `fail(value, attempt)` decides whether an attempt throws. */
+  const recordingConsumer = (topic: string, fail: (value: number, attempt: number) => Error | undefined = () => undefined) => {
+    const r = runtime();
+    const attempts = new Map<string, number>();
+    r.addConsumer({
+      groupId: uniqueName('group'),
+      handlers: {
+        [topic]: async ({ manager, envelope: e }) => {
+          const value = (e.payload as { value?: unknown }).value;
+          if (typeof value !== 'number') throw new NonRetriableError(MessagingErrorCode.InvalidPayload, 'payload.value must be a number');
+          const attempt = (attempts.get(e.id) ?? 0) + 1;
+          attempts.set(e.id, attempt);
+          await manager.query('INSERT INTO it.effects (message_id, value) VALUES ($1, $2)', [e.id, value]);
+          const error = fail(value, attempt);
+          if (error) throw error;
+        },
+      },
+    });
+    return r;
+  };
+
+  it('dead-letters a poison message with its error and keeps the partition flowing', async () => {
+    const topic = uniqueName('orders');
+    const r = recordingConsumer(topic, (value) => (value === 4 ? new Error('downstream rejected value 4') : undefined));
+    await r.start();
+    const dlq = r['consumers'][0]!.dlqTopic;
+    const dlqProbe = await probe(dlq);
+    await send(topic, [
+      envelope({ value: 1 }),
+      '{not json',
+      envelope({ value: 2 }),
+      envelope({ value: 'three' }),
+      envelope({ value: 4 }),
+      envelope({ value: 5 }),
+    ]);
+
+    const dead = await dlqProbe.waitForCount(`${namespace}.${dlq}`, 3);
+    await waitFor('messages behind the poison to be processed', async () => (await effects()).some((e) => e.value === 5));
+    expect((await effects()).map((e) => e.value)).toEqual([1, 2, 5]);
+
+    const byValue = (v: string) => dead.find((m) => m.value!.includes(v))!;
+    expect(dead.find((m) => m.value === '{not json')!.headers['ps-dlq-error']).toMatch(/not JSON/);
+    expect(byValue('"three"').headers['ps-dlq-error']).toBe('payload.value must be a number');
+    expect(byValue('"three"').headers['ps-dlq-attempts']).toBe('1');
+    const exhausted = byValue('"value":4');
+    expect(exhausted.headers['ps-dlq-error']).toBe('downstream rejected value 4');
+    expect(exhausted.headers['ps-dlq-attempts']).toBe('3');
+    expect(exhausted.headers['ps-dlq-source-topic']).toBe(topic);
+    expect(exhausted.headers['ps-dlq-source-offset']).toBe('4');
+    expect(exhausted.key).toBe('k1');
+  }, 60000);
+
+  it('retries a transient failure and applies the effect exactly once', async () => {
+    const topic = uniqueName('transient');
+    const r = recordingConsumer(topic, (_v, attempt) => (attempt < 3 ? new Error('database hiccup') : undefined));
+    await r.start();
+    await send(topic, [envelope({ value: 7 })]);
+    await waitFor('effect', async () => (await effects()).length === 1);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(await effects()).toEqual([{ messageId: expect.any(String) as string, value: 7 }]);
+  }, 60000);
+
+  it('skips a redelivered message (same id) without a second side effect', async () => {
+    const topic = uniqueName('redelivery');
+    const r = recordingConsumer(topic);
+    await r.start();
+    const id = randomUUID();
+    await send(topic, [envelope({ value: 1 }, id), envelope({ value: 1 }, id), envelope({ value: 2 })]);
+    await waitFor('both distinct messages', async () => (await effects()).length === 2);
+    await new Promise((res) => setTimeout(res, 300));
+    expect((await effects()).filter((e) => e.messageId === id)).toHaveLength(1);
+    const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM it.inbox')) as [{ n: number }];
+    expect(n).toBe(2);
+  }, 60000);
+
+  it('publishes outbox rows in commit order per key, with the envelope and headers', async () => {
+    const topic = uniqueName('outbox');
+    const out = await probe(topic);
+    const r = runtime();
+    await r.start();
+    for (let i = 0; i < 30; i += 1) {
+      await dataSource.transaction((m) =>
+        addToOutbox(m, {
+          topic,
+          key: `case-${i % 3}`,
+          type: 'test.event',
+          payload: { seq: i },
+          correlationId: `case-${i % 3}`,
+          tenant: '120540000000',
+        }),
+      );
+      r.relay.nudge();
+    }
+    const got = await out.waitForCount(`${namespace}.${topic}`, 30);
+    for (const key of ['case-0', 'case-1', 'case-2']) {
+      const seqs = got.filter((m) => m.key === key).map((m) => (JSON.parse(m.value!) as { payload: { seq: number } }).payload.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs).toHaveLength(10);
+    }
+    expect(got[0]!.headers['ps-type']).toBe('test.event');
+    expect(got[0]!.headers['ps-message-id']).toBe((JSON.parse(got[0]!.value!) as { id: string }).id);
+    const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM it.outbox')) as [{ n: number }];
+    expect(n).toBe(0);
+  }, 60000);
+
+  it('drains committed outbox rows on graceful stop', async () => {
+    const topic = uniqueName('drain');
+    const out = await probe(topic);
+    const r = runtime();
+    await r.start();
+    await dataSource.transaction(async (m) => {
+      for (let i = 0; i < 20; i += 1)
+        await addToOutbox(m, { topic, key: 'k', type: 'test.event', payload: { i }, correlationId: 'k', tenant: '120540000000' });
+    });
+    await r.stop();
+    runtimes.splice(runtimes.indexOf(r), 1);
+    await out.waitForCount(`${namespace}.${topic}`, 20, 10000);
+  }, 60000);
+});

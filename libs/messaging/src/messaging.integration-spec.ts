@@ -42,10 +42,12 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     return p;
   };
   const effects = async () =>
-    (await dataSource.query('SELECT message_id AS "messageId", value FROM it.effects ORDER BY value')) as {
-      messageId: string;
-      value: number;
-    }[];
+    await dataSource.query<
+      {
+        messageId: string;
+        value: number;
+      }[]
+    >('SELECT message_id AS "messageId", value FROM it.effects ORDER BY value');
   const send = async (topic: string, values: (string | Buffer | null)[], key = 'k1') => {
     const producer = testKafka().producer();
     await producer.connect();
@@ -143,7 +145,7 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     await waitFor('both distinct messages', async () => (await effects()).length === 2);
     await new Promise((res) => setTimeout(res, 300));
     expect((await effects()).filter((e) => e.messageId === id)).toHaveLength(1);
-    const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM it.inbox')) as [{ n: number }];
+    const [{ n }] = await dataSource.query<[{ n: number }]>('SELECT count(*)::int AS n FROM it.inbox');
     expect(n).toBe(2);
   }, 60000);
 
@@ -173,7 +175,7 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     }
     expect(got[0]!.headers['ps-type']).toBe('test.event');
     expect(got[0]!.headers['ps-message-id']).toBe((JSON.parse(got[0]!.value!) as { id: string }).id);
-    const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM it.outbox')) as [{ n: number }];
+    const [{ n }] = await dataSource.query<[{ n: number }]>('SELECT count(*)::int AS n FROM it.outbox');
     expect(n).toBe(0);
   }, 60000);
 

@@ -110,11 +110,12 @@ export class OutboxRelay {
   async drainOnce(): Promise<number> {
     const schema = this.options.schema;
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.lockKey])) as [{ locked: boolean }];
+      const [{ locked }] = await manager.query<[{ locked: boolean }]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.lockKey]);
       if (!locked) return 0;
-      const rows = (await manager.query(`SELECT seq, topic, message_key, envelope, headers FROM "${schema}".outbox ORDER BY seq LIMIT $1`, [
-        this.options.batchSize ?? 500,
-      ])) as OutboxRow[];
+      const rows = await manager.query<OutboxRow[]>(
+        `SELECT seq, topic, message_key, envelope, headers FROM "${schema}".outbox ORDER BY seq LIMIT $1`,
+        [this.options.batchSize ?? 500],
+      );
       if (rows.length === 0) return 0;
       await this.topics.ensure(rows.map((r) => r.topic));
       const spans = rows.map((row) => producerSpan(row.topic, row.headers));
@@ -142,7 +143,7 @@ export class OutboxRelay {
 
   private async reportBacklog(): Promise<void> {
     try {
-      const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM "${this.options.schema}".outbox`)) as [{ n: number }];
+      const [{ n }] = await this.dataSource.query<[{ n: number }]>(`SELECT count(*)::int AS n FROM "${this.options.schema}".outbox`);
       metrics.outboxBacklog.set({ service: this.options.service }, n);
     } catch {
       /* the next tick reports again */

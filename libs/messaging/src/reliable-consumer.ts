@@ -84,7 +84,9 @@ export class ReliableConsumer {
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      eachMessage: async (payload) => {
+        const { topic, partition, message } = payload;
+        const heartbeat = () => payload.heartbeat();
         await this.process(logicalName(this.topics.namespace, topic), partition, message, heartbeat);
       },
     });

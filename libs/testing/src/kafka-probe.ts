@@ -14,7 +14,8 @@ function headersOf(message: KafkaMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(message.headers ?? {})) {
     const first: unknown = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+    if (first !== undefined)
+      out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : typeof first === 'string' ? first : JSON.stringify(first);
   }
   return out;
 }

@@ -18,7 +18,7 @@ export class OpenCaseFileUseCase {
   async execute(manager: EntityManager, routed: CaseRoutedV1, causationId: string): Promise<void> {
     const kase = routed.case;
     const fileId = randomUUID();
-    const [{ seq }] = (await manager.query(`SELECT nextval('archive.file_reference_seq')::int AS seq`)) as [{ seq: number }];
+    const [{ seq }] = await manager.query<[{ seq: number }]>(`SELECT nextval('archive.file_reference_seq')::int AS seq`);
     const reference = fileReference(routed.decision.procedureId, new Date().getUTCFullYear(), seq);
     const subject = kase.service.name ?? `LeiKa ${kase.service.leikaKey}`;
     await manager.query(

@@ -6,7 +6,7 @@ import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
 export function summarise(envelope: EventEnvelope): { caseId: string; summary: Record<string, unknown> } {
   const p = (envelope.payload ?? {}) as Record<string, unknown>;
   const kase = p['case'] as { caseId?: string } | undefined;
-  const caseId = String(kase?.caseId ?? p['caseId'] ?? envelope.correlationId);
+  const caseId = kase?.caseId ?? (typeof p['caseId'] === 'string' ? p['caseId'] : envelope.correlationId);
   const pick = (obj: unknown, keys: string[]) =>
     Object.fromEntries(keys.filter((k) => obj && typeof obj === 'object' && k in obj).map((k) => [k, (obj as Record<string, unknown>)[k]]));
   switch (envelope.type) {

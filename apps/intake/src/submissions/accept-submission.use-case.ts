@@ -153,16 +153,16 @@ export class AcceptSubmissionUseCase {
   ): Promise<AcceptedSubmission> {
     const submissionId = randomUUID();
     const caseId = randomUUID();
-    const inserted = (await manager.query(
+    const inserted = await manager.query<unknown[]>(
       `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
       [submissionId, command.idempotencyKey, command.requestSha512, submission.channel.kind, caseId, JSON.stringify(command.body)],
-    )) as unknown[];
+    );
     if (inserted.length === 0) {
-      const [existing] = (await manager.query(
+      const [existing] = await manager.query<{ submission_id: string; case_id: string; request_sha512: string }[]>(
         'SELECT submission_id, case_id, request_sha512 FROM intake.submissions WHERE idempotency_key = $1',
         [command.idempotencyKey],
-      )) as { submission_id: string; case_id: string; request_sha512: string }[];
+      );
       if (!existing) throw new Error('idempotency conflict without an existing row');
       if (existing.request_sha512 !== command.requestSha512) {
         throw new IntakeException(

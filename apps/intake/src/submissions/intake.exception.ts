@@ -33,6 +33,8 @@ const STATUS: Record<IntakeErrorCode, number> = {
 };
 
 export class IntakeException extends ServiceException {
+  declare readonly code: IntakeErrorCode;
+
   constructor(code: IntakeErrorCode, message: string, extensions: Record<string, unknown> = {}) {
     super(code, STATUS[code], message, extensions);
     this.name = 'IntakeException';
@@ -44,7 +46,7 @@ export function isInputRejection(error: unknown): error is IntakeException {
   return (
     error instanceof IntakeException &&
     ![IntakeErrorCode.CaseNotFound, IntakeErrorCode.SubmissionNotFound, IntakeErrorCode.RejectionNotFound].includes(
-      error.code as IntakeErrorCode,
+      error.code,
     )
   );
 }

@@ -38,17 +38,19 @@ export class RejectedInputsRepository {
     | { rejectionId: string; source: string; reasonCode: string; errors: FieldError[]; originalSha512: string | null; receivedAt: Date }
     | undefined
   > {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<
+      {
+        rejection_id: string;
+        source: string;
+        reason_code: string;
+        errors: FieldError[];
+        original_sha512: string | null;
+        received_at: Date;
+      }[]
+    >(
       'SELECT rejection_id, source, reason_code, errors, original_sha512, received_at FROM intake.rejected_inputs WHERE rejection_id = $1',
       [id],
-    )) as {
-      rejection_id: string;
-      source: string;
-      reason_code: string;
-      errors: FieldError[];
-      original_sha512: string | null;
-      received_at: Date;
-    }[];
+    );
     return (
       row && {
         rejectionId: row.rejection_id,

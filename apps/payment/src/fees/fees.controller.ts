@@ -35,11 +35,11 @@ export class FeesController {
 
   @Get('cases/:caseId/payment')
   async payment(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT fee_id AS "feeId", amount::text AS amount, kassenzeichen, policy, payment_method AS "paymentMethod", status, recorded_at AS "recordedAt"
          FROM payment.payment_dues WHERE case_id = $1`,
       [caseId],
-    )) as Record<string, unknown>[];
+    );
     if (!row) throw new ServiceException('PAYMENT_NOT_FOUND', 404, `no payment record for case ${caseId} (yet)`);
     return { caseId, currency: 'EUR', ...row };
   }

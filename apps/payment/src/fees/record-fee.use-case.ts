@@ -12,10 +12,10 @@ export class RecordFeeUseCase {
   private readonly log = new Logger('RecordFee');
 
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
-    const rows = (await manager.query(
+    const rows = await manager.query<FeeRow[]>(
       `SELECT ars_prefix AS "arsPrefix", amount::text AS amount, policy, booking_text AS "bookingText" FROM payment.fees WHERE leika_key = $1`,
       [kase.service.leikaKey],
-    )) as FeeRow[];
+    );
     const fee = pickFee(kase.tenant.ars, rows);
     const due = fee !== undefined && fee.policy !== 'none' && Number(fee.amount) > 0;
     const feeId = randomUUID();
@@ -24,7 +24,7 @@ export class RecordFeeUseCase {
       if (kase.paymentInformation?.transactionReference) {
         kz = kase.paymentInformation.transactionReference;
       } else {
-        const [{ seq }] = (await manager.query(`SELECT nextval('payment.kassenzeichen_seq')::int AS seq`)) as [{ seq: number }];
+        const [{ seq }] = await manager.query<[{ seq: number }]>(`SELECT nextval('payment.kassenzeichen_seq')::int AS seq`);
         kz = kassenzeichen(kase.tenant.ars, new Date().getUTCFullYear(), seq);
       }
     }

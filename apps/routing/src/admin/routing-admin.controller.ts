@@ -47,18 +47,16 @@ export class RoutingAdminController {
   @HttpCode(201)
   async createRule(@Body() body: unknown) {
     const req = validateContract(CreateRoutingRuleRequest, body);
-    const [proc] = (await this.dataSource.query('SELECT 1 FROM routing.procedures WHERE procedure_id = $1', [
-      req.procedureId,
-    ])) as unknown[];
+    const [proc] = await this.dataSource.query<unknown[]>('SELECT 1 FROM routing.procedures WHERE procedure_id = $1', [req.procedureId]);
     if (!proc) throw new RoutingException(RoutingErrorCode.ProcedureNotFound, `procedure '${req.procedureId}' does not exist`);
     const ruleId = req.ruleId ?? `rule-${randomUUID().slice(0, 8)}`;
-    const [{ version }] = (await this.dataSource.query(
+    const [{ version }] = await this.dataSource.query<[{ version: number }]>(
       `INSERT INTO routing.routing_rules (rule_id, version, leika_key, ars_prefix, procedure_id, valid_from, valid_to)
        SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, coalesce($5::timestamptz, now()), $6::timestamptz
          FROM routing.routing_rules WHERE rule_id = $1
        RETURNING version`,
       [ruleId, req.leikaKey, req.arsPrefix, req.procedureId, req.validFrom ?? null, req.validTo ?? null],
-    )) as [{ version: number }];
+    );
     return { ruleId, version, ...req };
   }
 

@@ -23,13 +23,13 @@ export class RouteCaseUseCase {
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
     const leikaKey = kase.service.leikaKey;
     const ars = kase.tenant.ars;
-    const candidates = (await manager.query(
+    const candidates = await manager.query<RuleCandidate[]>(
       `SELECT r.rule_id AS "ruleId", r.version, r.ars_prefix AS "arsPrefix", r.procedure_id AS "procedureId"
          FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id
         WHERE r.leika_key = $1 AND r.ars_prefix = ANY($2) AND p.active
           AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())`,
       [leikaKey, arsPrefixes(ars)],
-    )) as RuleCandidate[];
+    );
     const resolution = resolveRoute(leikaKey, ars, candidates);
     if (resolution.kind === 'routed') {
       const { rule } = resolution;

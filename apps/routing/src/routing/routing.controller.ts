@@ -17,11 +17,11 @@ export class RoutingController {
   /** Explains the routing decision in words a clerk understands. */
   @Get('cases/:caseId/routing')
   async explain(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT outcome, procedure_id AS "procedureId", rule_id AS "ruleId", rule_version AS "ruleVersion", matched_prefix AS "matchedPrefix",
               explanation, decided_at AS "decidedAt" FROM routing.routing_decisions WHERE case_id = $1`,
       [caseId],
-    )) as Record<string, unknown>[];
+    );
     if (!row) throw new RoutingException(RoutingErrorCode.DecisionNotFound, `no routing decision for case ${caseId} (yet)`);
     return { caseId, ...row };
   }
@@ -40,19 +40,18 @@ export class RoutingController {
   async resolve(@Param('itemId', new ParseUUIDPipe({ version: '4' })) itemId: string, @Body() body: unknown) {
     const req = validateContract(ResolveManualRoutingRequest, body);
     const result = await this.dataSource.transaction(async (manager) => {
-      const [item] = (await manager.query(
-        'SELECT case_id, status, canonical FROM routing.manual_routing_queue WHERE item_id = $1 FOR UPDATE',
-        [itemId],
-      )) as {
-        case_id: string;
-        status: string;
-        canonical: CaseV1;
-      }[];
+      const [item] = await manager.query<
+        {
+          case_id: string;
+          status: string;
+          canonical: CaseV1;
+        }[]
+      >('SELECT case_id, status, canonical FROM routing.manual_routing_queue WHERE item_id = $1 FOR UPDATE', [itemId]);
       if (!item) throw new RoutingException(RoutingErrorCode.QueueItemNotFound, `no manual-routing item ${itemId}`);
       if (item.status !== 'open') throw new RoutingException(RoutingErrorCode.QueueItemResolved, `item ${itemId} is already resolved`);
-      const [proc] = (await manager.query('SELECT procedure_id FROM routing.procedures WHERE procedure_id = $1 AND active', [
+      const [proc] = await manager.query<unknown[]>('SELECT procedure_id FROM routing.procedures WHERE procedure_id = $1 AND active', [
         req.procedureId,
-      ])) as unknown[];
+      ]);
       if (!proc)
         throw new RoutingException(RoutingErrorCode.ProcedureNotFound, `procedure '${req.procedureId}' does not exist or is inactive`);
       await manager.query(

@@ -10,8 +10,11 @@ const QUIET_CONTEXTS = new Set(['RouterExplorer', 'RoutesResolver', 'InstanceLoa
 class NestJsonLogger implements LoggerService {
   private readonly out = new Logger('nest');
   private write(level: 'info' | 'warn' | 'error' | 'debug', message: unknown, context?: unknown): void {
-    if (level === 'info' && QUIET_CONTEXTS.has(String(context))) return;
-    this.out[level](String(message), context ? { nestContext: String(context) } : undefined);
+    if (level === 'info' && typeof context === 'string' && QUIET_CONTEXTS.has(context)) return;
+    this.out[level](
+      typeof message === 'string' ? message : JSON.stringify(message),
+      typeof context === 'string' ? { nestContext: context } : undefined,
+    );
   }
   log(message: unknown, context?: unknown): void {
     this.write('info', message, context);

@@ -1,0 +1,515 @@
+/**
+ * End-to-end throughput benchmark: Poststelle (HTTP intake → procedure topic) against a raw kafkajs hop on the same
+ * broker, in the same run.
+ *
+ *   npm run build && npm run bench          (= node scripts/run-ts.js bench/e2e-throughput.bench.ts)
+ *
+ * Needs a Kafka broker on KAFKA_BROKERS and PostgreSQL on DATABASE_URL (same defaults as the tests). See
+ * bench/README.md for what is measured and the knobs (BENCH_CASES, BENCH_WARMUP, BENCH_CONCURRENCY, ...).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { type Kafka } from 'kafkajs';
+import { Topics, procedureTopic } from '@poststelle/contracts';
+import { KafkaProbe, Stack, portalSubmission, testInfra, testKafka, uniqueName, type ProbedMessage } from '@poststelle/testing';
+
+const ROOT = resolve(__dirname, '..');
+
+function intEnv(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got '${raw}'`);
+  return value;
+}
+
+const config = {
+  /** Measured cases (Poststelle) and messages (raw kafkajs). */
+  count: intEnv('BENCH_CASES', 1000),
+  /** Unmeasured cases/messages sent first (JIT, connection pools, group joins, topic metadata). */
+  warmup: intEnv('BENCH_WARMUP', 50, 0),
+  /** Requests (Poststelle) and produce calls (raw) in flight at once. */
+  concurrency: intEnv('BENCH_CONCURRENCY', 16),
+  /** Per HTTP request / per produce call. */
+  requestTimeoutMs: intEnv('BENCH_REQUEST_TIMEOUT_MS', 30_000),
+  /** How long to wait for the last message to arrive after the last send completed. */
+  arrivalTimeoutMs: intEnv('BENCH_ARRIVAL_TIMEOUT_MS', 120_000),
+  /** Hard limit for the whole run; the services are killed when it is exceeded. */
+  totalTimeoutMs: intEnv('BENCH_TIMEOUT_MS', 15 * 60_000),
+  /** Raw payload size in bytes; default: the median size of the case envelopes seen on the procedure topic. */
+  payloadBytes: process.env['BENCH_PAYLOAD_BYTES'] ? intEnv('BENCH_PAYLOAD_BYTES', 2500) : undefined,
+};
+
+// The demo route of the e2e test: Bewohnerparkausweis in Potsdam, with a fee (so payment, erechnung and archive work too).
+const LEIKA = '99050012104000';
+const TENANT = '120540000000';
+const PROCEDURE = 'parking-potsdam';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small helpers
+
+async function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs task(0..count-1) with at most `concurrency` in flight; stops handing out work after the first failure. */
+async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array<T>(count);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < count) {
+      const i = next++;
+      try {
+        results[i] = await task(i);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
+}
+
+interface Stats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentiles of durations in ms. */
+function stats(values: number[]): Stats {
+  if (values.length === 0) throw new Error('no samples');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return {
+    count: sorted.length,
+    p50: rank(50),
+    p99: rank(99),
+    max: sorted[sorted.length - 1]!,
+    mean: sorted.reduce((s, v) => s + v, 0) / sorted.length,
+  };
+}
+
+function median(values: number[]): number {
+  return stats(values).p50;
+}
+
+/**
+ * Notes the moment (performance.now()) each message reaches a KafkaProbe, by topic and key, in the probe's own
+ * eachMessage callback: the probe appends every message it receives to `messages`, so we time-stamp that append.
+ * The first arrival counts (Kafka delivers at least once).
+ */
+class ArrivalClock {
+  private readonly arrivals = new Map<string, number>();
+
+  constructor(readonly probe: KafkaProbe) {
+    const messages = probe.messages;
+    const append = messages.push.bind(messages);
+    messages.push = (...items: ProbedMessage[]): number => {
+      const now = performance.now();
+      for (const m of items) {
+        const id = ArrivalClock.id(m.topic, m.key ?? '');
+        if (!this.arrivals.has(id)) this.arrivals.set(id, now);
+      }
+      return append(...items);
+    };
+  }
+
+  static id(topic: string, key: string): string {
+    return `${topic}\u0000${key}`;
+  }
+
+  at(topic: string, key: string): number | undefined {
+    return this.arrivals.get(ArrivalClock.id(topic, key));
+  }
+
+  /** Waits until every key has arrived on the topic; the deadline only bounds the wait, it does not skew timings. */
+  async waitForAll(topic: string, keys: string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const missing = keys.filter((k) => !this.arrivals.has(ArrivalClock.id(topic, k))).length;
+      if (missing === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`${missing} of ${keys.length} message(s) did not arrive on ${topic} within ${timeoutMs} ms`);
+      }
+      await sleep(20);
+    }
+  }
+}
+
+async function deleteTopics(kafka: Kafka, match: (topic: string) => boolean): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter(match);
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Cleanup that must not turn a result into a failure (or hang): logged, bounded. */
+async function bestEffort(what: string, action: () => Promise<void>, ms = 30_000): Promise<void> {
+  try {
+    await withTimeout(what, action(), ms);
+  } catch (error) {
+    console.error(`[bench] cleanup: ${what} failed: ${(error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Poststelle: POST /v1/submissions → intake (tx + outbox) → relay → cases.received.v1 → routing (tx + outbox)
+// → relay → procedure.<id>.cases.v1
+
+interface PoststelleResult {
+  cases: number;
+  wallMs: number;
+  perSecond: number;
+  endToEnd: Stats;
+  accepted: Stats;
+  received: Stats;
+  routingStage: Stats;
+  envelopeBytes: number;
+}
+
+interface Posted {
+  caseId: string;
+  sentAt: number;
+  acceptedAt: number;
+}
+
+let runningStack: Stack | undefined;
+
+async function benchPoststelle(): Promise<PoststelleResult> {
+  const stack = new Stack();
+  runningStack = stack;
+  let probe: KafkaProbe | undefined;
+  try {
+    log('starting the five services (dist/) against a fresh database');
+    await withTimeout('stack start', stack.start(), 180_000);
+    await withTimeout(
+      'route seed',
+      stack.seedRoute({ procedureId: PROCEDURE, tenantArs: TENANT, leikaKey: LEIKA, arsPrefix: '12054', fee: '30.50' }),
+      30_000,
+    );
+    const onProcedure = stack.topic(procedureTopic(PROCEDURE));
+    const onReceived = stack.topic(Topics.casesReceived);
+    probe = new KafkaProbe();
+    const clock = new ArrivalClock(probe);
+    await withTimeout('probe start', probe.start([onProcedure, onReceived]), 60_000);
+
+    const intake = stack.url('intake');
+    const post = async (): Promise<Posted> => {
+      const body = JSON.stringify(portalSubmission());
+      const sentAt = performance.now();
+      const res = await fetch(`${intake}/v1/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body,
+        signal: AbortSignal.timeout(config.requestTimeoutMs),
+      });
+      const text = await res.text();
+      const acceptedAt = performance.now();
+      if (res.status !== 202) throw new Error(`POST /v1/submissions answered ${res.status}: ${text.slice(0, 500)}`);
+      const caseId = (JSON.parse(text) as { caseId?: unknown }).caseId;
+      if (typeof caseId !== 'string') throw new Error(`POST /v1/submissions answered without a caseId: ${text.slice(0, 500)}`);
+      return { caseId, sentAt, acceptedAt };
+    };
+    const round = async (what: string, n: number): Promise<Posted[]> => {
+      const posted = await pool(n, config.concurrency, post);
+      await clock.waitForAll(
+        onProcedure,
+        posted.map((p) => p.caseId),
+        config.arrivalTimeoutMs,
+      );
+      log(`${what}: ${n} case(s) arrived on ${onProcedure}`);
+      return posted;
+    };
+
+    if (config.warmup > 0) {
+      await round('warm-up', config.warmup);
+      await sleep(2000); // let payment, erechnung and archive finish the warm-up cases before measuring
+    }
+    log(`measuring ${config.count} case(s), ${config.concurrency} request(s) in flight`);
+    const posted = await round('measured', config.count);
+
+    const at = (topic: string, caseId: string) => {
+      const t = clock.at(topic, caseId);
+      if (t === undefined) throw new Error(`no arrival recorded for case ${caseId} on ${topic}`);
+      return t;
+    };
+    const first = Math.min(...posted.map((p) => p.sentAt));
+    const last = Math.max(...posted.map((p) => at(onProcedure, p.caseId)));
+    const measured = new Set(posted.map((p) => p.caseId));
+    const envelopes = probe.messages.filter((m) => m.topic === onProcedure && m.key !== null && measured.has(m.key) && m.value !== null);
+    const wallMs = last - first;
+    return {
+      cases: posted.length,
+      wallMs,
+      perSecond: (posted.length / wallMs) * 1000,
+      endToEnd: stats(posted.map((p) => at(onProcedure, p.caseId) - p.sentAt)),
+      accepted: stats(posted.map((p) => p.acceptedAt - p.sentAt)),
+      received: stats(posted.map((p) => at(onReceived, p.caseId) - p.sentAt)),
+      routingStage: stats(posted.map((p) => at(onProcedure, p.caseId) - at(onReceived, p.caseId))),
+      envelopeBytes: median(envelopes.map((m) => Buffer.byteLength(m.value ?? '', 'utf8'))),
+    };
+  } catch (error) {
+    console.error(`[bench] service logs (tail):\n${stack.logs()}`);
+    throw error;
+  } finally {
+    const started = probe;
+    if (started) await bestEffort('probe stop', () => started.stop());
+    await bestEffort('stack stop', () => stack.stop(), 90_000);
+    runningStack = undefined;
+    await bestEffort('delete the run\u2019s topics', () => deleteTopics(testKafka(), (t) => t.startsWith(`${stack.namespace}.`)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Baseline: one raw kafkajs produce → consume hop, same client settings as the services' producer
+
+interface RawResult {
+  messages: number;
+  wallMs: number;
+  perSecond: number;
+  endToEnd: Stats;
+  acked: Stats;
+  payloadBytes: number;
+}
+
+/** A keyed JSON message of exactly `bytes` bytes with the send time embedded (performance.now(), same process). */
+function rawValue(key: string, sentAt: number, filler: string, bytes: number): string {
+  const head = `{"key":"${key}","sentAt":${sentAt},"body":${filler},"pad":"`;
+  const tail = '"}';
+  const pad = Math.max(0, bytes - Buffer.byteLength(head, 'utf8') - tail.length);
+  return `${head}${'x'.repeat(pad)}${tail}`;
+}
+
+async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
+  const kafka = testKafka();
+  const topic = uniqueName('bench-raw').toLowerCase();
+  const probe = new KafkaProbe(testKafka());
+  const clock = new ArrivalClock(probe);
+  // Same producer settings as MessagingRuntime (idempotent, one request in flight per broker, acks=all).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const filler = JSON.stringify({ case: portalSubmission() });
+  try {
+    await withTimeout('raw probe start', probe.start([topic]), 60_000); // creates the topic: 3 partitions, RF 1
+    await withTimeout('raw producer connect', producer.connect(), 30_000);
+    const send = async (key: string) => {
+      const sentAt = performance.now();
+      await withTimeout(
+        'produce',
+        producer.send({ topic, acks: -1, messages: [{ key, value: rawValue(key, sentAt, filler, payloadBytes) }] }),
+        config.requestTimeoutMs,
+      );
+      return { key, sentAt, ackedAt: performance.now() };
+    };
+    const round = async (what: string, prefix: string, n: number) => {
+      const sent = await pool(n, config.concurrency, (i) => send(`${prefix}-${i}`));
+      await clock.waitForAll(
+        topic,
+        sent.map((s) => s.key),
+        config.arrivalTimeoutMs,
+      );
+      log(`${what}: ${n} message(s) arrived on ${topic}`);
+      return sent;
+    };
+
+    if (config.warmup > 0) {
+      await round('warm-up', 'warm', config.warmup);
+      await sleep(2000);
+    }
+    log(`measuring ${config.count} message(s) of ${payloadBytes} bytes, ${config.concurrency} send(s) in flight`);
+    const sent = await round('measured', 'msg', config.count);
+
+    const byKey = new Map(probe.messages.filter((m) => m.topic === topic).map((m) => [m.key ?? '', m] as const));
+    const latencies = sent.map((s) => {
+      const message = byKey.get(s.key);
+      const arrived = clock.at(topic, s.key);
+      if (!message?.value || arrived === undefined) throw new Error(`message ${s.key} not recorded`);
+      const embedded = (JSON.parse(message.value) as { sentAt: number }).sentAt;
+      return arrived - embedded;
+    });
+    const first = Math.min(...sent.map((s) => s.sentAt));
+    const last = Math.max(...sent.map((s) => clock.at(topic, s.key)!));
+    const wallMs = last - first;
+    const sizes = sent.map((s) => Buffer.byteLength(byKey.get(s.key)?.value ?? '', 'utf8'));
+    return {
+      messages: sent.length,
+      wallMs,
+      perSecond: (sent.length / wallMs) * 1000,
+      endToEnd: stats(latencies),
+      acked: stats(sent.map((s) => s.ackedAt - s.sentAt)),
+      payloadBytes: median(sizes),
+    };
+  } finally {
+    await bestEffort('raw producer disconnect', () => producer.disconnect());
+    await bestEffort('raw probe stop', () => probe.stop());
+    await bestEffort('delete the raw topic', () => deleteTopics(kafka, (t) => t === topic));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Machine and report
+
+interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  kafka: string;
+  kafkajs: string;
+  postgres: string;
+  loadAverage: string;
+}
+
+function readVersion(file: string, pattern: RegExp): string {
+  try {
+    return pattern.exec(readFileSync(resolve(ROOT, file), 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function postgresVersion(): Promise<string> {
+  const db = new Client({ connectionString: testInfra.databaseUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await db.connect();
+    const { rows } = await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
+    return rows[0]?.v ?? 'unknown';
+  } catch (error) {
+    return `unknown (${(error as Error).message})`;
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+async function machine(): Promise<Machine> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    kafka: readVersion('deploy/local/kafka/pom.xml', /<kafka\.version>([^<]+)<\/kafka\.version>/),
+    kafkajs: readVersion('node_modules/kafkajs/package.json', /"version"\s*:\s*"([^"]+)"/),
+    postgres: await withTimeout('postgres version', postgresVersion(), 10_000),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / '),
+  };
+}
+
+const ms = (v: number) => v.toFixed(1);
+const rate = (v: number) => v.toFixed(0);
+const ratio = (v: number) => `${v.toFixed(v < 0.1 ? 3 : 2)}×`;
+
+function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Date): string {
+  const lines = [
+    `Run: ${startedAt.toISOString()} · N = ${config.count} (warm-up ${config.warmup}) · ${config.concurrency} in flight · ` +
+      `brokers ${testInfra.kafkaBrokers.join(',')}`,
+    '',
+    '| Machine | |',
+    '|---|---|',
+    `| CPU | ${m.cpu} |`,
+    `| Cores | ${m.cores} |`,
+    `| Memory | ${m.memoryGiB} GiB |`,
+    `| OS | ${m.os} |`,
+    `| Node.js | ${m.node} |`,
+    `| Kafka (deploy/local/kafka/pom.xml) | ${m.kafka}, single broker (KRaft) |`,
+    `| kafkajs | ${m.kafkajs} |`,
+    `| PostgreSQL | ${m.postgres} |`,
+    `| Load average at start (1/5/15 min) | ${m.loadAverage} |`,
+    '',
+    '| Path | Count | Wall time (s) | Throughput (/s) | p50 (ms) | p99 (ms) | max (ms) |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    `| Raw kafkajs: produce → consume, 1 hop (${raw.payloadBytes} B, keyed, acks=-1, idempotent) | ${raw.messages} | ` +
+      `${(raw.wallMs / 1000).toFixed(2)} | ${rate(raw.perSecond)} msgs/s | ${ms(raw.endToEnd.p50)} | ${ms(raw.endToEnd.p99)} | ${ms(raw.endToEnd.max)} |`,
+    `| &nbsp;&nbsp;↳ raw: send → broker ack | ${raw.acked.count} | | | ${ms(raw.acked.p50)} | ${ms(raw.acked.p99)} | ${ms(raw.acked.max)} |`,
+    `| Poststelle: POST /v1/submissions → procedure topic | ${ps.cases} | ${(ps.wallMs / 1000).toFixed(2)} | ` +
+      `${rate(ps.perSecond)} cases/s | ${ms(ps.endToEnd.p50)} | ${ms(ps.endToEnd.p99)} | ${ms(ps.endToEnd.max)} |`,
+    `| &nbsp;&nbsp;↳ POST → 202 Accepted (HTTP + validation + blob + DB transaction) | ${ps.accepted.count} | | | ` +
+      `${ms(ps.accepted.p50)} | ${ms(ps.accepted.p99)} | ${ms(ps.accepted.max)} |`,
+    `| &nbsp;&nbsp;↳ POST → on cases.received.v1 (… + intake outbox relay + hop 1) | ${ps.received.count} | | | ` +
+      `${ms(ps.received.p50)} | ${ms(ps.received.p99)} | ${ms(ps.received.max)} |`,
+    `| &nbsp;&nbsp;↳ cases.received.v1 → procedure topic (routing tx + routing outbox relay + hop 2) | ${ps.routingStage.count} | | | ` +
+      `${ms(ps.routingStage.p50)} | ${ms(ps.routingStage.p99)} | ${ms(ps.routingStage.max)} |`,
+    `| **Poststelle ÷ raw** | | | **${ratio(ps.perSecond / raw.perSecond)}** | **${ratio(ps.endToEnd.p50 / raw.endToEnd.p50)}** | ` +
+      `**${ratio(ps.endToEnd.p99 / raw.endToEnd.p99)}** | |`,
+    '',
+    `Case envelope on the procedure topic: ${ps.envelopeBytes} bytes (median); raw payload: ${raw.payloadBytes} bytes.`,
+  ];
+  return lines.join('\n');
+}
+
+function log(message: string): void {
+  console.error(`[bench] ${message}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function killStack(): void {
+  for (const s of runningStack?.services.values() ?? []) void s.kill();
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const watchdog = setTimeout(() => {
+    console.error(`[bench] FAILED: the run exceeded BENCH_TIMEOUT_MS=${config.totalTimeoutMs}; killing the services`);
+    killStack();
+    process.exit(2);
+  }, config.totalTimeoutMs);
+  watchdog.unref();
+  process.once('SIGINT', () => {
+    killStack();
+    process.exit(130);
+  });
+
+  const m = await machine();
+  log(`${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, Kafka ${m.kafka}, load ${m.loadAverage}`);
+  log('phase 1/2: Poststelle end to end');
+  const ps = await benchPoststelle();
+  const payloadBytes = config.payloadBytes ?? ps.envelopeBytes;
+  log('phase 2/2: raw kafkajs baseline');
+  const raw = await benchRawKafka(payloadBytes);
+  clearTimeout(watchdog);
+
+  const out = report(m, raw, ps, startedAt);
+  console.log(out);
+  console.log('');
+  console.log(
+    `Poststelle ÷ raw kafkajs: throughput ${ratio(ps.perSecond / raw.perSecond)}, ` +
+      `p50 latency ${ratio(ps.endToEnd.p50 / raw.endToEnd.p50)}, p99 latency ${ratio(ps.endToEnd.p99 / raw.endToEnd.p99)}`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    killStack();
+    process.exit(1);
+  },
+);

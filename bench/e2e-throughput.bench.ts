@@ -8,7 +8,7 @@
  * bench/README.md for what is measured and the knobs (BENCH_CASES, BENCH_WARMUP, BENCH_CONCURRENCY, ...).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -175,6 +175,108 @@ async function bestEffort(what: string, action: () => Promise<void>, ms = 30_000
   }
 }
 
+/**
+ * CPU time per component over a window, from /proc (Linux only; elsewhere the CPU table is left out). Components:
+ * the stack's service processes (children of this process), the Kafka broker(s) (java running kafka.Kafka),
+ * PostgreSQL, this benchmark process, and everything else on the machine by command name (other work on the machine
+ * competes for the same cores and shows up there).
+ */
+interface ProcessTicks {
+  /** utime + stime so far, in USER_HZ ticks (all threads). */
+  ticks: number;
+  /** Start time since boot; tells a reused PID from the process we saw before. */
+  started: string;
+  component: string;
+}
+
+interface CpuSnapshot {
+  at: number;
+  processes: Map<number, ProcessTicks>;
+  /** Busy ticks of the whole machine, all CPUs (user + nice + system + irq + softirq). */
+  busy: number;
+  /** Ticks the hypervisor gave to someone else (a VM's "steal"). */
+  steal: number;
+}
+
+const USER_HZ = 100; // /proc reports utime/stime in USER_HZ, which is 100 on Linux
+
+function cpuComponent(pid: number, ppid: number, comm: string): string {
+  if (pid === process.pid) return 'bench process (HTTP client, producer, probe)';
+  if (comm === 'postgres') return 'PostgreSQL';
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    /* exited meanwhile */
+  }
+  if (ppid === process.pid) {
+    const service = /run-service\.js (\w+)/.exec(cmdline)?.[1];
+    if (service) return `service: ${service}`;
+  }
+  if (comm === 'java' && cmdline.includes('kafka.Kafka')) return 'Kafka broker (java)';
+  return `other: ${comm}`;
+}
+
+function readCpu(): CpuSnapshot | undefined {
+  const at = performance.now();
+  let dirs: string[];
+  let machine: number[];
+  try {
+    dirs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    const [, ...cols] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    machine = cols.map(Number);
+  } catch {
+    return undefined;
+  }
+  const processes = new Map<number, ProcessTicks>();
+  for (const dir of dirs) {
+    try {
+      const stat = readFileSync(`/proc/${dir}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 of proc(5) (state)
+      const pid = Number(dir);
+      processes.set(pid, {
+        ticks: Number(fields[11]) + Number(fields[12]), // utime (14) + stime (15)
+        started: fields[19] ?? '', // starttime (22)
+        component: cpuComponent(pid, Number(fields[1]), comm),
+      });
+    } catch {
+      /* the process exited while we read /proc */
+    }
+  }
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = machine;
+  return { at, processes, busy: user + nice + system + irq + softirq, steal };
+}
+
+interface CpuUse {
+  /** CPU seconds per component in the window. */
+  seconds: Map<string, number>;
+  /** Busy CPU seconds of the whole machine in the window (includes processes that ended within it). */
+  machineSeconds: number;
+  stealSeconds: number;
+  /** Length of the window. */
+  wallSeconds: number;
+}
+
+function cpuSince(before: CpuSnapshot | undefined): CpuUse | undefined {
+  const after = readCpu();
+  if (!before || !after) return undefined;
+  const seconds = new Map<string, number>();
+  for (const [pid, now] of after.processes) {
+    // Per PID: a process forked within the window starts from zero; one that ended within it is missing here
+    // (but counted in the machine total).
+    const then = before.processes.get(pid);
+    const delta = (now.ticks - (then && then.started === now.started ? then.ticks : 0)) / USER_HZ;
+    if (delta > 0) seconds.set(now.component, (seconds.get(now.component) ?? 0) + delta);
+  }
+  return {
+    seconds,
+    machineSeconds: (after.busy - before.busy) / USER_HZ,
+    stealSeconds: (after.steal - before.steal) / USER_HZ,
+    wallSeconds: (after.at - before.at) / 1000,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Poststelle: POST /v1/submissions → intake (tx + outbox) → relay → cases.received.v1 → routing (tx + outbox)
 // → relay → procedure.<id>.cases.v1
@@ -188,6 +290,7 @@ interface PoststelleResult {
   received: Stats;
   routingStage: Stats;
   envelopeBytes: number;
+  cpu: CpuUse | undefined;
 }
 
 interface Posted {
@@ -249,7 +352,9 @@ async function benchPoststelle(): Promise<PoststelleResult> {
       await sleep(2000); // let payment, erechnung and archive finish the warm-up cases before measuring
     }
     log(`measuring ${config.count} case(s), ${config.concurrency} request(s) in flight`);
+    const cpuBefore = readCpu();
     const posted = await round('measured', config.count);
+    const cpu = cpuSince(cpuBefore);
 
     const at = (topic: string, caseId: string) => {
       const t = clock.at(topic, caseId);
@@ -270,6 +375,7 @@ async function benchPoststelle(): Promise<PoststelleResult> {
       received: stats(posted.map((p) => at(onReceived, p.caseId) - p.sentAt)),
       routingStage: stats(posted.map((p) => at(onProcedure, p.caseId) - at(onReceived, p.caseId))),
       envelopeBytes: median(envelopes.map((m) => Buffer.byteLength(m.value ?? '', 'utf8'))),
+      cpu,
     };
   } catch (error) {
     console.error(`[bench] service logs (tail):\n${stack.logs()}`);
@@ -293,6 +399,7 @@ interface RawResult {
   endToEnd: Stats;
   acked: Stats;
   payloadBytes: number;
+  cpu: CpuUse | undefined;
 }
 
 /** A keyed JSON message of exactly `bytes` bytes with the send time embedded (performance.now(), same process). */
@@ -339,7 +446,9 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
       await sleep(2000);
     }
     log(`measuring ${config.count} message(s) of ${payloadBytes} bytes, ${config.concurrency} send(s) in flight`);
+    const cpuBefore = readCpu();
     const sent = await round('measured', 'msg', config.count);
+    const cpu = cpuSince(cpuBefore);
 
     const byKey = new Map(probe.messages.filter((m) => m.topic === topic).map((m) => [m.key ?? '', m] as const));
     const latencies = sent.map((s) => {
@@ -360,6 +469,7 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
       endToEnd: stats(latencies),
       acked: stats(sent.map((s) => s.ackedAt - s.sentAt)),
       payloadBytes: median(sizes),
+      cpu,
     };
   } finally {
     await bestEffort('raw producer disconnect', () => producer.disconnect());
@@ -460,8 +570,39 @@ function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Dat
       `**${ratio(ps.endToEnd.p99 / raw.endToEnd.p99)}** | |`,
     '',
     `Case envelope on the procedure topic: ${ps.envelopeBytes} bytes (median); raw payload: ${raw.payloadBytes} bytes.`,
+    ...cpuTable(m.cores, ps, raw),
   ];
   return lines.join('\n');
+}
+
+function cpuTable(cores: number, ps: PoststelleResult, raw: RawResult): string[] {
+  if (!ps.cpu || !raw.cpu) return [];
+  const psCpu = ps.cpu;
+  const rawCpu = raw.cpu;
+  const all = [...new Set([...psCpu.seconds.keys(), ...rawCpu.seconds.keys()])].sort(
+    (a, b) => (psCpu.seconds.get(b) ?? 0) - (psCpu.seconds.get(a) ?? 0),
+  );
+  // Everything that is not ours: the three biggest by command name, the rest summed up.
+  const others = all.filter((c) => c.startsWith('other: '));
+  const rest = others.slice(3);
+  const sum = (use: CpuUse, names: string[]) => names.reduce((t, c) => t + (use.seconds.get(c) ?? 0), 0);
+  const components = all.filter((c) => !rest.includes(c));
+  const row = (name: string, a: number, b: number) =>
+    `| ${name} | ${a.toFixed(2)} | ${((a * 1000) / ps.cases).toFixed(1)} | ${b.toFixed(2)} | ${((b * 1000) / raw.messages).toFixed(2)} |`;
+  const share = (use: CpuUse) => `${((use.machineSeconds / (use.wallSeconds * cores)) * 100).toFixed(0)} %`;
+  return [
+    '',
+    'CPU time during the measured rounds (from /proc; per case = CPU s ÷ N):',
+    '',
+    '| Component | Poststelle CPU (s) | per case (ms) | Raw CPU (s) | per msg (ms) |',
+    '|---|--:|--:|--:|--:|',
+    ...components.map((c) => row(c, psCpu.seconds.get(c) ?? 0, rawCpu.seconds.get(c) ?? 0)),
+    ...(rest.length > 0 ? [row(`other: ${rest.length} more command(s)`, sum(psCpu, rest), sum(rawCpu, rest))] : []),
+    row('**whole machine (busy)**', psCpu.machineSeconds, rawCpu.machineSeconds),
+    `| machine busy ÷ capacity (${cores} cores × window) | ${share(psCpu)} of ${psCpu.wallSeconds.toFixed(1)} s | | ` +
+      `${share(rawCpu)} of ${rawCpu.wallSeconds.toFixed(1)} s | |`,
+    row('steal (hypervisor)', psCpu.stealSeconds, rawCpu.stealSeconds),
+  ];
 }
 
 function log(message: string): void {

@@ -45,8 +45,6 @@ export class IntakeException extends ServiceException {
 export function isInputRejection(error: unknown): error is IntakeException {
   return (
     error instanceof IntakeException &&
-    ![IntakeErrorCode.CaseNotFound, IntakeErrorCode.SubmissionNotFound, IntakeErrorCode.RejectionNotFound].includes(
-      error.code,
-    )
+    ![IntakeErrorCode.CaseNotFound, IntakeErrorCode.SubmissionNotFound, IntakeErrorCode.RejectionNotFound].includes(error.code)
   );
 }

@@ -1,0 +1,82 @@
+import { validateContract, SubmissionV1, CaseV1 } from '@poststelle/contracts';
+import { portalSubmission } from '@poststelle/testing';
+import { assembleCase, assessWrittenForm } from './case-assembly';
+
+const scan = (handwrittenSignature: boolean) => ({
+  kind: 'scan' as const,
+  scan: {
+    batchId: 'B-1',
+    scanCentre: 'Scanzentrum Nord',
+    scannedAt: '2026-11-20T08:00:00Z',
+    operator: 'op-7',
+    scannerProfile: 'tr-resiscan-300',
+    resolutionDpi: 300,
+    transferNote: 'Transfervermerk 1',
+    indexSha512: 'b'.repeat(128),
+    handwrittenSignature,
+  },
+});
+
+describe('written form (§ 3a VwVfG) from channel evidence', () => {
+  it.each([
+    ['paper with handwritten signature', scan(true), 'none', true, 'handwritten-signature'],
+    ['paper without signature', scan(false), 'none', false, 'none'],
+    [
+      'portal with eID at level high',
+      { kind: 'portal', portal: { portalId: 'p', authenticationMethod: 'bundid-eid' } },
+      'high',
+      true,
+      'eid-authority-form',
+    ],
+    [
+      'portal with username/password',
+      { kind: 'portal', portal: { portalId: 'p', authenticationMethod: 'bundid-password' } },
+      'none',
+      false,
+      'none',
+    ],
+    [
+      'portal claiming eID below level high',
+      { kind: 'portal', portal: { portalId: 'p', authenticationMethod: 'bundid-eid' } },
+      'substantial',
+      false,
+      'none',
+    ],
+    ['plain email', { kind: 'email', email: { rawMessageSha512: 'a'.repeat(128) } }, 'none', false, 'none'],
+  ] as const)('%s', (_name, channel, loa, satisfied, means) => {
+    const result = assessWrittenForm(channel as never, loa);
+    expect(result).toMatchObject({ satisfied, means });
+  });
+});
+
+describe('case assembly', () => {
+  it('builds a canonical case that passes the same contract every consumer validates', () => {
+    const submission = validateContract(
+      SubmissionV1,
+      portalSubmission({ additionalReferenceInfo: { senderReference: 'AZ-77', applicationDate: '2026-11-01' } }),
+    );
+    const kase = assembleCase(
+      submission,
+      { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' },
+      'c'.repeat(128),
+      [],
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    const validated = validateContract(CaseV1, JSON.parse(JSON.stringify(kase)));
+    expect(validated.service).toEqual({
+      leikaKey: '99050012104000',
+      identifier: 'urn:de:fim:leika:leistung:99050012104000',
+      name: 'Bewohnerparkausweis',
+    });
+    expect(validated.senderReference).toBe('AZ-77');
+    expect(validated.applicationDate).toBe('2026-11-01');
+    expect(validated.levelOfAssurance).toBe('high');
+    expect(validated.writtenForm.means).toBe('eid-authority-form');
+  });
+
+  it('gives email and paper no eIDAS level even if the sender claims one', () => {
+    const submission = validateContract(SubmissionV1, portalSubmission({ channel: scan(true), levelOfAssurance: 'high' }));
+    const kase = assembleCase(submission, { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' }, 'c'.repeat(128), [], new Date());
+    expect(kase.levelOfAssurance).toBe('none');
+  });
+});

@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from './load-config';
+import { ServiceEnv, platformSettings } from './service-env';
+
+describe('configuration is validated once at start-up', () => {
+  it('applies defaults and converts types', () => {
+    const env = loadConfig(ServiceEnv, { HTTP_PORT: '9000', KAFKA_BROKERS: 'a:1,b:2', KAFKA_NAMESPACE: 'ci-1' });
+    const s = platformSettings(env, 'routing', 'routing', 8082);
+    expect(s.http.port).toBe(9000);
+    expect(s.kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(s.kafka.namespace).toBe('ci-1');
+    expect(s.consumer.maxAttempts).toBe(5);
+    expect(platformSettings(loadConfig(ServiceEnv, {}), 'routing', 'routing', 8082).http.port).toBe(8082);
+  });
+
+  it('lists every invalid variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig(ServiceEnv, { HTTP_PORT: 'eighty', KAFKA_BROKERS: 'nohostport', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const vars = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(new Set(vars)).toEqual(new Set(['HTTP_PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'LOG_LEVEL']));
+  });
+});

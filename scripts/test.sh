@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (`npm test`, called by .ci/run):
+#   install → typecheck → lint (incl. Nx module boundaries) → format check → build → unit tests
+#   → real Kafka broker (KRaft, from Maven Central) + PostgreSQL → integration tests → end-to-end tests.
+# A fresh machine needs Node ≥ 20.19, Java ≥ 17 and Maven; everything else is fetched here.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+step "lint (type-aware rules, Nx module boundaries, zero warnings)"
+npx nx show projects >/dev/null   # computes the project graph the boundary rule reads
+npx eslint . --max-warnings 0
+step "format"
+npx prettier --check . >/dev/null
+step "build"
+npx tsc -p tsconfig.build.json
+
+results=$(mktemp -d)
+run_jest() {
+  local tier=$1; shift
+  step "$tier tests"
+  npx jest -c jest.config.js --selectProjects "$tier" --json --outputFile="$results/$tier.json" "$@"
+}
+
+run_jest unit
+
+step "infrastructure: Kafka broker and PostgreSQL"
+started_kafka=0
+if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then started_kafka=1; fi
+cleanup() {
+  if [ "$started_kafka" = 1 ]; then bash deploy/local/infra.sh kafka-stop 1 || true; fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+bash deploy/local/infra.sh kafka-start 1 >/dev/null
+export KAFKA_BROKERS=127.0.0.1:9092
+DATABASE_URL=$(node deploy/local/postgres.js url)
+export DATABASE_URL
+
+run_jest integration --runInBand
+run_jest e2e --runInBand
+
+node -e '
+  const fs = require("fs"); let passed = 0, failed = 0;
+  for (const tier of ["unit", "integration", "e2e"]) {
+    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + tier + ".json", "utf8"));
+    console.log(`${tier}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+    passed += r.numPassedTests; failed += r.numFailedTests;
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+' "$results"

@@ -7,15 +7,15 @@ export const Topics = {
   intakeSubmissions: 'intake.submissions.v1',
   /** A canonical case was accepted by intake. Key: case id. */
   casesReceived: 'cases.received.v1',
-  /** Routing decided the responsible procedure (or sent the case to manual routing). Key: case id. */
+  /** Routing decided the responsible procedure. Key: case id. */
   casesRouted: 'cases.routed.v1',
   /** Cases routing could not resolve; a clerk decides. Key: case id. */
   routingManual: 'routing.manual.v1',
-  /** Fees due, paid or cancelled. Key: case id. */
+  /** What a case owes: `fee.due` or `fee.not-required`. Key: case id. */
   paymentsEvents: 'payments.events.v1',
-  /** E-file (E-Akte) records opened and documents recorded. Key: case id. */
+  /** E-file (E-Akte) opened for a case, with its documents and their hashes. Key: case id. */
   archiveRecords: 'archive.records.v1',
-  /** Invoice lifecycle (fee received for invoicing, invoice issued). Key: case id. */
+  /** Fees recorded for invoicing (issuing XRechnung invoices is not built yet). Key: case id. */
   invoicesEvents: 'invoices.events.v1',
 } as const;
 

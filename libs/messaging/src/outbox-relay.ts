@@ -22,7 +22,8 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes outbox rows in commit order (at-least-once, ordered per key). One relay per schema works at a time
+ * Publishes outbox rows in sequence order (at-least-once, ordered per key: one case's rows are written by one
+ * transaction at a time). One relay per schema works at a time
  * (transaction-scoped advisory lock), so several instances of a service never reorder a key. A row is deleted only
  * after Kafka acknowledged it (acks=all); a crash in between republishes it and consumers deduplicate by message id.
  */

@@ -153,6 +153,10 @@ export class AcceptSubmissionUseCase {
   ): Promise<AcceptedSubmission> {
     const submissionId = randomUUID();
     const caseId = randomUUID();
+    const receivedAt = new Date();
+    const formSha = sha512Hex(JSON.stringify(submission.formData.content));
+    // The assembled case goes through the same contract validation every consumer applies.
+    const canonical = validateContract(CaseV1, assembleCase(submission, { caseId, submissionId }, formSha, attachments, receivedAt));
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
@@ -173,10 +177,6 @@ export class AcceptSubmissionUseCase {
       }
       return { submissionId: existing.submission_id, caseId: existing.case_id, replayed: true };
     }
-    const receivedAt = new Date();
-    const formSha = sha512Hex(JSON.stringify(submission.formData.content));
-    // The assembled case goes through the same contract validation every consumer applies.
-    const canonical = validateContract(CaseV1, assembleCase(submission, { caseId, submissionId }, formSha, attachments, receivedAt));
     await manager.query(
       `INSERT INTO intake.cases (case_id, submission_id, tenant_ars, leika_key, channel, canonical, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [

@@ -28,7 +28,6 @@ export class RecordFeeUseCase {
         kz = kassenzeichen(kase.tenant.ars, new Date().getUTCFullYear(), seq);
       }
     }
-    const paid = kase.paymentInformation?.status === 'BOOKED';
     const event: FeeEventV1 = {
       kind: due ? 'fee.due' : 'fee.not-required',
       caseId: kase.caseId,
@@ -55,7 +54,7 @@ export class RecordFeeUseCase {
         kz ?? null,
         event.policy,
         event.paymentMethod ?? null,
-        due ? (paid ? 'paid' : 'open') : 'not-required',
+        due ? 'open' : 'not-required',
       ],
     );
     await addToOutbox(manager, {

@@ -111,7 +111,7 @@ export class FormDataDto {
   /** FIT-Connect `submissionSchema.schemaUri`. */
   @IsString() @IsNotEmpty() @MaxLength(500) schemaUri!: string;
   @IsIn(['application/json', 'application/xml']) mimeType!: 'application/json' | 'application/xml';
-  /** sha512 of the form data bytes as submitted. */
+  /** sha512 of the form data as intake received it (its JSON serialisation, UTF-8). */
   @Matches(SHA512_HEX) sha512!: string;
   /** JSON form data inline (bounded by the submission size limit); XML form data is held as an attachment. */
   @IsOptional() content?: Record<string, unknown>;

@@ -10,6 +10,7 @@ export class InvoiceFeeRecordedV1 {
   @Matches(ARS) tenantArs!: string;
   @Matches(DECIMAL_AMOUNT) amount!: string;
   @IsIn(['EUR']) currency!: 'EUR';
-  @IsIn(['invoice', 'online-payment']) billing!: 'invoice' | 'online-payment';
+  /** How the fee will be settled: by invoice (XRechnung), online payment, or not chosen by the applicant yet. */
+  @IsIn(['invoice', 'online-payment', 'not-chosen']) billing!: 'invoice' | 'online-payment' | 'not-chosen';
   @IsISO8601() recordedAt!: string;
 }

@@ -48,7 +48,7 @@ export class SubmittedAttachmentDto {
   @IsString() @IsNotEmpty() @MaxLength(255) fileName!: string;
   @Matches(/^[-\w.]+\/[-\w.+]+$/, { message: 'mediaType must be a MIME type such as application/pdf' }) mediaType!: string;
   @IsIn(ATTACHMENT_PURPOSES) purpose!: (typeof ATTACHMENT_PURPOSES)[number];
-  @ValidateIf((o: SubmittedAttachmentDto) => o.sha512 === undefined)
+  @ValidateIf((o: SubmittedAttachmentDto) => o.sha512 === undefined || o.contentBase64 !== undefined)
   @IsDefined({ message: 'either contentBase64 or sha512 (of a blob already stored) is required' })
   @IsBase64()
   contentBase64?: string;

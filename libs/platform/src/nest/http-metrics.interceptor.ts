@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import { type Request, type Response } from 'express';
-import { type Observable, finalize } from 'rxjs';
+import { type Observable } from 'rxjs';
 import { metrics } from '@poststelle/telemetry';
 import { type PlatformSettings } from '../config/service-env';
 import { PLATFORM_SETTINGS } from './tokens';
@@ -15,12 +15,12 @@ export class HttpMetricsInterceptor implements NestInterceptor {
     const res = http.getResponse<Response>();
     const started = process.hrtime.bigint();
     const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-    return next.handle().pipe(
-      finalize(() => {
-        const labels = { service: this.settings.service, method: req.method, route };
-        metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
-        metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-      }),
-    );
+    // Recorded when the response is sent, so errors count with the status the problem-details filter set.
+    res.once('finish', () => {
+      const labels = { service: this.settings.service, method: req.method, route };
+      metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
+      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    return next.handle();
   }
 }

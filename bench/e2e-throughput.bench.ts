@@ -12,6 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { inspect } from 'node:util';
 import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { Topics, procedureTopic } from '@poststelle/contracts';
@@ -34,6 +35,8 @@ const config = {
   warmup: intEnv('BENCH_WARMUP', 50, 0),
   /** Requests (Poststelle) and produce calls (raw) in flight at once. */
   concurrency: intEnv('BENCH_CONCURRENCY', 16),
+  /** Cases/messages sent one at a time after the measured round: latency without queueing (0 = skip). */
+  unloaded: intEnv('BENCH_UNLOADED', 50, 0),
   /** Per HTTP request / per produce call. */
   requestTimeoutMs: intEnv('BENCH_REQUEST_TIMEOUT_MS', 30_000),
   /** How long to wait for the last message to arrive after the last send completed. */
@@ -285,12 +288,24 @@ interface PoststelleResult {
   cases: number;
   wallMs: number;
   perSecond: number;
-  endToEnd: Stats;
-  accepted: Stats;
-  received: Stats;
-  routingStage: Stats;
+  loaded: CaseLatencies;
+  /** One case in flight at a time (undefined with BENCH_UNLOADED=0). */
+  unloaded: CaseLatencies | undefined;
   envelopeBytes: number;
   cpu: CpuUse | undefined;
+  /** POSTs that failed at the connection level and were retried (same Idempotency-Key). */
+  connectionRetries: number;
+}
+
+interface CaseLatencies {
+  /** POST sent → case on the procedure topic. */
+  endToEnd: Stats;
+  /** POST sent → 202 received. */
+  accepted: Stats;
+  /** POST sent → case.received on cases.received.v1. */
+  received: Stats;
+  /** case.received on cases.received.v1 → case on the procedure topic. */
+  routingStage: Stats;
 }
 
 interface Posted {
@@ -320,15 +335,30 @@ async function benchPoststelle(): Promise<PoststelleResult> {
     await withTimeout('probe start', probe.start([onProcedure, onReceived]), 60_000);
 
     const intake = stack.url('intake');
+    let connectionRetries = 0;
     const post = async (): Promise<Posted> => {
       const body = JSON.stringify(portalSubmission());
+      const idempotencyKey = randomUUID();
+      const send = () =>
+        fetch(`${intake}/v1/submissions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          body,
+          signal: AbortSignal.timeout(config.requestTimeoutMs),
+        });
       const sentAt = performance.now();
-      const res = await fetch(`${intake}/v1/submissions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body,
-        signal: AbortSignal.timeout(config.requestTimeoutMs),
-      });
+      let res: Response;
+      try {
+        res = await send();
+      } catch (error) {
+        // A connection-level failure (fetch's TypeError, e.g. a kept-alive socket the server closed just then) is
+        // retried once under the same Idempotency-Key, so it cannot create a second case; the latency keeps the
+        // first attempt's start. Timeouts (AbortError) and HTTP errors are not retried.
+        if (!(error instanceof TypeError)) throw error;
+        connectionRetries += 1;
+        log(`POST failed at the connection level, retrying once with the same Idempotency-Key: ${describe(error, false)}`);
+        res = await send();
+      }
       const text = await res.text();
       const acceptedAt = performance.now();
       if (res.status !== 202) throw new Error(`POST /v1/submissions answered ${res.status}: ${text.slice(0, 500)}`);
@@ -336,8 +366,8 @@ async function benchPoststelle(): Promise<PoststelleResult> {
       if (typeof caseId !== 'string') throw new Error(`POST /v1/submissions answered without a caseId: ${text.slice(0, 500)}`);
       return { caseId, sentAt, acceptedAt };
     };
-    const round = async (what: string, n: number): Promise<Posted[]> => {
-      const posted = await pool(n, config.concurrency, post);
+    const round = async (what: string, n: number, concurrency = config.concurrency): Promise<Posted[]> => {
+      const posted = await pool(n, concurrency, post);
       await clock.waitForAll(
         onProcedure,
         posted.map((p) => p.caseId),
@@ -356,11 +386,24 @@ async function benchPoststelle(): Promise<PoststelleResult> {
     const posted = await round('measured', config.count);
     const cpu = cpuSince(cpuBefore);
 
+    let unloaded: Posted[] = [];
+    if (config.unloaded > 0) {
+      await sleep(2000);
+      log(`unloaded: ${config.unloaded} case(s), one at a time`);
+      unloaded = await round('unloaded', config.unloaded, 1);
+    }
+
     const at = (topic: string, caseId: string) => {
       const t = clock.at(topic, caseId);
       if (t === undefined) throw new Error(`no arrival recorded for case ${caseId} on ${topic}`);
       return t;
     };
+    const latencies = (cases: Posted[]): CaseLatencies => ({
+      endToEnd: stats(cases.map((p) => at(onProcedure, p.caseId) - p.sentAt)),
+      accepted: stats(cases.map((p) => p.acceptedAt - p.sentAt)),
+      received: stats(cases.map((p) => at(onReceived, p.caseId) - p.sentAt)),
+      routingStage: stats(cases.map((p) => at(onProcedure, p.caseId) - at(onReceived, p.caseId))),
+    });
     const first = Math.min(...posted.map((p) => p.sentAt));
     const last = Math.max(...posted.map((p) => at(onProcedure, p.caseId)));
     const measured = new Set(posted.map((p) => p.caseId));
@@ -370,12 +413,11 @@ async function benchPoststelle(): Promise<PoststelleResult> {
       cases: posted.length,
       wallMs,
       perSecond: (posted.length / wallMs) * 1000,
-      endToEnd: stats(posted.map((p) => at(onProcedure, p.caseId) - p.sentAt)),
-      accepted: stats(posted.map((p) => p.acceptedAt - p.sentAt)),
-      received: stats(posted.map((p) => at(onReceived, p.caseId) - p.sentAt)),
-      routingStage: stats(posted.map((p) => at(onProcedure, p.caseId) - at(onReceived, p.caseId))),
+      loaded: latencies(posted),
+      unloaded: unloaded.length > 0 ? latencies(unloaded) : undefined,
       envelopeBytes: median(envelopes.map((m) => Buffer.byteLength(m.value ?? '', 'utf8'))),
       cpu,
+      connectionRetries,
     };
   } catch (error) {
     console.error(`[bench] service logs (tail):\n${stack.logs()}`);
@@ -396,10 +438,18 @@ interface RawResult {
   messages: number;
   wallMs: number;
   perSecond: number;
-  endToEnd: Stats;
-  acked: Stats;
+  loaded: MessageLatencies;
+  /** One message in flight at a time (undefined with BENCH_UNLOADED=0). */
+  unloaded: MessageLatencies | undefined;
   payloadBytes: number;
   cpu: CpuUse | undefined;
+}
+
+interface MessageLatencies {
+  /** Send → received by the consumer (timestamp embedded in the message). */
+  endToEnd: Stats;
+  /** Send → acknowledged by the broker (acks=-1). */
+  acked: Stats;
 }
 
 /** A keyed JSON message of exactly `bytes` bytes with the send time embedded (performance.now(), same process). */
@@ -430,8 +480,8 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
       );
       return { key, sentAt, ackedAt: performance.now() };
     };
-    const round = async (what: string, prefix: string, n: number) => {
-      const sent = await pool(n, config.concurrency, (i) => send(`${prefix}-${i}`));
+    const round = async (what: string, prefix: string, n: number, concurrency = config.concurrency) => {
+      const sent = await pool(n, concurrency, (i) => send(`${prefix}-${i}`));
       await clock.waitForAll(
         topic,
         sent.map((s) => s.key),
@@ -450,25 +500,38 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
     const sent = await round('measured', 'msg', config.count);
     const cpu = cpuSince(cpuBefore);
 
+    let unloaded: Awaited<ReturnType<typeof round>> = [];
+    if (config.unloaded > 0) {
+      await sleep(2000);
+      unloaded = await round('unloaded', 'one', config.unloaded, 1);
+    }
+
     const byKey = new Map(probe.messages.filter((m) => m.topic === topic).map((m) => [m.key ?? '', m] as const));
-    const latencies = sent.map((s) => {
-      const message = byKey.get(s.key);
-      const arrived = clock.at(topic, s.key);
-      if (!message?.value || arrived === undefined) throw new Error(`message ${s.key} not recorded`);
-      const embedded = (JSON.parse(message.value) as { sentAt: number }).sentAt;
-      return arrived - embedded;
+    const arrival = (key: string) => {
+      const t = clock.at(topic, key);
+      if (t === undefined) throw new Error(`no arrival recorded for message ${key}`);
+      return t;
+    };
+    const latencies = (messages: typeof sent): MessageLatencies => ({
+      endToEnd: stats(
+        messages.map((s) => {
+          const value = byKey.get(s.key)?.value;
+          if (!value) throw new Error(`message ${s.key} not recorded`);
+          return arrival(s.key) - (JSON.parse(value) as { sentAt: number }).sentAt;
+        }),
+      ),
+      acked: stats(messages.map((s) => s.ackedAt - s.sentAt)),
     });
     const first = Math.min(...sent.map((s) => s.sentAt));
-    const last = Math.max(...sent.map((s) => clock.at(topic, s.key)!));
+    const last = Math.max(...sent.map((s) => arrival(s.key)));
     const wallMs = last - first;
-    const sizes = sent.map((s) => Buffer.byteLength(byKey.get(s.key)?.value ?? '', 'utf8'));
     return {
       messages: sent.length,
       wallMs,
       perSecond: (sent.length / wallMs) * 1000,
-      endToEnd: stats(latencies),
-      acked: stats(sent.map((s) => s.ackedAt - s.sentAt)),
-      payloadBytes: median(sizes),
+      loaded: latencies(sent),
+      unloaded: unloaded.length > 0 ? latencies(unloaded) : undefined,
+      payloadBytes: median(sent.map((s) => Buffer.byteLength(byKey.get(s.key)?.value ?? '', 'utf8'))),
       cpu,
     };
   } finally {
@@ -537,9 +600,19 @@ const rate = (v: number) => v.toFixed(0);
 const ratio = (v: number) => `${v.toFixed(v < 0.1 ? 3 : 2)}×`;
 
 function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Date): string {
+  const rawE2e = raw.loaded.endToEnd;
+  const psE2e = ps.loaded.endToEnd;
+  const stage = (name: string, pick: (l: 'loaded' | 'unloaded') => Stats | undefined) => {
+    const loaded = pick('loaded');
+    const unloaded = pick('unloaded');
+    const cells = (x: Stats | undefined) => (x ? `${ms(x.p50)} | ${ms(x.p99)}` : '– | –');
+    return `| ${name} | ${cells(loaded)} | ${cells(unloaded)} |`;
+  };
+  const unloadedRatio = (q: 'p50' | 'p99') =>
+    ps.unloaded && raw.unloaded ? `**${ratio(ps.unloaded.endToEnd[q] / raw.unloaded.endToEnd[q])}**` : '–';
   const lines = [
-    `Run: ${startedAt.toISOString()} · N = ${config.count} (warm-up ${config.warmup}) · ${config.concurrency} in flight · ` +
-      `brokers ${testInfra.kafkaBrokers.join(',')}`,
+    `Run: ${startedAt.toISOString()} · N = ${config.count} per path (warm-up ${config.warmup}, not measured) · ` +
+      `${config.concurrency} in flight · unloaded: ${config.unloaded} one at a time · brokers ${testInfra.kafkaBrokers.join(',')}`,
     '',
     '| Machine | |',
     '|---|---|',
@@ -553,23 +626,32 @@ function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Dat
     `| PostgreSQL | ${m.postgres} |`,
     `| Load average at start (1/5/15 min) | ${m.loadAverage} |`,
     '',
-    '| Path | Count | Wall time (s) | Throughput (/s) | p50 (ms) | p99 (ms) | max (ms) |',
+    `Throughput and latency with ${config.concurrency} in flight:`,
+    '',
+    '| Path | N | Wall time (s) | Throughput (/s) | p50 (ms) | p99 (ms) | max (ms) |',
     '|---|--:|--:|--:|--:|--:|--:|',
     `| Raw kafkajs: produce → consume, 1 hop (${raw.payloadBytes} B, keyed, acks=-1, idempotent) | ${raw.messages} | ` +
-      `${(raw.wallMs / 1000).toFixed(2)} | ${rate(raw.perSecond)} msgs/s | ${ms(raw.endToEnd.p50)} | ${ms(raw.endToEnd.p99)} | ${ms(raw.endToEnd.max)} |`,
-    `| &nbsp;&nbsp;↳ raw: send → broker ack | ${raw.acked.count} | | | ${ms(raw.acked.p50)} | ${ms(raw.acked.p99)} | ${ms(raw.acked.max)} |`,
+      `${(raw.wallMs / 1000).toFixed(2)} | ${rate(raw.perSecond)} msgs/s | ${ms(rawE2e.p50)} | ${ms(rawE2e.p99)} | ${ms(rawE2e.max)} |`,
     `| Poststelle: POST /v1/submissions → procedure topic | ${ps.cases} | ${(ps.wallMs / 1000).toFixed(2)} | ` +
-      `${rate(ps.perSecond)} cases/s | ${ms(ps.endToEnd.p50)} | ${ms(ps.endToEnd.p99)} | ${ms(ps.endToEnd.max)} |`,
-    `| &nbsp;&nbsp;↳ POST → 202 Accepted (HTTP + validation + blob + DB transaction) | ${ps.accepted.count} | | | ` +
-      `${ms(ps.accepted.p50)} | ${ms(ps.accepted.p99)} | ${ms(ps.accepted.max)} |`,
-    `| &nbsp;&nbsp;↳ POST → on cases.received.v1 (… + intake outbox relay + hop 1) | ${ps.received.count} | | | ` +
-      `${ms(ps.received.p50)} | ${ms(ps.received.p99)} | ${ms(ps.received.max)} |`,
-    `| &nbsp;&nbsp;↳ cases.received.v1 → procedure topic (routing tx + routing outbox relay + hop 2) | ${ps.routingStage.count} | | | ` +
-      `${ms(ps.routingStage.p50)} | ${ms(ps.routingStage.p99)} | ${ms(ps.routingStage.max)} |`,
-    `| **Poststelle ÷ raw** | | | **${ratio(ps.perSecond / raw.perSecond)}** | **${ratio(ps.endToEnd.p50 / raw.endToEnd.p50)}** | ` +
-      `**${ratio(ps.endToEnd.p99 / raw.endToEnd.p99)}** | |`,
+      `${rate(ps.perSecond)} cases/s | ${ms(psE2e.p50)} | ${ms(psE2e.p99)} | ${ms(psE2e.max)} |`,
+    `| **Poststelle ÷ raw** | | | **${ratio(ps.perSecond / raw.perSecond)}** | **${ratio(psE2e.p50 / rawE2e.p50)}** | ` +
+      `**${ratio(psE2e.p99 / rawE2e.p99)}** | **${ratio(psE2e.max / rawE2e.max)}** |`,
     '',
-    `Case envelope on the procedure topic: ${ps.envelopeBytes} bytes (median); raw payload: ${raw.payloadBytes} bytes.`,
+    `Latency by stage (ms), loaded (${config.concurrency} in flight) and unloaded (one at a time):`,
+    '',
+    '| Stage | p50 loaded | p99 loaded | p50 unloaded | p99 unloaded |',
+    '|---|--:|--:|--:|--:|',
+    stage('Raw: send → broker ack', (l) => raw[l]?.acked),
+    stage('Raw: send → consumer (1 hop)', (l) => raw[l]?.endToEnd),
+    stage('Poststelle: POST → 202 Accepted (HTTP, validation, blob, DB transaction with outbox row)', (l) => ps[l]?.accepted),
+    stage('Poststelle: POST → on cases.received.v1 (+ intake outbox relay, hop 1)', (l) => ps[l]?.received),
+    stage('Poststelle: cases.received.v1 → procedure topic (routing consumer tx, routing outbox relay, hop 2)', (l) => ps[l]?.routingStage),
+    stage('Poststelle: POST → procedure topic (end to end)', (l) => ps[l]?.endToEnd),
+    `| **Poststelle ÷ raw, end to end** | **${ratio(psE2e.p50 / rawE2e.p50)}** | **${ratio(psE2e.p99 / rawE2e.p99)}** | ` +
+      `${unloadedRatio('p50')} | ${unloadedRatio('p99')} |`,
+    '',
+    `Case envelope on the procedure topic: ${ps.envelopeBytes} bytes (median); raw payload: ${raw.payloadBytes} bytes. ` +
+      `POSTs retried after a connection-level failure: ${ps.connectionRetries}.`,
     ...cpuTable(m.cores, ps, raw),
   ];
   return lines.join('\n');
@@ -592,7 +674,7 @@ function cpuTable(cores: number, ps: PoststelleResult, raw: RawResult): string[]
   const share = (use: CpuUse) => `${((use.machineSeconds / (use.wallSeconds * cores)) * 100).toFixed(0)} %`;
   return [
     '',
-    'CPU time during the measured rounds (from /proc; per case = CPU s ÷ N):',
+    `CPU time during the measured rounds (${config.concurrency} in flight; from /proc; per case = CPU s ÷ N):`,
     '',
     '| Component | Poststelle CPU (s) | per case (ms) | Raw CPU (s) | per msg (ms) |',
     '|---|--:|--:|--:|--:|',
@@ -603,6 +685,16 @@ function cpuTable(cores: number, ps: PoststelleResult, raw: RawResult): string[]
       `${share(rawCpu)} of ${rawCpu.wallSeconds.toFixed(1)} s | |`,
     row('steal (hypervisor)', psCpu.stealSeconds, rawCpu.stealSeconds),
   ];
+}
+
+/** The error with its chain of causes (fetch puts the socket error into `cause`). */
+function describe(error: unknown, withStack = true): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth += 1) {
+    parts.push(e instanceof Error ? (depth === 0 && withStack ? (e.stack ?? e.message) : `${e.name}: ${e.message}`) : inspect(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join('\n  caused by: ');
 }
 
 function log(message: string): void {
@@ -642,14 +734,15 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     `Poststelle ÷ raw kafkajs: throughput ${ratio(ps.perSecond / raw.perSecond)}, ` +
-      `p50 latency ${ratio(ps.endToEnd.p50 / raw.endToEnd.p50)}, p99 latency ${ratio(ps.endToEnd.p99 / raw.endToEnd.p99)}`,
+      `p50 latency ${ratio(ps.loaded.endToEnd.p50 / raw.loaded.endToEnd.p50)}, ` +
+      `p99 latency ${ratio(ps.loaded.endToEnd.p99 / raw.loaded.endToEnd.p99)}`,
   );
 }
 
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(`[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`[bench] FAILED: ${describe(error)}`);
     killStack();
     process.exit(1);
   },

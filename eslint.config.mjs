@@ -15,9 +15,18 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through the validated config class, not process.env.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration through the validated config class, not process.env.',
+        },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -45,18 +54,35 @@ export default tseslint.config(
   {
     // The Kafka core never depends on Nest; infrastructure libs never on the Nest platform glue.
     files: ['libs/messaging/**/*.ts', 'libs/contracts/**/*.ts', 'libs/persistence/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*'], message: 'Core libs stay framework-free; wrap them in libs/platform.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nestjs/*'], message: 'Core libs stay framework-free; wrap them in libs/platform.' }] },
+      ],
+    },
   },
   {
     // Production code never imports test helpers.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@poststelle/testing', message: 'Test helpers are for tests only.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@poststelle/testing', message: 'Test helpers are for tests only.' }] }],
+    },
   },
   {
     // Config classes, test helpers and benchmarks are allowed to read the environment; the OTel SDK reads its
     // standard OTEL_* variables itself.
-    files: ['**/*.config.ts', 'libs/platform/src/config/**/*.ts', 'libs/telemetry/src/start-telemetry.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'scripts/**/*.ts'],
+    files: [
+      '**/*.config.ts',
+      'libs/platform/src/config/**/*.ts',
+      'libs/telemetry/src/start-telemetry.ts',
+      'libs/testing/**/*.ts',
+      'bench/**/*.ts',
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      '**/*.e2e-spec.ts',
+      'scripts/**/*.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -18,8 +18,17 @@ const POTSDAM = '120540000000';
 const PARKING = '99050012104000'; // resident parking permit
 const REGISTRATION = '99115005000000'; // registration of residence
 
-async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
@@ -36,7 +45,15 @@ function application(channel: Record<string, unknown>, leikaKey: string, name: s
     channel,
     applicant: { kind: 'natural', givenName: 'Erika', familyName: 'Mustermann', address: { postalCode: '14467', city: 'Potsdam' } },
     formData: { schemaUri: `urn:demo:form:${leikaKey}`, mimeType: 'application/json', content: { plate: 'P-AB 123', zone: 'B' } },
-    attachments: [{ attachmentId: 'a1', fileName: 'nachweis.pdf', mediaType: 'application/pdf', purpose: 'attachment', contentBase64: Buffer.from(`%PDF-1.4 demo ${randomUUID()}`).toString('base64') }],
+    attachments: [
+      {
+        attachmentId: 'a1',
+        fileName: 'nachweis.pdf',
+        mediaType: 'application/pdf',
+        purpose: 'attachment',
+        contentBase64: Buffer.from(`%PDF-1.4 demo ${randomUUID()}`).toString('base64'),
+      },
+    ],
     replyChannel: { eMail: { address: 'erika.mustermann@example.org' } },
     ...extra,
   };
@@ -46,22 +63,81 @@ async function main(): Promise<void> {
   console.log('\nSeeding the demo tenant (Landeshauptstadt Potsdam, ARS 120540000000)');
   await must('PUT', `${URL.routing}/v1/admin/procedures/parking-potsdam`, { tenantArs: POTSDAM, name: 'Bewohnerparken Potsdam' });
   await must('PUT', `${URL.routing}/v1/admin/procedures/registration-bb`, { tenantArs: '120000000000', name: 'Meldewesen Brandenburg' });
-  await must('POST', `${URL.routing}/v1/admin/routing-rules`, { ruleId: 'parking-potsdam', leikaKey: PARKING, arsPrefix: '12054', procedureId: 'parking-potsdam' });
-  await must('POST', `${URL.routing}/v1/admin/routing-rules`, { ruleId: 'registration-bb', leikaKey: REGISTRATION, arsPrefix: '12', procedureId: 'registration-bb' });
-  await must('PUT', `${URL.payment}/v1/admin/fees/${PARKING}/12054`, { amount: '30.70', policy: 'before-processing', bookingText: 'BEWOHNERPARKEN' });
+  await must('POST', `${URL.routing}/v1/admin/routing-rules`, {
+    ruleId: 'parking-potsdam',
+    leikaKey: PARKING,
+    arsPrefix: '12054',
+    procedureId: 'parking-potsdam',
+  });
+  await must('POST', `${URL.routing}/v1/admin/routing-rules`, {
+    ruleId: 'registration-bb',
+    leikaKey: REGISTRATION,
+    arsPrefix: '12',
+    procedureId: 'registration-bb',
+  });
+  await must('PUT', `${URL.payment}/v1/admin/fees/${PARKING}/12054`, {
+    amount: '30.70',
+    policy: 'before-processing',
+    bookingText: 'BEWOHNERPARKEN',
+  });
   await must('PUT', `${URL.payment}/v1/admin/fees/${REGISTRATION}/12`, { amount: '0.00', policy: 'none', bookingText: 'MELDEWESEN' });
 
   const sent: { channel: string; what: string; caseId?: string; note?: string }[] = [];
 
   console.log('Sending applications');
-  const portal = await call('POST', `${URL.intake}/v1/submissions`, application({ kind: 'portal', portal: { portalId: 'demo-portal', authenticationMethod: 'bundid-eid' } }, PARKING, 'Bewohnerparkausweis', { levelOfAssurance: 'high', paymentInformation: { transactionReference: 'KZ-DEMO-1', transactionId: 'tx-demo-1', paymentMethod: 'CREDITCARD', status: 'INITIAL', grossAmount: '30.70' } }), { 'idempotency-key': randomUUID() });
+  const portal = await call(
+    'POST',
+    `${URL.intake}/v1/submissions`,
+    application(
+      { kind: 'portal', portal: { portalId: 'demo-portal', authenticationMethod: 'bundid-eid' } },
+      PARKING,
+      'Bewohnerparkausweis',
+      {
+        levelOfAssurance: 'high',
+        paymentInformation: {
+          transactionReference: 'KZ-DEMO-1',
+          transactionId: 'tx-demo-1',
+          paymentMethod: 'CREDITCARD',
+          status: 'INITIAL',
+          grossAmount: '30.70',
+        },
+      },
+    ),
+    { 'idempotency-key': randomUUID() },
+  );
   sent.push({ channel: 'portal (HTTP)', what: 'parking permit', caseId: portal.body['caseId'] as string });
-  const registration = await call('POST', `${URL.intake}/v1/submissions`, application({ kind: 'portal', portal: { portalId: 'demo-portal', authenticationMethod: 'bundid-password' } }, REGISTRATION, 'Anmeldung einer Wohnung'), { 'idempotency-key': randomUUID() });
+  const registration = await call(
+    'POST',
+    `${URL.intake}/v1/submissions`,
+    application(
+      { kind: 'portal', portal: { portalId: 'demo-portal', authenticationMethod: 'bundid-password' } },
+      REGISTRATION,
+      'Anmeldung einer Wohnung',
+    ),
+    { 'idempotency-key': randomUUID() },
+  );
   sent.push({ channel: 'portal (HTTP)', what: 'registration of residence', caseId: registration.body['caseId'] as string });
-  const unroutable = await call('POST', `${URL.intake}/v1/submissions`, application({ kind: 'portal', portal: { portalId: 'demo-portal' } }, '99000000000001', 'Unbekannte Leistung'), { 'idempotency-key': randomUUID() });
-  sent.push({ channel: 'portal (HTTP)', what: 'a service nobody is responsible for', caseId: unroutable.body['caseId'] as string, note: 'goes to the manual-routing queue' });
-  const invalid = await call('POST', `${URL.intake}/v1/submissions`, { tenant: { ars: '1205' }, publicServiceType: { identifier: 'urn:de:fim:leika:leistung:123' } });
-  sent.push({ channel: 'portal (HTTP)', what: 'an invalid submission', note: `${invalid.status}: ${((invalid.body['errors'] as { field: string }[] | undefined) ?? []).map((e) => e.field).join(', ')}` });
+  const unroutable = await call(
+    'POST',
+    `${URL.intake}/v1/submissions`,
+    application({ kind: 'portal', portal: { portalId: 'demo-portal' } }, '99000000000001', 'Unbekannte Leistung'),
+    { 'idempotency-key': randomUUID() },
+  );
+  sent.push({
+    channel: 'portal (HTTP)',
+    what: 'a service nobody is responsible for',
+    caseId: unroutable.body['caseId'] as string,
+    note: 'goes to the manual-routing queue',
+  });
+  const invalid = await call('POST', `${URL.intake}/v1/submissions`, {
+    tenant: { ars: '1205' },
+    publicServiceType: { identifier: 'urn:de:fim:leika:leistung:123' },
+  });
+  sent.push({
+    channel: 'portal (HTTP)',
+    what: 'an invalid submission',
+    note: `${invalid.status}: ${((invalid.body['errors'] as { field: string }[] | undefined) ?? []).map((e) => e.field).join(', ')}`,
+  });
 
   // The email and scan channel adapters publish canonical submissions on intake.submissions.v1.
   const kafka = new Kafka({ clientId: 'poststelle-demo', brokers: BROKERS, logLevel: logLevel.NOTHING });
@@ -71,15 +147,59 @@ async function main(): Promise<void> {
     const correlationId = randomUUID();
     return {
       key: correlationId,
-      value: JSON.stringify({ id: randomUUID(), type: EventTypes.submissionSubmitted, version: 1, occurredAt: new Date().toISOString(), correlationId, tenant: POTSDAM, payload: { idempotencyKey: randomUUID(), submission } }),
+      value: JSON.stringify({
+        id: randomUUID(),
+        type: EventTypes.submissionSubmitted,
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        correlationId,
+        tenant: POTSDAM,
+        payload: { idempotencyKey: randomUUID(), submission },
+      }),
     };
   };
-  const emailSubmission = application({ kind: 'email', email: { rawMessageSha512: 'e'.repeat(128), messageId: '<demo@example.org>', envelopeFrom: 'erika.mustermann@example.org', dkim: 'pass', spf: 'pass', dmarc: 'pass', signature: 'none' } }, PARKING, 'Bewohnerparkausweis');
-  const scanSubmission = application({ kind: 'scan', scan: { batchId: 'SCAN-2026-11-23-001', scanCentre: 'Scanzentrum Potsdam', scannedAt: new Date().toISOString(), operator: 'scan-op-3', scannerProfile: 'tr-resiscan-300dpi', resolutionDpi: 300, transferNote: 'Transfervermerk geprüft', indexSha512: 'a'.repeat(128), handwrittenSignature: true } }, REGISTRATION, 'Anmeldung einer Wohnung');
+  const emailSubmission = application(
+    {
+      kind: 'email',
+      email: {
+        rawMessageSha512: 'e'.repeat(128),
+        messageId: '<demo@example.org>',
+        envelopeFrom: 'erika.mustermann@example.org',
+        dkim: 'pass',
+        spf: 'pass',
+        dmarc: 'pass',
+        signature: 'none',
+      },
+    },
+    PARKING,
+    'Bewohnerparkausweis',
+  );
+  const scanSubmission = application(
+    {
+      kind: 'scan',
+      scan: {
+        batchId: 'SCAN-2026-11-23-001',
+        scanCentre: 'Scanzentrum Potsdam',
+        scannedAt: new Date().toISOString(),
+        operator: 'scan-op-3',
+        scannerProfile: 'tr-resiscan-300dpi',
+        resolutionDpi: 300,
+        transferNote: 'Transfervermerk geprüft',
+        indexSha512: 'a'.repeat(128),
+        handwrittenSignature: true,
+      },
+    },
+    REGISTRATION,
+    'Anmeldung einer Wohnung',
+  );
   await producer.send({ topic: Topics.intakeSubmissions, messages: [adapterMessage(emailSubmission), adapterMessage(scanSubmission)] });
   await producer.disconnect();
   sent.push({ channel: 'email (adapter → Kafka)', what: 'parking permit', note: 'plain email: written form not met' });
-  sent.push({ channel: 'paper scan (adapter → Kafka)', what: 'registration of residence', note: 'handwritten signature: written form met' });
+  sent.push({
+    channel: 'paper scan (adapter → Kafka)',
+    what: 'registration of residence',
+    note: 'handwritten signature: written form met',
+  });
 
   await new Promise((r) => setTimeout(r, 3000));
   console.log('\nResult');

@@ -91,7 +91,11 @@ function binDir() {
     for (const { source, target } of JSON.parse(fs.readFileSync(links, 'utf8'))) {
       const link = path.join(pkg, target);
       if (fs.existsSync(link)) continue;
-      try { fs.symlinkSync(path.relative(path.dirname(link), path.join(pkg, source)), link); } catch { /* raced or exists */ }
+      try {
+        fs.symlinkSync(path.relative(path.dirname(link), path.join(pkg, source)), link);
+      } catch {
+        /* raced or exists */
+      }
     }
   }
   return bin;
@@ -103,8 +107,10 @@ function handOver(...paths) {
   const id = (flag) => spawnSync('id', [flag, OS_USER], { encoding: 'utf8' });
   const [uid, gid] = [id('-u'), id('-g')];
   if (uid.status !== 0) {
-    die(`running as root, but PostgreSQL refuses to run as root and OS user "${OS_USER}" does not exist; ` +
-      `create it (useradd --system ${OS_USER}) or set POSTSTELLE_EMBEDDED_PG_OS_USER`);
+    die(
+      `running as root, but PostgreSQL refuses to run as root and OS user "${OS_USER}" does not exist; ` +
+        `create it (useradd --system ${OS_USER}) or set POSTSTELLE_EMBEDDED_PG_OS_USER`,
+    );
   }
   for (const p of paths) fs.chownSync(p, Number(uid.stdout), Number(gid.stdout));
   if (run('test', ['-w', DATA], true) !== 0) {
@@ -121,8 +127,18 @@ function initdb(bin) {
   let status;
   try {
     handOver(pwfile);
-    status = run(path.join(bin, 'initdb'),
-      ['-D', DATA, '-U', 'postgres', `--pwfile=${pwfile}`, '-A', 'scram-sha-256', '-E', 'UTF8', '--no-locale']);
+    status = run(path.join(bin, 'initdb'), [
+      '-D',
+      DATA,
+      '-U',
+      'postgres',
+      `--pwfile=${pwfile}`,
+      '-A',
+      'scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-locale',
+    ]);
   } finally {
     fs.rmSync(pwfile, { force: true });
   }

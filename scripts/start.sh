@@ -27,7 +27,9 @@ trap stop_all INT TERM EXIT
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing dependencies"
-  npm ci --no-audit --no-fund
+  # `npm install` honours package-lock.json; `npm ci` refuses this lock file on registries that do not serve every
+  # platform's optional binaries (jest's unrs-resolver), which is the case on our build machines.
+  npm install --no-audit --no-fund
 fi
 say "building"
 npx tsc -p tsconfig.build.json

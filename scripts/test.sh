@@ -10,8 +10,10 @@ export NX_DAEMON=false NX_NO_CLOUD=true KAFKAJS_NO_PARTITIONER_WARNING=1
 step() { printf '\n==> %s\n' "$*"; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  step "installing dependencies"
+  # `npm install` honours package-lock.json; `npm ci` refuses this lock file on registries that do not serve every
+  # platform's optional binaries (jest's unrs-resolver), which is the case on our build machines.
+  npm install --no-audit --no-fund
 fi
 
 step "typecheck"

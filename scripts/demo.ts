@@ -26,7 +26,7 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'x-actor': 'demo-admin', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();

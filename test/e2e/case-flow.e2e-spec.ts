@@ -71,7 +71,7 @@ describe('one case end to end through all five services', () => {
       const r = await stack.json<Record<string, string>>('erechnung', `/v1/cases/${caseId}/fee-record`);
       return r.status === 200 && r.body;
     });
-    expect(feeRecord).toMatchObject({ amount: '30.50', billing: 'online-payment' });
+    expect(feeRecord).toMatchObject({ amount: '30.50', billing: 'not-chosen' }); // the applicant has not chosen how to pay yet
 
     const view = await waitFor('case timeline complete', async () => {
       const r = await stack.json<{ status: string; routedTo: { procedureId: string }; timeline: { type: string }[] }>(

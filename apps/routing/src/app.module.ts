@@ -1,19 +1,43 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type PlatformSettings } from '@poststelle/platform';
+import { PlatformModule } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
 import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-schema.migration';
+import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
+import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
 import { RouteCaseUseCase } from './routing/route-case.use-case';
 import { RoutingController } from './routing/routing.controller';
+import { CaseEvidenceConsumer } from './status/case-evidence.consumer';
+import { CaseStatusConsumer } from './status/case-status.consumer';
+import { CaseStatusController } from './status/case-status.controller';
+import { MAILER, SmtpMailer, UnconfiguredMailer } from './status/mailer';
+import { NotificationDispatcher } from './status/notification-dispatcher';
+import { RecordStatusUseCase } from './status/record-status.use-case';
 
 @Module({})
 export class RoutingModule {
-  static forRoot(settings: PlatformSettings): DynamicModule {
+  static forRoot(settings: RoutingSettings): DynamicModule {
+    const { smtp, from } = settings.notifications;
     return {
       module: RoutingModule,
-      imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [RoutingSchema1732300000200] })],
-      controllers: [RoutingController, RoutingAdminController],
-      providers: [RouteCaseUseCase, CasesReceivedConsumer],
+      imports: [
+        PlatformModule.forRoot({
+          settings,
+          entities: [],
+          migrations: [RoutingSchema1732300000200, RoutingEvidenceStatusAudit1732300000210],
+        }),
+      ],
+      controllers: [RoutingController, RoutingAdminController, CaseStatusController],
+      providers: [
+        { provide: ROUTING_SETTINGS, useValue: settings },
+        { provide: MAILER, useValue: smtp ? new SmtpMailer(smtp, from) : new UnconfiguredMailer() },
+        RouteCaseUseCase,
+        RecordStatusUseCase,
+        NotificationDispatcher,
+        CasesReceivedConsumer,
+        CaseStatusConsumer,
+        CaseEvidenceConsumer,
+      ],
     };
   }
 }

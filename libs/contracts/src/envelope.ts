@@ -28,6 +28,9 @@ export const EventTypes = {
   feeNotRequired: 'fee.not-required',
   archiveFileOpened: 'archive.file-opened',
   invoiceFeeRecorded: 'invoice.fee-recorded',
+  caseStatusChanged: 'case.status-changed',
+  caseEvidenceAdded: 'case.evidence-added',
+  portalMessage: 'notification.portal-message',
 } as const;
 
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];

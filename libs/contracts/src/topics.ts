@@ -15,6 +15,12 @@ export const Topics = {
   paymentsEvents: 'payments.events.v1',
   /** E-file (E-Akte) opened for a case, with its documents and their hashes. Key: case id. */
   archiveRecords: 'archive.records.v1',
+  /** Back offices report progress; routing keeps each case's history and tells the applicant. Key: case id. */
+  casesStatus: 'cases.status.v1',
+  /** Follow-up evidence for an existing case (e.g. the signed paper for a case held for the written form). */
+  casesEvidence: 'cases.evidence.v1',
+  /** Messages for the applicant's portal mailbox (reply channels other than email). Key: case id. */
+  notificationsPortal: 'notifications.portal.v1',
   /** Fees recorded for invoicing (issuing XRechnung invoices is not built yet). Key: case id. */
   invoicesEvents: 'invoices.events.v1',
 } as const;

@@ -75,7 +75,11 @@ export class Stack {
   /** Demo tenant set-up through the admin APIs: a procedure, a routing rule and a fee. */
   async seedRoute(opts: { procedureId: string; tenantArs: string; leikaKey: string; arsPrefix: string; fee?: string }): Promise<void> {
     const put = (service: ServiceName, path: string, body: unknown, method = 'PUT') =>
-      this.json(service, path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      this.json(service, path, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-actor': 'test-admin' },
+        body: JSON.stringify(body),
+      });
     const p = await put('routing', `/v1/admin/procedures/${opts.procedureId}`, {
       tenantArs: opts.tenantArs,
       name: `Procedure ${opts.procedureId}`,

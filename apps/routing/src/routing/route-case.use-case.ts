@@ -4,15 +4,18 @@ import { type EntityManager } from 'typeorm';
 import {
   EventTypes,
   Topics,
-  arsPrefixes,
   procedureTopic,
   type CaseRoutedV1,
+  type CaseStatusChangedV1,
+  type LevelOfAssurance,
   type CaseV1,
   type ManualRoutingRequiredV1,
   type RoutingDecisionDto,
 } from '@poststelle/contracts';
 import { addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
+import { RecordStatusUseCase } from '../status/record-status.use-case';
+import { missingEvidence } from './evidence-requirements';
 import { resolveRoute, type RuleCandidate } from './route-resolution';
 
 /** Decides and records which procedure handles a case, and publishes the case to it (outbox, same transaction). */
@@ -20,27 +23,42 @@ import { resolveRoute, type RuleCandidate } from './route-resolution';
 export class RouteCaseUseCase {
   private readonly log = new Logger('RouteCase');
 
+  constructor(private readonly recordStatus: RecordStatusUseCase) {}
+
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
     const leikaKey = kase.service.leikaKey;
     const ars = kase.tenant.ars;
     const candidates = await manager.query<RuleCandidate[]>(
-      `SELECT r.rule_id AS "ruleId", r.version, r.ars_prefix AS "arsPrefix", r.procedure_id AS "procedureId"
+      `SELECT r.rule_id AS "ruleId", r.version, r.ars_prefix AS "arsPrefix", r.procedure_id AS "procedureId", p.active
          FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id
-        WHERE r.leika_key = $1 AND r.ars_prefix = ANY($2) AND p.active
-          AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())`,
-      [leikaKey, arsPrefixes(ars)],
+        WHERE r.leika_key = $1 AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())`,
+      [leikaKey],
     );
     const resolution = resolveRoute(leikaKey, ars, candidates);
     if (resolution.kind === 'routed') {
       const { rule } = resolution;
-      await this.publishRouted(manager, kase, causationId, {
+      const decision: RoutingDecisionDto = {
         procedureId: rule.procedureId,
         procedureTopic: procedureTopic(rule.procedureId),
         ruleId: rule.ruleId,
         ruleVersion: rule.version,
         matchedPrefix: rule.arsPrefix,
         explanation: resolution.explanation,
+      };
+      const [requirements] = await manager.query<{ required_level_of_assurance: LevelOfAssurance; written_form_required: boolean }[]>(
+        'SELECT required_level_of_assurance, written_form_required FROM routing.procedures WHERE procedure_id = $1',
+        [rule.procedureId],
+      );
+      const missing = missingEvidence(kase, {
+        procedureId: rule.procedureId,
+        requiredLevelOfAssurance: requirements?.required_level_of_assurance ?? 'none',
+        writtenFormRequired: requirements?.written_form_required ?? false,
       });
+      if (missing.length > 0) {
+        await this.hold(manager, kase, decision, missing);
+        return;
+      }
+      await this.publishRouted(manager, kase, causationId, decision);
       return;
     }
     const itemId = randomUUID();
@@ -64,13 +82,61 @@ export class RouteCaseUseCase {
     this.log.warn('case needs manual routing', { caseId: kase.caseId, reasonCode: resolution.kind, leikaKey, tenant: ars });
   }
 
+  /**
+   * The procedure is known but the evidence does not meet its requirement (level of assurance, § 3a written form):
+   * the case waits with status ACTION_REQUIRED and the applicant is told precisely what is missing.
+   */
+  async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto, reasons: string[]): Promise<void> {
+    await manager.query(
+      `INSERT INTO routing.routing_decisions
+         (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)
+       VALUES ($1, $2, $3, 'action-required', $4, $5, $6, $7, $8, $9)`,
+      [
+        kase.caseId,
+        kase.tenant.ars,
+        kase.service.leikaKey,
+        decision.procedureId,
+        decision.ruleId,
+        decision.ruleVersion,
+        decision.matchedPrefix,
+        `${decision.explanation}; held until the applicant provides: ${reasons.join(' ')}`,
+        JSON.stringify(kase.replyChannel),
+      ],
+    );
+    await manager.query(
+      `INSERT INTO routing.held_cases (case_id, procedure_id, rule_id, rule_version, matched_prefix, explanation, reasons, canonical)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        kase.caseId,
+        decision.procedureId,
+        decision.ruleId,
+        decision.ruleVersion,
+        decision.matchedPrefix,
+        decision.explanation,
+        JSON.stringify(reasons),
+        JSON.stringify(kase),
+      ],
+    );
+    const status: CaseStatusChangedV1 = {
+      caseId: kase.caseId,
+      procedureId: decision.procedureId,
+      status: 'ACTION_REQUIRED',
+      message: reasons.join('\n'),
+      reportedBy: 'routing',
+      reportedAt: new Date().toISOString(),
+    };
+    await this.recordStatus.execute(manager, randomUUID(), status, { replyChannel: kase.replyChannel, tenantArs: kase.tenant.ars });
+    this.log.info('case held until evidence arrives', { caseId: kase.caseId, procedureId: decision.procedureId });
+  }
+
   /** Records the decision and publishes the case to its procedure topic and to `cases.routed.v1`. */
   async publishRouted(manager: EntityManager, kase: CaseV1, causationId: string | undefined, decision: RoutingDecisionDto): Promise<void> {
     await manager.query(
-      `INSERT INTO routing.routing_decisions (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation)
-       VALUES ($1, $2, $3, 'routed', $4, $5, $6, $7, $8)
+      `INSERT INTO routing.routing_decisions
+         (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)
+       VALUES ($1, $2, $3, 'routed', $4, $5, $6, $7, $8, $9)
        ON CONFLICT (case_id) DO UPDATE SET outcome = 'routed', procedure_id = $4, rule_id = $5, rule_version = $6, matched_prefix = $7,
-         explanation = $8, decided_at = now()`,
+         explanation = $8, reply_channel = $9, decided_at = now()`,
       [
         kase.caseId,
         kase.tenant.ars,
@@ -80,6 +146,7 @@ export class RouteCaseUseCase {
         decision.ruleVersion,
         decision.matchedPrefix,
         decision.explanation,
+        JSON.stringify(kase.replyChannel),
       ],
     );
     const payload: CaseRoutedV1 = { case: kase, decision };

@@ -49,6 +49,24 @@ describe('routing: most specific ARS prefix wins', () => {
     expect(result.kind === 'routed' && result.rule).toMatchObject({ version: 2, procedureId: 'new' });
   });
 
+  it('lets a new version that moves a rule to another region supersede the old one', () => {
+    const rules: RuleCandidate[] = [
+      { ruleId: 'r', version: 1, arsPrefix: '12', procedureId: 'state' },
+      { ruleId: 'r', version: 2, arsPrefix: '12054', procedureId: 'state' },
+    ];
+    expect(resolveRoute('99050012104000', '120600000000', rules).kind).toBe('no-rule');
+    expect(resolveRoute('99050012104000', '120540000000', rules).kind).toBe('routed');
+  });
+
+  it('ignores rules of switched-off procedures', () => {
+    const rules: RuleCandidate[] = [
+      { ruleId: 'a', version: 1, arsPrefix: '12054', procedureId: 'off', active: false },
+      { ruleId: 'b', version: 1, arsPrefix: '12', procedureId: 'state' },
+    ];
+    const result = resolveRoute('99050012104000', '120540000000', rules);
+    expect(result.kind === 'routed' && result.rule.procedureId).toBe('state');
+  });
+
   it('explains the decision in words', () => {
     const result = resolveRoute('99050012104000', '120540000000', [{ ruleId: 'bb', version: 3, arsPrefix: '12054', procedureId: 'kfz' }]);
     expect(result.explanation).toBe(

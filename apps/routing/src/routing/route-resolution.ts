@@ -5,6 +5,8 @@ export interface RuleCandidate {
   version: number;
   arsPrefix: string;
   procedureId: string;
+  /** False when the procedure is switched off: the rule then routes nothing. */
+  active?: boolean;
 }
 
 export type Resolution =
@@ -15,18 +17,17 @@ export type Resolution =
 /**
  * Picks the responsible procedure as the federal routing service does: among the rules for the service, the one
  * with the most specific ARS prefix (12 → 9 → 5 → 3 → 2 digits) that matches the case's region wins; only a rule's
- * latest effective version counts. Two different procedures at the same specificity are ambiguous: a clerk decides.
+ * latest effective version counts (a new version that moves the rule to another region supersedes the old one). Two different procedures at the same specificity are ambiguous: a clerk decides.
  */
 export function resolveRoute(leikaKey: string, ars: string, candidates: RuleCandidate[]): Resolution {
   const prefixes = arsPrefixes(ars);
   const latest = new Map<string, RuleCandidate>();
   for (const c of candidates) {
-    if (!prefixes.includes(c.arsPrefix)) continue;
     const seen = latest.get(c.ruleId);
     if (!seen || seen.version < c.version) latest.set(c.ruleId, c);
   }
   for (const prefix of prefixes) {
-    const matching = [...latest.values()].filter((c) => c.arsPrefix === prefix);
+    const matching = [...latest.values()].filter((c) => c.arsPrefix === prefix && c.active !== false);
     if (matching.length === 0) continue;
     const procedures = new Set(matching.map((m) => m.procedureId));
     if (procedures.size > 1) {

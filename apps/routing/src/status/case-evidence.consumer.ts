@@ -1,0 +1,77 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { CaseEvidenceAddedV1, Topics, procedureTopic, validateContract, type CaseV1, type LevelOfAssurance } from '@poststelle/contracts';
+import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
+import { Logger } from '@poststelle/telemetry';
+import { mergeEvidence, missingEvidence } from '../routing/evidence-requirements';
+import { RouteCaseUseCase } from '../routing/route-case.use-case';
+
+interface HeldCase {
+  procedure_id: string;
+  rule_id: string;
+  rule_version: number;
+  matched_prefix: string;
+  explanation: string;
+  canonical: CaseV1;
+  required_level_of_assurance: LevelOfAssurance;
+  written_form_required: boolean;
+}
+
+/** A follow-up brought evidence for a held case: route it once the procedure's requirement is met. */
+@Injectable()
+export class CaseEvidenceConsumer implements OnModuleInit {
+  private readonly log = new Logger('CaseEvidence');
+
+  constructor(
+    private readonly messaging: MessagingRuntime,
+    private readonly routeCase: RouteCaseUseCase,
+  ) {}
+
+  onModuleInit(): void {
+    this.messaging.addConsumer({ groupId: 'routing.evidence', handlers: { [Topics.casesEvidence]: (ctx) => this.handle(ctx) } });
+  }
+
+  async handle({ manager, envelope }: MessageContext): Promise<void> {
+    const evidence = validateContract(CaseEvidenceAddedV1, envelope.payload);
+    const [held] = await manager.query<HeldCase[]>(
+      `SELECT h.procedure_id, h.rule_id, h.rule_version, h.matched_prefix, h.explanation, h.canonical, p.required_level_of_assurance, p.written_form_required
+         FROM routing.held_cases h JOIN routing.procedures p ON p.procedure_id = h.procedure_id
+        WHERE h.case_id = $1 AND h.status = 'action-required' FOR UPDATE OF h`,
+      [evidence.caseId],
+    );
+    if (!held) {
+      this.log.info('evidence for a case that is not held; nothing to release', { caseId: evidence.caseId });
+      return;
+    }
+    const merged = mergeEvidence(held.canonical, {
+      writtenForm: evidence.writtenForm,
+      ...(evidence.levelOfAssurance ? { levelOfAssurance: evidence.levelOfAssurance } : {}),
+    });
+    const kase: CaseV1 = { ...held.canonical, ...merged, attachments: [...held.canonical.attachments, ...(evidence.attachments ?? [])] };
+    const missing = missingEvidence(kase, {
+      procedureId: held.procedure_id,
+      requiredLevelOfAssurance: held.required_level_of_assurance,
+      writtenFormRequired: held.written_form_required,
+    });
+    if (missing.length > 0) {
+      await manager.query('UPDATE routing.held_cases SET canonical = $2, reasons = $3 WHERE case_id = $1', [
+        evidence.caseId,
+        JSON.stringify(kase),
+        JSON.stringify(missing),
+      ]);
+      this.log.info('follow-up evidence is still not enough', { caseId: evidence.caseId });
+      return;
+    }
+    await manager.query(`UPDATE routing.held_cases SET status = 'released', released_at = now(), canonical = $2 WHERE case_id = $1`, [
+      evidence.caseId,
+      JSON.stringify(kase),
+    ]);
+    await this.routeCase.publishRouted(manager, kase, envelope.id, {
+      procedureId: held.procedure_id,
+      procedureTopic: procedureTopic(held.procedure_id),
+      ruleId: held.rule_id,
+      ruleVersion: held.rule_version,
+      matchedPrefix: held.matched_prefix,
+      explanation: `${held.explanation}; released after the applicant provided the missing evidence (${evidence.writtenForm.means} via ${evidence.channel})`,
+    });
+  }
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { SMTPServer } from 'smtp-server';
+import { KafkaProbe, Stack, freePort, portalSubmission, testKafka, waitFor } from '@poststelle/testing';
+
+interface ReceivedMail {
+  to: string[];
+  /** Headers and body, the body decoded from quoted-printable. */
+  raw: string;
+}
+
+function decodeQuotedPrintable(text: string): string {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i += 1) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** A real SMTP server on loopback, standing in for the authority's mail relay. */
+class TestSmtp {
+  readonly mails: ReceivedMail[] = [];
+  private server: SMTPServer | undefined;
+  constructor(readonly port: number) {}
+
+  async start(): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          this.mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+const TENANT = '120540000000';
+const PARKING = '99050012104000';
+const BUILDING = '99010003001000'; // building permit: written form required
+
+describe('routing: rules, written form, back-office status and notifications', () => {
+  let stack: Stack;
+  let smtp: TestSmtp;
+  let probe: KafkaProbe;
+
+  const admin = (method: string, path: string, body?: unknown) =>
+    stack.json<Record<string, unknown>>('routing', path, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-actor': 'jane.admin' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const submit = async (body: Record<string, unknown>) => {
+    const res = await stack.json<{ caseId: string }>('intake', '/v1/submissions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(202);
+    return res.body.caseId;
+  };
+  const publish = async (topic: string, type: string, caseId: string, payload: unknown) => {
+    const producer = testKafka().producer();
+    await producer.connect();
+    const envelope = {
+      id: randomUUID(),
+      type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: caseId,
+      tenant: TENANT,
+      payload,
+    };
+    await producer.send({ topic: stack.topic(topic), messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+    await producer.disconnect();
+  };
+  const routedTo = async (caseId: string) =>
+    waitFor(`case ${caseId} routed`, async () => {
+      const r = await stack.json<{ outcome: string; procedureId: string; explanation: string }>('routing', `/v1/cases/${caseId}/routing`);
+      return r.status === 200 && r.body.outcome === 'routed' && r.body;
+    });
+
+  beforeAll(async () => {
+    smtp = new TestSmtp(await freePort());
+    await smtp.start();
+    stack = await new Stack({
+      extraEnv: { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(smtp.port), NOTIFY_RETRY_BASE_MS: '200' },
+    }).start();
+    for (const [id, extra] of [
+      ['parking-a', {}],
+      ['parking-b', {}],
+      ['building-potsdam', { writtenFormRequired: true }],
+    ] as const) {
+      const r = await admin('PUT', `/v1/admin/procedures/${id}`, { tenantArs: TENANT, name: id, ...extra });
+      expect(r.status).toBe(200);
+    }
+    expect(
+      (
+        await admin('POST', '/v1/admin/routing-rules', {
+          ruleId: 'parking',
+          leikaKey: PARKING,
+          arsPrefix: '12054',
+          procedureId: 'parking-a',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await admin('POST', '/v1/admin/routing-rules', {
+          ruleId: 'building',
+          leikaKey: BUILDING,
+          arsPrefix: '12',
+          procedureId: 'building-potsdam',
+        })
+      ).status,
+    ).toBe(201);
+    probe = await new KafkaProbe().start([stack.topic('procedure.building-potsdam.cases.v1'), stack.topic('dlq.routing.status.v1')]);
+  }, 120000);
+
+  afterAll(async () => {
+    await probe?.stop();
+    await stack?.stop();
+    await smtp?.stop();
+  }, 60000);
+
+  it('routes the next case differently after a rule change through the admin API, and the audit trail shows the change', async () => {
+    const before = await submit(portalSubmission());
+    expect((await routedTo(before)).procedureId).toBe('parking-a');
+
+    const change = await admin('PUT', '/v1/admin/routing-rules/parking', {
+      leikaKey: PARKING,
+      arsPrefix: '12054',
+      procedureId: 'parking-b',
+    });
+    expect(change.status).toBe(200);
+    expect(change.body).toMatchObject({ ruleId: 'parking', version: 2, procedureId: 'parking-b' });
+
+    const after = await submit(portalSubmission());
+    const decision = await routedTo(after);
+    expect(decision.procedureId).toBe('parking-b');
+    expect(decision.explanation).toContain('rule parking (version 2)');
+
+    const audit = await stack.json<
+      { actor: string; action: string; oldValue: { procedureId: string } | null; newValue: { procedureId: string } }[]
+    >('routing', '/v1/admin/audit-log?entityId=parking');
+    expect(audit.body.map((a) => a.action)).toEqual(['rule.created', 'rule.changed']);
+    expect(audit.body[1]).toMatchObject({
+      actor: 'jane.admin',
+      oldValue: { procedureId: 'parking-a' },
+      newValue: { procedureId: 'parking-b' },
+    });
+
+    const anonymous = await stack.json('routing', '/v1/admin/routing-rules/parking', { method: 'DELETE' });
+    expect(anonymous.status).toBe(422);
+  }, 60000);
+
+  it('holds a case without the written form, tells the applicant by email, and routes it when the signed paper arrives', async () => {
+    const caseId = await submit(
+      portalSubmission({
+        publicServiceType: { identifier: `urn:de:fim:leika:leistung:${BUILDING}`, name: 'Baugenehmigung' },
+        channel: { kind: 'portal', portal: { portalId: 'p', authenticationMethod: 'bundid-password' } },
+        levelOfAssurance: 'none',
+      }),
+    );
+    const status = await waitFor('ACTION_REQUIRED', async () => {
+      const r = await stack.json<{ status: string; history: { message: string }[] }>('routing', `/v1/cases/${caseId}/status`);
+      return r.status === 200 && r.body.status === 'ACTION_REQUIRED' && r.body;
+    });
+    expect(status.history[0]!.message).toMatch(/requires the written form \(§ 3a VwVfG\)/);
+    const mail = await waitFor('notification email', () => Promise.resolve(smtp.mails.find((m) => m.raw.includes(caseId))));
+    expect(mail.to).toEqual(['erika.mustermann@example.org']);
+    expect(mail.raw).toMatch(/Mitwirkung/);
+    expect(probe.on(stack.topic('procedure.building-potsdam.cases.v1')).filter((m) => m.key === caseId)).toHaveLength(0);
+
+    await publish('cases.evidence.v1', 'case.evidence-added', caseId, {
+      caseId,
+      channel: 'scan',
+      writtenForm: { means: 'handwritten-signature', satisfied: true, detail: 'signed paper form, scan batch B-7' },
+      receivedAt: new Date().toISOString(),
+    });
+    const decision = await routedTo(caseId);
+    expect(decision.explanation).toMatch(/released after the applicant provided the missing evidence \(handwritten-signature via scan\)/);
+    await probe.waitForCount((m) => m.topic === stack.topic('procedure.building-potsdam.cases.v1') && m.key === caseId, 1);
+  }, 60000);
+
+  it('keeps the status a back office reports and emails the applicant; another procedure may not report on the case', async () => {
+    const caseId = await submit(portalSubmission());
+    const { procedureId } = await routedTo(caseId);
+    await publish('cases.status.v1', 'case.status-changed', caseId, {
+      caseId,
+      procedureId,
+      status: 'PROCESSING',
+      message: 'Wir prüfen Ihre Unterlagen.',
+      reportedBy: `procedure:${procedureId}`,
+      reportedAt: new Date().toISOString(),
+    });
+    const history = await waitFor('status history', async () => {
+      const r = await stack.json<{ status: string; history: { status: string; message: string }[] }>(
+        'routing',
+        `/v1/cases/${caseId}/status`,
+      );
+      return r.status === 200 && r.body.status === 'PROCESSING' && r.body;
+    });
+    expect(history.history.map((h) => h.status)).toEqual(['PROCESSING']);
+    const mail = await waitFor('status email', () =>
+      Promise.resolve(smtp.mails.find((m) => m.raw.includes(caseId) && m.raw.includes('bearbeitet'))),
+    );
+    expect(mail.raw).toContain('Wir prüfen Ihre Unterlagen.');
+
+    await publish('cases.status.v1', 'case.status-changed', caseId, {
+      caseId,
+      procedureId: 'building-potsdam',
+      status: 'REJECTED',
+      reportedBy: 'procedure:building-potsdam',
+      reportedAt: new Date().toISOString(),
+    });
+    const [dead] = await probe.waitForCount(stack.topic('dlq.routing.status.v1'), 1);
+    expect(dead!.headers['ps-dlq-error']).toMatch(/procedure building-potsdam may not report on case/);
+    expect((await stack.json<{ status: string }>('routing', `/v1/cases/${caseId}/status`)).body.status).toBe('PROCESSING');
+  }, 60000);
+
+  it('retries a failed email delivery and shows the failure until it succeeds', async () => {
+    const caseId = await submit(portalSubmission());
+    const { procedureId } = await routedTo(caseId);
+    await smtp.stop();
+    await publish('cases.status.v1', 'case.status-changed', caseId, {
+      caseId,
+      procedureId,
+      status: 'COMPLETED',
+      reportedBy: `procedure:${procedureId}`,
+      reportedAt: new Date().toISOString(),
+    });
+    const failing = await waitFor('a failed attempt to be visible', async () => {
+      const r = await stack.json<{ state: string; attempts: number; lastError: string | null }[]>(
+        'routing',
+        `/v1/cases/${caseId}/notifications`,
+      );
+      return r.body.find((n) => n.attempts >= 1 && n.state === 'pending');
+    });
+    expect(failing.lastError).toBeTruthy();
+    await smtp.start();
+    await waitFor(
+      'the notification to be sent after the relay is back',
+      async () =>
+        (await stack.json<{ state: string }[]>('routing', `/v1/cases/${caseId}/notifications`)).body.some((n) => n.state === 'sent'),
+      30000,
+    );
+    expect(smtp.mails.some((m) => m.raw.includes(caseId) && m.raw.includes('abgeschlossen'))).toBe(true);
+  }, 60000);
+});

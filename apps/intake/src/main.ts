@@ -11,6 +11,9 @@ async function main(): Promise<void> {
   await bootstrapService(IntakeModule.forRoot(settings), settings, (app) => {
     // Submissions are read as raw bytes so the original is kept even when it is not valid JSON.
     app.use('/v1/submissions', express.raw({ type: () => true, limit: settings.http.bodyLimitBytes }));
+    // Raw RFC 822 messages up to twice the message limit are read and kept, so an oversized one is still stored
+    // and rejected with a reason; beyond that the body parser answers 413.
+    app.use('/v1/email', express.raw({ type: 'message/rfc822', limit: settings.email.maxMessageBytes * 2 }));
   });
 }
 

@@ -9,6 +9,10 @@ import { MailauthAdapter, offlineResolver, systemResolver } from './email/mailau
 import { MailparserAdapter } from './email/mailparser.adapter';
 import { ReceiveEmailUseCase } from './email/receive-email.use-case';
 import { SmtpReceiver } from './email/smtp-receiver';
+import { FitConnectController } from './fit-connect/fit-connect.controller';
+import { FitConnectRepository } from './fit-connect/fit-connect.repository';
+import { FIT_METADATA_VALIDATOR, FitConnectUseCase } from './fit-connect/fit-connect.use-case';
+import { FitMetadataValidator } from './fit-connect/fit-metadata';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.config';
 import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
 import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
@@ -23,7 +27,7 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110] })],
-      controllers: [SubmissionsController, CasesController, EmailController],
+      controllers: [SubmissionsController, CasesController, EmailController, FitConnectController],
       providers: [
         { provide: INTAKE_SETTINGS, useValue: settings },
         { provide: MAIL_PARSER, useValue: new MailparserAdapter() },
@@ -38,6 +42,9 @@ export class IntakeModule {
         EmailRepository,
         ReceiveEmailUseCase,
         SmtpReceiver,
+        FitConnectRepository,
+        FitConnectUseCase,
+        { provide: FIT_METADATA_VALIDATOR, useFactory: () => new FitMetadataValidator(settings.fitConnect.metadataSchemaPath) },
       ],
     };
   }

@@ -16,6 +16,8 @@ export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(2) @Max(100000) ARCHIVE_MAX_RATIO: number = 100;
   /** FIT-Connect: one uploaded attachment, streamed to the blob store. */
   @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) FIT_CONNECT_ATTACHMENT_MAX_BYTES: number = 20 * 1024 * 1024;
+  /** The published FIT-Connect metadata schema 1.0.0 (JSON Schema 2020-12), relative to the working directory. */
+  @IsString() FIT_CONNECT_METADATA_SCHEMA: string = '../shared/reference/fit-connect/metadata.schema.v1.0.0.json';
 }
 
 export interface IntakeSettings extends PlatformSettings {
@@ -28,7 +30,7 @@ export interface IntakeSettings extends PlatformSettings {
     dnsTimeoutMs: number;
   };
   archives: { maxUncompressedBytes: number; maxRatio: number };
-  fitConnect: { attachmentMaxBytes: number };
+  fitConnect: { attachmentMaxBytes: number; metadataSchemaPath: string };
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
@@ -46,6 +48,6 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       dnsTimeoutMs: e.MAIL_AUTH_DNS_TIMEOUT_MS,
     },
     archives: { maxUncompressedBytes: e.ARCHIVE_MAX_UNCOMPRESSED_BYTES, maxRatio: e.ARCHIVE_MAX_RATIO },
-    fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES },
+    fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES, metadataSchemaPath: e.FIT_CONNECT_METADATA_SCHEMA },
   };
 }

@@ -2,8 +2,20 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@poststelle/platform';
 import { CaseTimelineConsumer } from './cases/case-timeline.consumer';
 import { CasesController } from './cases/cases.controller';
+import { EmailController } from './email/email.controller';
+import { MAIL_AUTH, MAIL_PARSER } from './email/email.ports';
+import { EmailRepository } from './email/email.repository';
+import { MailauthAdapter, offlineResolver, systemResolver } from './email/mailauth.adapter';
+import { MailparserAdapter } from './email/mailparser.adapter';
+import { ReceiveEmailUseCase } from './email/receive-email.use-case';
+import { SmtpReceiver } from './email/smtp-receiver';
+import { FitConnectController } from './fit-connect/fit-connect.controller';
+import { FitConnectRepository } from './fit-connect/fit-connect.repository';
+import { FIT_METADATA_VALIDATOR, FitConnectUseCase } from './fit-connect/fit-connect.use-case';
+import { FitMetadataValidator } from './fit-connect/fit-metadata';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.config';
 import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
+import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
 import { AcceptSubmissionUseCase } from './submissions/accept-submission.use-case';
 import { RejectedInputsRepository } from './submissions/rejected-inputs.repository';
 import { SubmissionIntakeConsumer } from './submissions/submission-intake.consumer';
@@ -14,14 +26,25 @@ export class IntakeModule {
   static forRoot(settings: IntakeSettings): DynamicModule {
     return {
       module: IntakeModule,
-      imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [IntakeSchema1732300000100] })],
-      controllers: [SubmissionsController, CasesController],
+      imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110] })],
+      controllers: [SubmissionsController, CasesController, EmailController, FitConnectController],
       providers: [
         { provide: INTAKE_SETTINGS, useValue: settings },
+        { provide: MAIL_PARSER, useValue: new MailparserAdapter() },
+        {
+          provide: MAIL_AUTH,
+          useValue: new MailauthAdapter(settings.email.dns === 'offline' ? offlineResolver : systemResolver(settings.email.dnsTimeoutMs)),
+        },
         AcceptSubmissionUseCase,
         RejectedInputsRepository,
         SubmissionIntakeConsumer,
         CaseTimelineConsumer,
+        EmailRepository,
+        ReceiveEmailUseCase,
+        SmtpReceiver,
+        FitConnectRepository,
+        FitConnectUseCase,
+        { provide: FIT_METADATA_VALIDATOR, useFactory: () => new FitMetadataValidator(settings.fitConnect.metadataSchemaPath) },
       ],
     };
   }

@@ -1,13 +1,36 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) SUBMISSION_MAX_BYTES: number = 8 * 1024 * 1024;
+  /** SMTP receiver port; 0 disables the receiver. */
+  @IsInt() @Min(0) @Max(65535) SMTP_PORT: number = 2525;
+  @IsString() SMTP_HOST: string = '0.0.0.0';
+  @IsInt() @Min(1024) @Max(512 * 1024 * 1024) SMTP_MAX_MESSAGE_BYTES: number = 20 * 1024 * 1024;
+  /** `system`: DNS lookups for DKIM/SPF/DMARC through the OS resolver; `offline`: every lookup fails (→ temperror). */
+  @IsIn(['system', 'offline']) MAIL_AUTH_DNS: 'system' | 'offline' = 'system';
+  @IsInt() @Min(100) @Max(60000) MAIL_AUTH_DNS_TIMEOUT_MS: number = 3000;
+  /** Zip/gzip attachments declaring more than this uncompressed size, or a ratio above the next, are rejected. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024 * 4) ARCHIVE_MAX_UNCOMPRESSED_BYTES: number = 100 * 1024 * 1024;
+  @IsInt() @Min(2) @Max(100000) ARCHIVE_MAX_RATIO: number = 100;
+  /** FIT-Connect: one uploaded attachment, streamed to the blob store. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) FIT_CONNECT_ATTACHMENT_MAX_BYTES: number = 20 * 1024 * 1024;
+  /** The published FIT-Connect metadata schema 1.0.0 (JSON Schema 2020-12), relative to the working directory. */
+  @IsString() FIT_CONNECT_METADATA_SCHEMA: string = '../shared/reference/fit-connect/metadata.schema.v1.0.0.json';
 }
 
 export interface IntakeSettings extends PlatformSettings {
   limits: { attachmentMaxBytes: number; submissionMaxBytes: number };
+  email: {
+    smtpPort: number;
+    smtpHost: string;
+    maxMessageBytes: number;
+    dns: 'system' | 'offline';
+    dnsTimeoutMs: number;
+  };
+  archives: { maxUncompressedBytes: number; maxRatio: number };
+  fitConnect: { attachmentMaxBytes: number; metadataSchemaPath: string };
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
@@ -17,5 +40,14 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
   return {
     ...platformSettings(e, 'intake', 'intake', 8081),
     limits: { attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES, submissionMaxBytes: e.SUBMISSION_MAX_BYTES },
+    email: {
+      smtpPort: e.SMTP_PORT,
+      smtpHost: e.SMTP_HOST,
+      maxMessageBytes: e.SMTP_MAX_MESSAGE_BYTES,
+      dns: e.MAIL_AUTH_DNS,
+      dnsTimeoutMs: e.MAIL_AUTH_DNS_TIMEOUT_MS,
+    },
+    archives: { maxUncompressedBytes: e.ARCHIVE_MAX_UNCOMPRESSED_BYTES, maxRatio: e.ARCHIVE_MAX_RATIO },
+    fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES, metadataSchemaPath: e.FIT_CONNECT_METADATA_SCHEMA },
   };
 }

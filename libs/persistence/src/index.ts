@@ -1,2 +1,2 @@
 export { openDatabase, type DatabaseSettings } from './data-source';
-export { FileSystemBlobStore, blobRefOf, type BlobStore, type StoredBlob } from './blob-store';
+export { FileSystemBlobStore, BlobTooLargeError, blobRefOf, type BlobStore, type StoredBlob } from './blob-store';

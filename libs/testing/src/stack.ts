@@ -19,6 +19,8 @@ export class Stack {
   databaseUrl = '';
   private dropDatabase: (() => Promise<void>) | undefined;
   private blobDir = '';
+  /** Port of intake's SMTP receiver (a free port per stack, so parallel stacks never collide). */
+  smtpPort = 0;
 
   constructor(private readonly options: StackOptions = {}) {}
 
@@ -41,12 +43,15 @@ export class Stack {
     this.databaseUrl = db.url;
     this.dropDatabase = db.drop;
     this.blobDir = await mkdtemp(join(tmpdir(), 'ps-blobs-'));
+    this.smtpPort = await freePort();
     const env: Record<string, string> = {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
       KAFKA_NAMESPACE: this.namespace,
       BLOB_DIR: this.blobDir,
       CONSUMER_BACKOFF_MS: '50',
+      SMTP_PORT: String(this.smtpPort),
+      MAIL_AUTH_DNS: 'offline',
       ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
       ...this.options.extraEnv,
     };

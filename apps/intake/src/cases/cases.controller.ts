@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { caseReferenceOf } from '../email/email-rules';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 
 /** `GET /v1/cases/{caseId}`: the canonical case and where it went (routing, fee, e-file, invoice). */
@@ -25,6 +26,7 @@ export class CasesController {
     const routed = timeline.find((t) => t.event_type === 'case.routed');
     return {
       caseId,
+      caseReference: caseReferenceOf(caseId),
       submissionId: row.submission_id,
       receivedAt: row.received_at,
       status: routed ? 'routed' : timeline.some((t) => t.event_type === 'case.manual-routing-required') ? 'manual-routing' : 'received',

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type MailboxEntry } from './email-rules';
+
+export type InboundStatus = 'received' | 'case' | 'follow-up' | 'rejected';
+
+export interface InboundMessageRow {
+  inboundId: string;
+  transport: string;
+  rawMessageSha512: string | null;
+  sizeBytes: number;
+  status: InboundStatus;
+  reasonCode: string | null;
+  reason: string | null;
+  caseId: string | null;
+  evidence: Record<string, unknown> | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+/** SQL of the email channel: inbound messages (raw kept by hash), the mailbox table, case lookups by reference. */
+@Injectable()
+export class EmailRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async recordReceived(m: {
+    transport: 'smtp' | 'http';
+    rawSha512: string | null;
+    sizeBytes: number;
+    envelopeFrom?: string;
+    recipients: string[];
+  }): Promise<string> {
+    const id = randomUUID();
+    await this.dataSource.query(
+      `INSERT INTO intake.inbound_messages (inbound_id, transport, raw_sha512, size_bytes, envelope_from, recipients, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'received')`,
+      [id, m.transport, m.rawSha512, m.sizeBytes, m.envelopeFrom ?? null, JSON.stringify(m.recipients)],
+    );
+    return id;
+  }
+
+  async recordOutcome(
+    inboundId: string,
+    o: {
+      status: Exclude<InboundStatus, 'received'>;
+      reasonCode?: string;
+      reason?: string;
+      caseId?: string;
+      evidence?: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE intake.inbound_messages SET status = $2, reason_code = $3, reason = $4, case_id = $5, evidence = $6, processed_at = now()
+       WHERE inbound_id = $1`,
+      [inboundId, o.status, o.reasonCode ?? null, o.reason ?? null, o.caseId ?? null, o.evidence ? JSON.stringify(o.evidence) : null],
+    );
+  }
+
+  async find(inboundId: string): Promise<InboundMessageRow | undefined> {
+    const [r] = await this.dataSource.query<
+      {
+        inbound_id: string;
+        transport: string;
+        raw_sha512: string | null;
+        size_bytes: string;
+        status: InboundStatus;
+        reason_code: string | null;
+        reason: string | null;
+        case_id: string | null;
+        evidence: Record<string, unknown> | null;
+        received_at: Date;
+        processed_at: Date | null;
+      }[]
+    >('SELECT * FROM intake.inbound_messages WHERE inbound_id = $1', [inboundId]);
+    return (
+      r && {
+        inboundId: r.inbound_id,
+        transport: r.transport,
+        rawMessageSha512: r.raw_sha512,
+        sizeBytes: Number(r.size_bytes),
+        status: r.status,
+        reasonCode: r.reason_code,
+        reason: r.reason,
+        caseId: r.case_id,
+        evidence: r.evidence,
+        receivedAt: r.received_at,
+        processedAt: r.processed_at,
+      }
+    );
+  }
+
+  async rawKnown(sha512: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM intake.inbound_messages WHERE raw_sha512 = $1 LIMIT 1', [sha512]);
+    return rows.length > 0;
+  }
+
+  async upsertMailbox(m: MailboxEntry & { name?: string }): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO intake.mailboxes (address, tenant_ars, leika_key, name, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (address) DO UPDATE SET tenant_ars = $2, leika_key = $3, name = $4, updated_at = now()`,
+      [m.address, m.tenantArs, m.leikaKey ?? null, m.name ?? null],
+    );
+  }
+
+  async findMailbox(address: string): Promise<(MailboxEntry & { name?: string }) | undefined> {
+    return (await this.findMailboxes([address]))[0];
+  }
+
+  /** The configured mailboxes among these addresses, in the order given. */
+  async findMailboxes(addresses: string[]): Promise<(MailboxEntry & { name?: string })[]> {
+    if (addresses.length === 0) return [];
+    const rows = await this.dataSource.query<{ address: string; tenant_ars: string; leika_key: string | null; name: string | null }[]>(
+      'SELECT address, tenant_ars, leika_key, name FROM intake.mailboxes WHERE address = ANY($1)',
+      [addresses],
+    );
+    return addresses
+      .map((a) => rows.find((r) => r.address === a))
+      .filter((r): r is NonNullable<typeof r> => !!r)
+      .map((r) => ({
+        address: r.address,
+        tenantArs: r.tenant_ars,
+        ...(r.leika_key ? { leikaKey: r.leika_key } : {}),
+        ...(r.name ? { name: r.name } : {}),
+      }));
+  }
+
+  async caseIdsByReference(reference: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ case_id: string }[]>('SELECT case_id FROM intake.cases WHERE case_ref = $1 LIMIT 2', [
+      reference,
+    ]);
+    return rows.map((r) => r.case_id);
+  }
+
+  /** A follow-up mail becomes a row on the case's timeline (no personal data: ids, hashes, counts). */
+  async addFollowUp(caseId: string, inboundId: string, summary: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO intake.case_timeline (message_id, case_id, event_type, topic, summary, occurred_at) VALUES ($1, $2, 'email.follow-up', 'email', $3, now())
+       ON CONFLICT (message_id) DO NOTHING`,
+      [inboundId, caseId, JSON.stringify(summary)],
+    );
+  }
+}

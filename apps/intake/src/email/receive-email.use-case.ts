@@ -1,0 +1,184 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ContractValidationError, type FieldError } from '@poststelle/contracts';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
+import { Logger } from '@poststelle/telemetry';
+import { assertNotArchiveBomb } from '../content/archive-inspection';
+import { parseJsonFormData, parseXmlFormData } from '../content/form-data';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
+import { AcceptSubmissionUseCase } from '../submissions/accept-submission.use-case';
+import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import {
+  buildEmailSubmission,
+  caseReferenceOf,
+  classifyNotACase,
+  findCaseReferences,
+  formDataTarget,
+  isPlausibleEmail,
+  resolveTarget,
+  safeFileName,
+  safeMediaType,
+  subjectTokens,
+  type EmailSubmissionInput,
+} from './email-rules';
+import { EmailRepository } from './email.repository';
+import { MAIL_AUTH, MAIL_PARSER, type MailAuthPort, type MailParserPort, type ParsedEmail, type SmtpEnvelope } from './email.ports';
+
+export interface EmailOutcome {
+  inboundId: string;
+  rawMessageSha512: string;
+  status: 'case' | 'follow-up' | 'rejected';
+  caseId?: string;
+  caseReference?: string;
+  reasonCode?: string;
+  reason?: string;
+  errors?: FieldError[];
+}
+
+const MAX_ATTACHMENTS = 50;
+
+/**
+ * One inbound email → a case (through AcceptSubmissionUseCase), a follow-up on an existing case, or a rejection
+ * with a specific reason. The raw message and its sha512 are stored before anything parses it.
+ */
+@Injectable()
+export class ReceiveEmailUseCase {
+  private readonly log = new Logger('ReceiveEmail');
+
+  constructor(
+    private readonly repo: EmailRepository,
+    private readonly accept: AcceptSubmissionUseCase,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(MAIL_PARSER) private readonly parser: MailParserPort,
+    @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {}
+
+  async receive(raw: Buffer, envelope: SmtpEnvelope, transport: 'smtp' | 'http'): Promise<EmailOutcome> {
+    const stored = await this.blobs.put(raw);
+    const inboundId = await this.repo.recordReceived({
+      transport,
+      rawSha512: stored.sha512,
+      sizeBytes: raw.length,
+      ...(envelope.mailFrom ? { envelopeFrom: envelope.mailFrom } : {}),
+      recipients: envelope.rcptTo,
+    });
+    const base = { inboundId, rawMessageSha512: stored.sha512 };
+    const reject = async (code: IntakeErrorCode, reason: string, evidence?: Record<string, unknown>, errors?: FieldError[]) => {
+      await this.repo.recordOutcome(inboundId, { status: 'rejected', reasonCode: code, reason, ...(evidence ? { evidence } : {}) });
+      this.log.info('email rejected', { inboundId, code });
+      return { ...base, status: 'rejected' as const, reasonCode: code, reason, ...(errors ? { errors } : {}) };
+    };
+
+    if (raw.length > this.settings.email.maxMessageBytes) {
+      return reject(
+        IntakeErrorCode.EmailTooLarge,
+        `the message has ${raw.length} bytes; the limit is ${this.settings.email.maxMessageBytes}`,
+      );
+    }
+    let parsed: ParsedEmail;
+    try {
+      parsed = await this.parser.parse(raw);
+    } catch (error) {
+      return reject(IntakeErrorCode.EmailUnparseable, `the message could not be parsed as RFC 822: ${(error as Error).message}`);
+    }
+    const auth = await this.auth.authenticate(raw, envelope);
+    const evidence: Record<string, unknown> = { ...auth, contentType: parsed.contentType, attachments: parsed.attachments.length };
+
+    const notACase = classifyNotACase(parsed);
+    if (notACase) return reject(notACase.code, notACase.reason, evidence);
+
+    try {
+      const { attachments, form } = await this.storeAttachments(parsed);
+      const followUp = await this.followUpCase(parsed);
+      if (followUp) {
+        await this.repo.addFollowUp(followUp, inboundId, {
+          inboundId,
+          rawMessageSha512: stored.sha512,
+          attachments: attachments.map((a) => a.sha512),
+        });
+        await this.repo.recordOutcome(inboundId, { status: 'follow-up', caseId: followUp, evidence });
+        this.log.info('email attached to case as follow-up', { inboundId, caseId: followUp });
+        return { ...base, status: 'follow-up', caseId: followUp, caseReference: caseReferenceOf(followUp) };
+      }
+
+      const candidates = [
+        ...envelope.rcptTo,
+        ...['delivered-to', 'x-original-to', 'envelope-to'].flatMap((h) => parsed.headers[h] ?? []),
+        ...parsed.recipients,
+      ]
+        .map((a) => a.replace(/[<>]/g, '').trim().toLowerCase())
+        .filter((a, i, all) => a && all.indexOf(a) === i);
+      const [mailbox] = await this.repo.findMailboxes(candidates);
+      const target = resolveTarget(mailbox, subjectTokens(parsed.subject), formDataTarget(form?.content));
+      if ('code' in target) return await reject(target.code, target.reason, evidence);
+      if (![parsed.replyTo, parsed.from, envelope.mailFrom].some(isPlausibleEmail)) {
+        return await reject(IntakeErrorCode.EmailNoReplyAddress, 'the message names no usable sender or Reply-To address', evidence);
+      }
+      const recipient = mailbox?.address ?? candidates.find(isPlausibleEmail);
+      const body = buildEmailSubmission({
+        parsed,
+        rawSha512: stored.sha512,
+        ...(envelope.mailFrom ? { envelopeFrom: envelope.mailFrom } : {}),
+        ...(recipient ? { recipient } : {}),
+        auth,
+        target,
+        ...(form ? { form } : {}),
+        attachments,
+      });
+      const accepted = await this.accept.execute({ body, idempotencyKey: `email:${stored.sha512}`, requestSha512: stored.sha512 });
+      await this.repo.recordOutcome(inboundId, { status: 'case', caseId: accepted.caseId, evidence });
+      return { ...base, status: 'case', caseId: accepted.caseId, caseReference: caseReferenceOf(accepted.caseId) };
+    } catch (error) {
+      if (error instanceof ContractValidationError) {
+        return reject(IntakeErrorCode.InvalidSubmission, 'the email does not make a valid submission', evidence, error.errors);
+      }
+      if (isInputRejection(error)) {
+        const errors = error.extensions['errors'] as FieldError[] | undefined;
+        return reject(error.code, error.message, evidence, errors);
+      }
+      throw error;
+    }
+  }
+
+  private async followUpCase(parsed: ParsedEmail): Promise<string | undefined> {
+    for (const ref of findCaseReferences(parsed.subject, parsed.text)) {
+      const ids = await this.repo.caseIdsByReference(ref);
+      if (ids.length === 1) return ids[0];
+    }
+    return undefined;
+  }
+
+  private async storeAttachments(parsed: ParsedEmail): Promise<{
+    attachments: EmailSubmissionInput['attachments'];
+    form?: NonNullable<EmailSubmissionInput['form']>;
+  }> {
+    const attachments: EmailSubmissionInput['attachments'] = [];
+    let form: EmailSubmissionInput['form'];
+    const used = new Set<string>();
+    for (const [i, a] of parsed.attachments.slice(0, MAX_ATTACHMENTS).entries()) {
+      const mediaType = safeMediaType(a.contentType);
+      let fileName = safeFileName(a.fileName, i, mediaType);
+      while (used.has(fileName)) fileName = `${i + 1}-${fileName}`;
+      used.add(fileName);
+      if (a.content.length > this.settings.limits.attachmentMaxBytes) {
+        throw new IntakeException(
+          IntakeErrorCode.AttachmentTooLarge,
+          `attachment '${fileName}' has ${a.content.length} bytes; the limit is ${this.settings.limits.attachmentMaxBytes}`,
+        );
+      }
+      assertNotArchiveBomb(a.content, fileName, this.settings.archives);
+      let purpose: 'form' | 'attachment' = 'attachment';
+      if (!form && (mediaType === 'application/json' || /\.json$/i.test(fileName))) {
+        form = { mimeType: 'application/json', fileName, content: parseJsonFormData(a.content, `form data '${fileName}'`) };
+        purpose = 'form';
+      } else if (!form && (/^(application|text)\/xml$/.test(mediaType) || /\.xml$/i.test(fileName))) {
+        form = { mimeType: 'application/xml', fileName, content: await parseXmlFormData(a.content, `form data '${fileName}'`) };
+        purpose = 'form';
+      }
+      const blob = await this.blobs.put(a.content);
+      attachments.push({ attachmentId: `a${i + 1}`, fileName, mediaType, sha512: blob.sha512, purpose });
+    }
+    return { attachments, ...(form ? { form } : {}) };
+  }
+}

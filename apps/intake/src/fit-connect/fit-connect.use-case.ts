@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { type Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { ContractValidationError, LEIKA_URN, type FieldError } from '@poststelle/contracts';
+import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
+import { Logger } from '@poststelle/telemetry';
+import { parseJsonFormData, parseXmlFormData } from '../content/form-data';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
+import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
+import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import { FitConnectRepository, type FitSubmissionRow } from './fit-connect.repository';
+import { FitMetadataValidator, type FitMetadata } from './fit-metadata';
+
+export const FIT_METADATA_VALIDATOR = Symbol('FIT_METADATA_VALIDATOR');
+
+const fail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
+  new IntakeException(code, message, errors ? { errors } : {});
+
+/**
+ * FIT-Connect compatible submission API: announce (metadata, validated against schema 1.0.0), upload each announced
+ * attachment (streamed, hash-checked), submit the data (hash-checked) → a case through AcceptSubmissionUseCase.
+ */
+@Injectable()
+export class FitConnectUseCase {
+  private readonly log = new Logger('FitConnect');
+
+  constructor(
+    private readonly repo: FitConnectRepository,
+    private readonly accept: AcceptSubmissionUseCase,
+    @Inject(FIT_METADATA_VALIDATOR) private readonly validator: FitMetadataValidator,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {}
+
+  async announce(body: unknown): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+    const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const tenantArs = b['tenantArs'];
+    if (typeof tenantArs !== 'string' || !/^\d{12}$/.test(tenantArs)) {
+      throw fail(IntakeErrorCode.FitMetadataSchemaViolation, 'tenantArs (the destination region, 12-digit ARS) is required', [
+        { field: 'tenantArs', message: 'must be a 12-digit ARS' },
+      ]);
+    }
+    const checked = this.validator.check(b['metadata']);
+    if ('errors' in checked) {
+      throw fail(IntakeErrorCode.FitMetadataSchemaViolation, `the metadata violates the FIT-Connect metadata schema 1.0.0`, checked.errors);
+    }
+    const identifier = checked.metadata.publicServiceType?.identifier;
+    if (!identifier || !LEIKA_URN.test(identifier)) {
+      throw fail(
+        IntakeErrorCode.FitUnsupportedService,
+        'publicServiceType.identifier must be a LeiKa URN (urn:de:fim:leika:leistung:99...)',
+      );
+    }
+    const submissionId = randomUUID();
+    await this.repo.create({
+      submissionId,
+      metadataVersion: checked.version,
+      metadataSha512: sha512Hex(JSON.stringify(b['metadata'])),
+      announced: {
+        tenantArs,
+        metadata: b['metadata'],
+        ...(b['applicant'] ? { applicant: b['applicant'] } : {}),
+        ...(typeof b['levelOfAssurance'] === 'string' ? { levelOfAssurance: b['levelOfAssurance'] } : {}),
+        ...(typeof b['portalId'] === 'string' ? { portalId: b['portalId'] } : {}),
+        ...(typeof b['authenticationMethod'] === 'string' ? { authenticationMethod: b['authenticationMethod'] } : {}),
+      },
+    });
+    return {
+      submissionId,
+      status: 'incomplete',
+      announcedAttachments: checked.metadata.contentStructure.attachments.map((a) => a.attachmentId),
+    };
+  }
+
+  private async open(submissionId: string): Promise<{ row: FitSubmissionRow; metadata: FitMetadata }> {
+    const row = await this.repo.find(submissionId);
+    if (!row) throw fail(IntakeErrorCode.FitSubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
+    const checked = this.validator.check(row.announced.metadata);
+    if ('errors' in checked) throw new Error('stored metadata no longer validates');
+    return { row, metadata: checked.metadata };
+  }
+
+  async upload(submissionId: string, attachmentId: string, body: Readable): Promise<{ sha512: string; sizeBytes: number }> {
+    const { row, metadata } = await this.open(submissionId);
+    if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is ${row.status}; uploads are closed`);
+    const announced = metadata.contentStructure.attachments.find((a) => a.attachmentId === attachmentId);
+    if (!announced) {
+      body.resume();
+      await this.reject(submissionId, IntakeErrorCode.FitAttachmentUnannounced, `attachment ${attachmentId} was not announced`, false);
+      throw fail(IntakeErrorCode.FitAttachmentUnannounced, `attachment ${attachmentId} was not announced in contentStructure.attachments`);
+    }
+    let stored;
+    try {
+      stored = await this.blobs.putStream(body, this.settings.fitConnect.attachmentMaxBytes);
+    } catch (error) {
+      if (error instanceof BlobTooLargeError) {
+        body.resume();
+        throw fail(IntakeErrorCode.FitAttachmentTooLarge, `attachment ${attachmentId} exceeds ${error.maxBytes} bytes`);
+      }
+      throw error;
+    }
+    if (stored.sha512 !== announced.hash.content) {
+      // The bytes stay in the blob store (kept, referenced by the event) but are not linked to the submission.
+      await this.repo.event(submissionId, 'attachment-rejected', {
+        attachmentId,
+        code: IntakeErrorCode.FitAttachmentHashMismatch,
+        receivedSha512: stored.sha512,
+      });
+      throw fail(
+        IntakeErrorCode.FitAttachmentHashMismatch,
+        `attachment ${attachmentId}: the uploaded bytes do not match the announced sha512`,
+        [{ field: `contentStructure.attachments[${attachmentId}].hash.content`, message: `uploaded content has sha512 ${stored.sha512}` }],
+      );
+    }
+    await this.repo.recordAttachment(submissionId, attachmentId, stored.sha512, stored.sizeBytes);
+    return { sha512: stored.sha512, sizeBytes: stored.sizeBytes };
+  }
+
+  async submit(submissionId: string, body: unknown): Promise<{ submissionId: string; status: string; caseId: string }> {
+    const { row, metadata } = await this.open(submissionId);
+    if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is already ${row.status}`);
+    try {
+      const result = await this.finish(row, metadata, body);
+      await this.repo.setStatus(submissionId, 'accepted', result.caseId);
+      await this.repo.event(submissionId, 'submitted', {});
+      await this.repo.event(submissionId, 'accepted', { caseId: result.caseId });
+      return { submissionId, status: 'accepted', caseId: result.caseId };
+    } catch (error) {
+      if (error instanceof ContractValidationError) {
+        await this.reject(submissionId, IntakeErrorCode.InvalidSubmission, error.message, true);
+        throw fail(IntakeErrorCode.InvalidSubmission, 'the submission does not map to a valid case', error.errors);
+      }
+      if (isInputRejection(error)) {
+        await this.reject(submissionId, error.code, error.message, true);
+      }
+      throw error;
+    }
+  }
+
+  private async reject(submissionId: string, code: IntakeErrorCode, message: string, final: boolean): Promise<void> {
+    if (final) await this.repo.setStatus(submissionId, 'rejected');
+    await this.repo.event(submissionId, final ? 'rejected' : 'attachment-rejected', { code, reason: message });
+    this.log.info('FIT-Connect submission problem', { submissionId, code });
+  }
+
+  private async finish(row: FitSubmissionRow, metadata: FitMetadata, body: unknown) {
+    const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const uploaded = await this.repo.attachments(row.submissionId);
+    const missing = metadata.contentStructure.attachments.filter((a) => !uploaded.has(a.attachmentId));
+    if (missing.length > 0) {
+      throw fail(
+        IntakeErrorCode.FitAttachmentMissing,
+        `${missing.length} announced attachment(s) were not uploaded`,
+        missing.map((a) => ({ field: `attachments.${a.attachmentId}`, message: 'announced but not uploaded' })),
+      );
+    }
+    const data = metadata.contentStructure.data;
+    let content: Record<string, unknown> = {};
+    let schemaUri = 'urn:poststelle:fit-connect:no-data';
+    const extra: { attachmentId: string; fileName: string; mediaType: string; purpose: 'form'; sha512: string }[] = [];
+    if (data) {
+      if (typeof b['data'] !== 'string') throw fail(IntakeErrorCode.FitDataHashMismatch, 'data (the form data as a string) is required');
+      const bytes = Buffer.from(b['data'], 'utf8');
+      if (sha512Hex(bytes) !== data.hash.content) {
+        throw fail(IntakeErrorCode.FitDataHashMismatch, 'the sha512 of data does not match contentStructure.data.hash', [
+          { field: 'data', message: 'hash mismatch' },
+        ]);
+      }
+      schemaUri = data.submissionSchema.schemaUri;
+      content =
+        data.submissionSchema.mimeType === 'application/xml' ? await parseXmlFormData(bytes, 'data') : parseJsonFormData(bytes, 'data');
+      const blob = await this.blobs.put(bytes);
+      extra.push({
+        attachmentId: 'fit-data',
+        fileName: data.submissionSchema.mimeType === 'application/xml' ? 'data.xml' : 'data.json',
+        mediaType: data.submissionSchema.mimeType,
+        purpose: 'form',
+        sha512: blob.sha512,
+      });
+    }
+    const pay = metadata.paymentInformation;
+    const submission: Record<string, unknown> = {
+      tenant: { ars: row.announced.tenantArs },
+      publicServiceType: metadata.publicServiceType,
+      channel: {
+        kind: 'portal',
+        portal: {
+          portalId: row.announced.portalId ?? 'fit-connect',
+          fitConnectSubmissionId: row.submissionId,
+          metadataSha512: row.metadataSha512,
+          ...(row.announced.authenticationMethod ? { authenticationMethod: row.announced.authenticationMethod } : {}),
+        },
+      },
+      applicant: row.announced.applicant ?? { kind: 'natural' },
+      formData: { schemaUri, mimeType: 'application/json', content },
+      attachments: [
+        ...metadata.contentStructure.attachments.map((a, i) => ({
+          attachmentId: a.attachmentId,
+          fileName: a.filename ?? `attachment-${i + 1}`,
+          mediaType: a.mimeType,
+          purpose: a.purpose,
+          sha512: uploaded.get(a.attachmentId),
+        })),
+        ...extra,
+      ],
+      ...(row.announced.levelOfAssurance ? { levelOfAssurance: row.announced.levelOfAssurance } : {}),
+      ...(metadata.authenticationInformation ? { authenticationInformation: metadata.authenticationInformation } : {}),
+      ...(pay
+        ? {
+            paymentInformation: {
+              ...pay,
+              ...(pay.grossAmount !== undefined ? { grossAmount: pay.grossAmount.toFixed(2) } : {}),
+            },
+          }
+        : {}),
+      replyChannel: metadata.replyChannel ?? {},
+      ...(metadata.additionalReferenceInfo ? { additionalReferenceInfo: metadata.additionalReferenceInfo } : {}),
+    };
+    return this.accept.execute({ body: submission, idempotencyKey: `fit:${row.submissionId}`, requestSha512: row.metadataSha512 });
+  }
+
+  async events(submissionId: string) {
+    const row = await this.repo.find(submissionId);
+    if (!row) throw fail(IntakeErrorCode.FitSubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
+    return { submissionId, status: row.status, caseId: row.caseId, events: await this.repo.events(submissionId) };
+  }
+}

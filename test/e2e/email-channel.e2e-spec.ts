@@ -1,0 +1,223 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createTransport } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { Stack, waitFor } from '@poststelle/testing';
+
+const EML = resolve(__dirname, '../../../shared/testdata/eml');
+const LEIKA = '99050012104000';
+const TENANT = '120540000000';
+const MAILBOX = 'antraege@stadt.example';
+const FIXTURE_RECIPIENTS = [
+  'mueller@example.com',
+  'jblow@example.com',
+  'blow@example.com',
+  'recipient@email.test',
+  'wwer@iiieww.net',
+  'andris@ethereal.email',
+  'someone.else@somewhere.else.com',
+  'jschmuergen@example.com',
+  'jane_sender@example.org',
+  'abuse@example.net',
+  'xxxxx@gmail.com',
+];
+
+type Outcome = { status?: string; caseId?: string; caseReference?: string; inboundId: string; rawMessageSha512: string; title?: string };
+
+describe('email channel: SMTP and POST /v1/email', () => {
+  let stack: Stack;
+
+  const postEmail = (raw: Buffer | string, query = '') =>
+    stack.json<Outcome>('intake', `/v1/email${query}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
+  const compose = (opts: ConstructorParameters<typeof MailComposer>[0]) => new MailComposer(opts).compile().build();
+
+  beforeAll(async () => {
+    stack = await new Stack({ extraEnv: { SMTP_MAX_MESSAGE_BYTES: String(512 * 1024) } }).start();
+    for (const address of [MAILBOX, ...FIXTURE_RECIPIENTS]) {
+      const r = await stack.json('intake', `/v1/admin/mailboxes/${encodeURIComponent(address)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantArs: TENANT, leikaKey: LEIKA, name: 'Bürgerbüro' }),
+      });
+      expect(r.status).toBe(200);
+    }
+  }, 180000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60000);
+
+  it('turns every public .eml fixture into a case or an explained rejection; bounces and receipts never become cases', async () => {
+    const files = readdirSync(EML).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(18);
+    const outcomes: Record<string, { status: string; reason?: string }> = {};
+    for (const name of files) {
+      const raw = readFileSync(join(EML, name));
+      const res = await postEmail(raw);
+      expect([202, 422]).toContain(res.status);
+      const stored = await stack.json<{ status: string; reasonCode: string | null; reason: string | null; caseId: string | null }>(
+        'intake',
+        `/v1/email/messages/${res.body.inboundId}`,
+      );
+      expect(stored.status).toBe(200);
+      if (res.status === 202) {
+        expect(['case', 'follow-up']).toContain(stored.body.status);
+        expect(stored.body.caseId).toEqual(res.body.caseId);
+      } else {
+        expect(stored.body.status).toBe('rejected');
+        expect(stored.body.reasonCode).toBe(res.body.title);
+        expect(stored.body.reason!.length).toBeGreaterThan(10);
+      }
+      outcomes[name] = { status: stored.body.status, ...(stored.body.reasonCode ? { reason: stored.body.reasonCode } : {}) };
+      const back = await fetch(`${stack.url('intake')}/v1/email/raw/${res.body.rawMessageSha512}`);
+      expect(back.status).toBe(200);
+      expect(Buffer.from(await back.arrayBuffer()).equals(raw)).toBe(true);
+    }
+    expect(outcomes['mailparser__delivery-status.eml']).toEqual({ status: 'rejected', reason: 'EMAIL_BOUNCE' });
+    expect(outcomes['mimekit__disposition-notification.eml']).toEqual({ status: 'rejected', reason: 'EMAIL_READ_RECEIPT' });
+    expect(outcomes['zbateson-mmp__m4006.eml']).toEqual({ status: 'rejected', reason: 'EMAIL_READ_RECEIPT' });
+    expect(outcomes['postal-mime__arf.eml']).toEqual({ status: 'rejected', reason: 'EMAIL_FEEDBACK_REPORT' });
+    expect(outcomes['mailparser__spam.eml']).toEqual({ status: 'rejected', reason: 'EMAIL_UNROUTABLE' });
+    for (const name of [
+      'zbateson-mmp__m0010.eml',
+      'zbateson-mmp__m0017.eml',
+      'zbateson-mmp__m4002.eml',
+      'postal-mime__calendar-event.eml',
+    ]) {
+      expect(outcomes[name]).toEqual({ status: 'case' });
+    }
+    expect((await stack.json('intake', '/health')).status).toBe(200);
+  }, 120000);
+
+  it('records evidence: a plain email never meets the written form, a PGP signature is detected but not claimed verified', async () => {
+    const res = await postEmail(readFileSync(join(EML, 'zbateson-mmp__m4002.eml')));
+    expect(res.status).toBe(202);
+    const view = await stack.json<{ case: Record<string, unknown> & { channel: { email: Record<string, unknown> } } }>(
+      'intake',
+      `/v1/cases/${res.body.caseId}`,
+    );
+    expect(view.body.case.channel.email).toMatchObject({
+      rawMessageSha512: res.body.rawMessageSha512,
+      signature: 'pgp',
+      signatureVerified: false,
+      dkim: expect.stringMatching(/^(none|temperror)$/) as unknown,
+    });
+    expect(view.body.case['writtenForm']).toMatchObject({ satisfied: false });
+    const attachments = view.body.case['attachments'] as { fileName: string; sha512: string }[];
+    expect(attachments.map((a) => a.fileName)).toEqual(expect.arrayContaining(['blueball.png', 'greenball.png', 'redball.png']));
+  }, 30000);
+
+  it('takes mail over a real SMTP socket and attaches a reply quoting the case reference to that case', async () => {
+    const transport = createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
+    const sent = await transport.sendMail({
+      from: 'erika@example.org',
+      to: MAILBOX,
+      subject: `Antrag Bewohnerparken [LeiKa:${LEIKA}]`,
+      text: 'Hiermit beantrage ich einen Bewohnerparkausweis.',
+      attachments: [{ filename: '..\\..\\fahrzeugschein.pdf', content: Buffer.from('%PDF-1.4 test'), contentType: 'application/pdf' }],
+    });
+    const inboundId = /queued as ([0-9a-f-]{36})/.exec(sent.response)![1]!;
+    const first = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${inboundId}`);
+    expect(first.body.status).toBe('case');
+    const view = await stack.json<{ caseReference: string; case: { attachments: { fileName: string }[] } }>(
+      'intake',
+      `/v1/cases/${first.body.caseId}`,
+    );
+    expect(view.body.caseReference).toMatch(/^PS-[0-9A-F]{8}$/);
+    expect(view.body.case.attachments.map((a) => a.fileName)).toEqual(['fahrzeugschein.pdf']);
+
+    const reply = await transport.sendMail({
+      from: 'erika@example.org',
+      to: MAILBOX,
+      subject: `Re: Ihr Antrag ${view.body.caseReference}`,
+      text: 'Anbei der fehlende Nachweis.',
+      attachments: [{ filename: 'nachweis.pdf', content: Buffer.from('%PDF-1.4 nachweis') }],
+    });
+    const replyId = /queued as ([0-9a-f-]{36})/.exec(reply.response)![1]!;
+    const followUp = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${replyId}`);
+    expect(followUp.body).toMatchObject({ status: 'follow-up', caseId: first.body.caseId });
+    const timeline = await waitFor('follow-up on the timeline', async () => {
+      const r = await stack.json<{ timeline: { type: string; attachments?: string[] }[] }>('intake', `/v1/cases/${first.body.caseId}`);
+      return r.body.timeline.find((t) => t.type === 'email.follow-up');
+    });
+    expect(timeline.attachments).toHaveLength(1);
+
+    await expect(
+      transport.sendMail({ from: 'x@example.org', to: MAILBOX, subject: 'big', text: 'x'.repeat(600 * 1024) }),
+    ).rejects.toMatchObject({ responseCode: 552 });
+    transport.close();
+  }, 60000);
+
+  describe('hostile input is refused with a clear reason, kept, and the service keeps serving', () => {
+    const withAttachment = (filename: string, content: Buffer, contentType: string) =>
+      compose({
+        from: 'mallory@example.org',
+        to: MAILBOX,
+        subject: 'Antrag',
+        text: 'siehe Anhang',
+        attachments: [{ filename, content, contentType }],
+      });
+
+    it.each([
+      [
+        'XML form data with an external entity',
+        () =>
+          withAttachment(
+            'antrag.xml',
+            Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'),
+            'application/xml',
+          ),
+        'XML_DOCTYPE_FORBIDDEN',
+      ],
+      [
+        'XML entity expansion (billion laughs)',
+        () =>
+          withAttachment(
+            'antrag.xml',
+            Buffer.from('<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><l>&b;&b;</l>'),
+            'application/xml',
+          ),
+        'XML_DOCTYPE_FORBIDDEN',
+      ],
+      [
+        'malformed XML form data',
+        () => withAttachment('antrag.xml', Buffer.from('<antrag><a></antrag>'), 'application/xml'),
+        'FORM_DATA_MALFORMED',
+      ],
+      [
+        'form data that is not UTF-8',
+        () => withAttachment('antrag.json', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'application/json'),
+        'INVALID_UTF8',
+      ],
+      ['a gzip bomb', () => withAttachment('daten.gz', gzipSync(Buffer.alloc(64 * 1024 * 1024)), 'application/gzip'), 'ARCHIVE_BOMB'],
+      [
+        'an oversized message',
+        () => Buffer.from(`From: a@example.org\r\nTo: ${MAILBOX}\r\nSubject: big\r\n\r\n${'x'.repeat(600 * 1024)}`),
+        'EMAIL_TOO_LARGE',
+      ],
+    ])(
+      '%s',
+      async (_name, build, code) => {
+        const raw = await build();
+        const res = await postEmail(raw);
+        expect(res.body.title).toBe(code);
+        expect([413, 400, 422]).toContain(res.status);
+        const back = await fetch(`${stack.url('intake')}/v1/email/raw/${res.body.rawMessageSha512}`);
+        expect(Buffer.from(await back.arrayBuffer()).equals(raw)).toBe(true);
+        expect((await stack.json('intake', '/health')).status).toBe(200);
+      },
+      60000,
+    );
+
+    it('refuses a body that is not message/rfc822', async () => {
+      const res = await stack.json<{ title: string }>('intake', '/v1/email', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hello',
+      });
+      expect(res.status).toBe(415);
+      expect(res.body.title).toBe('EMAIL_NOT_RFC822');
+    });
+  });
+});

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { Logger } from '@poststelle/telemetry';
 
 export interface KafkaSettings {
@@ -12,6 +12,9 @@ export interface KafkaSettings {
    * runs can share one cluster without seeing each other's messages. Code always uses the logical names.
    */
   namespace?: string;
+  /** SASL/SCRAM credentials of this service's principal (see deploy/kafka-acls); TLS when `ssl` is set. */
+  sasl?: { mechanism: 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  ssl?: boolean;
 }
 
 export function physicalName(namespace: string | undefined, logical: string): string {
@@ -44,6 +47,8 @@ export function createKafka(settings: KafkaSettings, overrides: Partial<KafkaCon
     connectionTimeout: 5000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
+    ...(settings.sasl ? { sasl: settings.sasl as SASLOptions } : {}),
+    ...(settings.ssl ? { ssl: true } : {}),
     ...overrides,
   });
 }

@@ -24,3 +24,24 @@ describe('configuration is validated once at start-up', () => {
     expect(new Set(vars)).toEqual(new Set(['HTTP_PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'LOG_LEVEL']));
   });
 });
+
+describe('Kafka credentials', () => {
+  it('passes SASL/SCRAM credentials to the Kafka client settings', () => {
+    const env = loadConfig(ServiceEnv, {
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'svc-routing',
+      KAFKA_SASL_PASSWORD: 's3cret',
+      KAFKA_SSL: 'true',
+    });
+    const s = platformSettings(env, 'routing', 'routing', 8082);
+    expect(s.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc-routing', password: 's3cret' });
+    expect(s.kafka.ssl).toBe(true);
+    expect(platformSettings(loadConfig(ServiceEnv, { KAFKA_SSL: 'false' }), 'routing', 'routing', 8082).kafka.ssl).toBe(false);
+  });
+
+  it('requires username and password once a mechanism is set', () => {
+    expect(() => loadConfig(ServiceEnv, { KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toThrow(
+      /KAFKA_SASL_USERNAME[\s\S]*KAFKA_SASL_PASSWORD/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { type KafkaSettings } from '@poststelle/messaging';
 import { type DatabaseSettings } from '@poststelle/persistence';
 import { type LogLevel } from '@poststelle/telemetry';
@@ -17,6 +18,12 @@ export class ServiceEnv {
   @IsOptional()
   @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'KAFKA_NAMESPACE: lower-case letters, digits and -, at most 40' })
   KAFKA_NAMESPACE?: string;
+  @IsOptional() @IsIn(['scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?: 'scram-sha-256' | 'scram-sha-512';
+  @ValidateIf((e: ServiceEnv) => e.KAFKA_SASL_MECHANISM !== undefined) @IsString() KAFKA_SASL_USERNAME?: string;
+  @ValidateIf((e: ServiceEnv) => e.KAFKA_SASL_MECHANISM !== undefined) @IsString() KAFKA_SASL_PASSWORD?: string;
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  KAFKA_SSL: boolean = false;
   @IsInt() @Min(1) @Max(1000) KAFKA_PARTITIONS: number = 3;
   @IsInt() @Min(1) @Max(5) KAFKA_REPLICATION_FACTOR: number = 1;
   @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS: number = 5;
@@ -52,6 +59,10 @@ export function platformSettings(env: ServiceEnv, service: string, schema: strin
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       ...(env.KAFKA_NAMESPACE ? { namespace: env.KAFKA_NAMESPACE } : {}),
+      ...(env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+        ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } }
+        : {}),
+      ssl: env.KAFKA_SSL,
     },
     database: { url: env.DATABASE_URL, schema, poolSize: env.DB_POOL_SIZE },
     consumer: { maxAttempts: env.CONSUMER_MAX_ATTEMPTS, initialBackoffMs: env.CONSUMER_BACKOFF_MS, concurrency: env.CONSUMER_CONCURRENCY },

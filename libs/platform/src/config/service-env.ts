@@ -21,7 +21,8 @@ export class ServiceEnv {
   @IsOptional() @IsIn(['scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?: 'scram-sha-256' | 'scram-sha-512';
   @ValidateIf((e: ServiceEnv) => e.KAFKA_SASL_MECHANISM !== undefined) @IsString() KAFKA_SASL_USERNAME?: string;
   @ValidateIf((e: ServiceEnv) => e.KAFKA_SASL_MECHANISM !== undefined) @IsString() KAFKA_SASL_PASSWORD?: string;
-  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  // From the raw string: implicit conversion would turn 'false' into true.
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => ['true', '1', true].includes(obj['KAFKA_SSL'] as string))
   @IsBoolean()
   KAFKA_SSL: boolean = false;
   @IsInt() @Min(1) @Max(1000) KAFKA_PARTITIONS: number = 3;

@@ -57,6 +57,8 @@ class TestSmtp {
 const TENANT = '120540000000';
 const PARKING = '99050012104000';
 const BUILDING = '99010003001000'; // building permit: written form required
+// Life event "birth": birth certificate (registry office), child benefit (family benefits office), parental allowance.
+const BIRTH = { certificate: '99036005000000', childBenefit: '99041006000000', parentalAllowance: '99041008000000' };
 
 describe('routing: rules, written form, back-office status and notifications', () => {
   let stack: Stack;
@@ -109,6 +111,9 @@ describe('routing: rules, written form, back-office status and notifications', (
       ['parking-a', {}],
       ['parking-b', {}],
       ['building-potsdam', { writtenFormRequired: true }],
+      ['registry-potsdam', {}],
+      ['family-benefits-bb', {}],
+      ['parental-allowance-bb', {}],
     ] as const) {
       const r = await admin('PUT', `/v1/admin/procedures/${id}`, { tenantArs: TENANT, name: id, ...extra });
       expect(r.status).toBe(200);
@@ -133,7 +138,20 @@ describe('routing: rules, written form, back-office status and notifications', (
         })
       ).status,
     ).toBe(201);
-    probe = await new KafkaProbe().start([stack.topic('procedure.building-potsdam.cases.v1'), stack.topic('dlq.routing.status.v1')]);
+    for (const [ruleId, leikaKey, arsPrefix, procedureId] of [
+      ['birth-certificate', BIRTH.certificate, '12054', 'registry-potsdam'],
+      ['child-benefit', BIRTH.childBenefit, '12', 'family-benefits-bb'],
+      ['parental-allowance', BIRTH.parentalAllowance, '12', 'parental-allowance-bb'],
+    ] as const) {
+      expect((await admin('POST', '/v1/admin/routing-rules', { ruleId, leikaKey, arsPrefix, procedureId })).status).toBe(201);
+    }
+    probe = await new KafkaProbe().start([
+      stack.topic('procedure.building-potsdam.cases.v1'),
+      stack.topic('dlq.routing.status.v1'),
+      stack.topic('procedure.registry-potsdam.cases.v1'),
+      stack.topic('procedure.family-benefits-bb.cases.v1'),
+      stack.topic('procedure.parental-allowance-bb.cases.v1'),
+    ]);
   }, 120000);
 
   afterAll(async () => {
@@ -266,4 +284,73 @@ describe('routing: rules, written form, back-office status and notifications', (
     );
     expect(smtp.mails.some((m) => m.raw.includes(caseId) && m.raw.includes('abgeschlossen'))).toBe(true);
   }, 60000);
+
+  it('fans a birth application out into three linked sub-cases on three procedure topics with one aggregate status', async () => {
+    const base = portalSubmission();
+    const application = (leikaKey: string, name: string) => ({
+      publicServiceType: { identifier: `urn:de:fim:leika:leistung:${leikaKey}`, name },
+      formData: { schemaUri: `urn:demo:birth:${leikaKey}`, mimeType: 'application/json', content: { child: 'Mia', bornOn: '2026-11-20' } },
+    });
+    const res = await stack.json<{ bundleId: string; cases: { caseId: string; position: number }[] }>('intake', '/v1/bundles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({
+        lifeEvent: 'birth',
+        tenant: base['tenant'],
+        channel: base['channel'],
+        applicant: base['applicant'],
+        levelOfAssurance: 'high',
+        replyChannel: base['replyChannel'],
+        applications: [
+          application(BIRTH.certificate, 'Geburtsurkunde'),
+          application(BIRTH.childBenefit, 'Kindergeld'),
+          application(BIRTH.parentalAllowance, 'Elterngeld'),
+        ],
+      }),
+    });
+    expect(res.status).toBe(202);
+    const { bundleId, cases } = res.body;
+    expect(cases).toHaveLength(3);
+
+    const topics = ['registry-potsdam', 'family-benefits-bb', 'parental-allowance-bb'];
+    for (const [i, procedureId] of topics.entries()) {
+      const [message] = await probe.waitForCount(
+        (m) => m.topic === stack.topic(`procedure.${procedureId}.cases.v1`) && m.key === cases[i]!.caseId,
+        1,
+      );
+      const routed = JSON.parse(message!.value!) as {
+        payload: { case: { bundle: { bundleId: string; lifeEvent: string; size: number; position: number } } };
+      };
+      expect(routed.payload.case.bundle).toEqual({ bundleId, lifeEvent: 'birth', size: 3, position: i + 1 });
+    }
+
+    const bundle = await waitFor('bundle view', async () => {
+      const r = await stack.json<{ status: string; subCases: { procedureId: string; status: string }[] }>(
+        'routing',
+        `/v1/bundles/${bundleId}`,
+      );
+      return r.status === 200 && r.body.subCases.every((c) => c.procedureId) && r.body;
+    });
+    expect(bundle.status).toBe('SUBMITTED');
+    expect(bundle.subCases.map((c) => c.procedureId)).toEqual(topics);
+
+    const report = (i: number, status: string) =>
+      publish('cases.status.v1', 'case.status-changed', cases[i]!.caseId, {
+        caseId: cases[i]!.caseId,
+        procedureId: topics[i],
+        status,
+        reportedBy: `procedure:${topics[i]!}`,
+        reportedAt: new Date().toISOString(),
+      });
+    const aggregate = (expected: string) =>
+      waitFor(
+        `bundle status ${expected}`,
+        async () => (await stack.json<{ status: string }>('routing', `/v1/bundles/${bundleId}`)).body.status === expected,
+      );
+    await report(0, 'COMPLETED');
+    await aggregate('PROCESSING');
+    await report(1, 'COMPLETED');
+    await report(2, 'COMPLETED');
+    await aggregate('COMPLETED');
+  }, 90000);
 });

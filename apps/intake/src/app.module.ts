@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@poststelle/platform';
+import { BundlesController } from './bundles/bundles.controller';
 import { CaseTimelineConsumer } from './cases/case-timeline.consumer';
 import { CasesController } from './cases/cases.controller';
 import { EmailController } from './email/email.controller';
@@ -27,7 +28,7 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110] })],
-      controllers: [SubmissionsController, CasesController, EmailController, FitConnectController],
+      controllers: [BundlesController, SubmissionsController, CasesController, EmailController, FitConnectController],
       providers: [
         { provide: INTAKE_SETTINGS, useValue: settings },
         { provide: MAIL_PARSER, useValue: new MailparserAdapter() },

@@ -3,6 +3,8 @@ import { PlatformModule } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
 import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-schema.migration';
 import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
+import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-bundles.migration';
+import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
 import { RouteCaseUseCase } from './routing/route-case.use-case';
@@ -24,10 +26,10 @@ export class RoutingModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [RoutingSchema1732300000200, RoutingEvidenceStatusAudit1732300000210],
+          migrations: [RoutingSchema1732300000200, RoutingEvidenceStatusAudit1732300000210, RoutingBundles1732300000220],
         }),
       ],
-      controllers: [RoutingController, RoutingAdminController, CaseStatusController],
+      controllers: [RoutingController, RoutingAdminController, CaseStatusController, BundlesController],
       providers: [
         { provide: ROUTING_SETTINGS, useValue: settings },
         { provide: MAILER, useValue: smtp ? new SmtpMailer(smtp, from) : new UnconfiguredMailer() },

@@ -9,6 +9,7 @@ import {
   replyChannelKinds,
   validateContract,
   type AttachmentRefDto,
+  type BundleRefDto,
   type CaseReceivedV1,
 } from '@poststelle/contracts';
 import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
@@ -25,6 +26,8 @@ export interface AcceptSubmissionCommand {
   idempotencyKey: string;
   /** sha512 of the request body bytes, to tell a replay from a reused key. */
   requestSha512: string;
+  /** Set for the sub-cases of a life-event bundle. */
+  bundle?: BundleRefDto;
 }
 
 export interface AcceptedSubmission {
@@ -156,7 +159,10 @@ export class AcceptSubmissionUseCase {
     const receivedAt = new Date();
     const formSha = sha512Hex(JSON.stringify(submission.formData.content));
     // The assembled case goes through the same contract validation every consumer applies.
-    const canonical = validateContract(CaseV1, assembleCase(submission, { caseId, submissionId }, formSha, attachments, receivedAt));
+    const canonical = validateContract(
+      CaseV1,
+      assembleCase(submission, { caseId, submissionId }, formSha, attachments, receivedAt, command.bundle),
+    );
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,

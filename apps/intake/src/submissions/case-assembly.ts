@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AttachmentRefDto,
+  type BundleRefDto,
   type CaseV1,
   type ChannelDto,
   type LevelOfAssurance,
@@ -46,6 +47,7 @@ export function assembleCase(
   formDataSha512: string,
   attachments: AttachmentRefDto[],
   receivedAt: Date,
+  bundle?: BundleRefDto,
 ): CaseV1 {
   const leikaKey = leikaKeyFromUrn(submission.publicServiceType.identifier);
   const levelOfAssurance = levelOfAssuranceFor(submission);
@@ -75,5 +77,6 @@ export function assembleCase(
     ...(submission.additionalReferenceInfo?.senderReference ? { senderReference: submission.additionalReferenceInfo.senderReference } : {}),
     ...(submission.additionalReferenceInfo?.applicationDate ? { applicationDate: submission.additionalReferenceInfo.applicationDate } : {}),
     receivedAt: receivedAt.toISOString(),
+    ...(bundle ? { bundle } : {}),
   };
 }

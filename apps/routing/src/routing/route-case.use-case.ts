@@ -28,6 +28,12 @@ export class RouteCaseUseCase {
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
     const leikaKey = kase.service.leikaKey;
     const ars = kase.tenant.ars;
+    if (kase.bundle) {
+      await manager.query(
+        `INSERT INTO routing.bundle_members (case_id, bundle_id, life_event, size, position, leika_key) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [kase.caseId, kase.bundle.bundleId, kase.bundle.lifeEvent, kase.bundle.size, kase.bundle.position, leikaKey],
+      );
+    }
     const candidates = await manager.query<RuleCandidate[]>(
       `SELECT r.rule_id AS "ruleId", r.version, r.ars_prefix AS "arsPrefix", r.procedure_id AS "procedureId", p.active
          FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id

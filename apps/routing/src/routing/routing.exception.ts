@@ -7,6 +7,7 @@ export enum RoutingErrorCode {
   ProcedureNotFound = 'PROCEDURE_NOT_FOUND',
   RuleNotFound = 'ROUTING_RULE_NOT_FOUND',
   InvalidRequest = 'INVALID_REQUEST',
+  BundleNotFound = 'BUNDLE_NOT_FOUND',
 }
 
 const STATUS: Record<RoutingErrorCode, number> = {
@@ -16,6 +17,7 @@ const STATUS: Record<RoutingErrorCode, number> = {
   [RoutingErrorCode.ProcedureNotFound]: 422,
   [RoutingErrorCode.RuleNotFound]: 404,
   [RoutingErrorCode.InvalidRequest]: 422,
+  [RoutingErrorCode.BundleNotFound]: 404,
 };
 
 export class RoutingException extends ServiceException {

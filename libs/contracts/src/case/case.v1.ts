@@ -2,15 +2,18 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsIn,
+  IsDefined,
   IsISO8601,
+  IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
-  IsDefined,
 } from 'class-validator';
 import { ARS, LEIKA_KEY, LEIKA_URN } from '../identifiers';
 import { ChannelDto } from './channel.dto';
@@ -36,6 +39,18 @@ export class ServiceDto {
   /** `urn:de:fim:leika:leistung:<leikaKey>` (FIT-Connect `publicServiceType.identifier`). */
   @Matches(LEIKA_URN, { message: 'identifier must be urn:de:fim:leika:leistung:<14-digit LeiKa key>' }) identifier!: string;
   @IsOptional() @IsString() @MaxLength(300) name?: string;
+}
+
+export const LIFE_EVENTS = ['birth', 'moving', 'marriage', 'death', 'business-start'] as const;
+export type LifeEvent = (typeof LIFE_EVENTS)[number];
+
+/** Links the sub-cases of one life-event application (Lebenslage), e.g. birth → certificate, child benefit, parental allowance. */
+export class BundleRefDto {
+  @IsUUID('4') bundleId!: string;
+  @IsIn(LIFE_EVENTS) lifeEvent!: LifeEvent;
+  /** Number of sub-cases in the bundle and this one's position (1-based). */
+  @IsInt() @Min(1) @Max(20) size!: number;
+  @IsInt() @Min(1) @Max(20) position!: number;
 }
 
 /**
@@ -64,4 +79,6 @@ export class CaseV1 {
   @IsOptional() @IsString() @MaxLength(200) senderReference?: string;
   @IsOptional() @IsISO8601({ strict: true }) applicationDate?: string;
   @IsISO8601() receivedAt!: string;
+  /** Set when the case is one of several from one life-event application. */
+  @IsOptional() @ValidateNested() @Type(() => BundleRefDto) bundle?: BundleRefDto;
 }

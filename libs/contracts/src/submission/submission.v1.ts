@@ -1,22 +1,23 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBase64,
-  IsIn,
+  IsDefined,
   IsISO8601,
+  IsIn,
+  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   ValidateIf,
-  IsDefined,
   ValidateNested,
-  IsNotEmpty,
 } from 'class-validator';
 import { LEIKA_URN } from '../identifiers';
-import { TenantDto } from '../case/case.v1';
+import { LIFE_EVENTS, type LifeEvent, TenantDto } from '../case/case.v1';
 import { ChannelDto } from '../case/channel.dto';
 import {
   ApplicantDto,
@@ -84,6 +85,44 @@ export class SubmissionV1 {
   @Type(() => IdentificationReportDto)
   authenticationInformation?: IdentificationReportDto[];
   @IsOptional() @ValidateNested() @Type(() => PaymentInformationDto) paymentInformation?: PaymentInformationDto;
+  @IsDefined() @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
+  @IsOptional() @ValidateNested() @Type(() => AdditionalReferenceInfoDto) additionalReferenceInfo?: AdditionalReferenceInfoDto;
+}
+
+/** One application inside a life-event bundle: the service and its own form data and attachments. */
+export class BundleApplicationDto {
+  @IsDefined() @ValidateNested() @Type(() => PublicServiceTypeDto) publicServiceType!: PublicServiceTypeDto;
+  @IsDefined() @ValidateNested() @Type(() => SubmittedFormDataDto) formData!: SubmittedFormDataDto;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => SubmittedAttachmentDto)
+  attachments?: SubmittedAttachmentDto[];
+}
+
+/**
+ * A life-event application (Lebenslage), e.g. birth: what the applicant enters once (who, where, how to reply)
+ * plus one application per service. Intake fans it out into linked sub-cases sharing one bundle id.
+ */
+export class BundleSubmissionV1 {
+  @IsIn(LIFE_EVENTS) lifeEvent!: LifeEvent;
+  @IsDefined() @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
+  @IsDefined() @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
+  @IsDefined() @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => BundleApplicationDto)
+  applications!: BundleApplicationDto[];
+  @IsOptional() @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance?: LevelOfAssurance;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => IdentificationReportDto)
+  authenticationInformation?: IdentificationReportDto[];
   @IsDefined() @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
   @IsOptional() @ValidateNested() @Type(() => AdditionalReferenceInfoDto) additionalReferenceInfo?: AdditionalReferenceInfoDto;
 }

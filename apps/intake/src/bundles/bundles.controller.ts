@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { type Response } from 'express';
+import { DataSource } from 'typeorm';
+import { BundleSubmissionV1, ContractValidationError, validateContract } from '@poststelle/contracts';
+import { MessagingRuntime } from '@poststelle/messaging';
+import { type RawBodyRequest } from '@poststelle/platform';
+import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
+import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { RejectedInputsRepository } from '../submissions/rejected-inputs.repository';
+
+/**
+ * `POST /v1/bundles`: a life-event application (Lebenslage), e.g. birth. The applicant enters who they are and how
+ * to reply once; each service applied for becomes its own case, routed to its own procedure, all sharing one bundle
+ * id. The bundle is accepted whole or not at all (one transaction).
+ */
+@Controller('v1')
+export class BundlesController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accept: AcceptSubmissionUseCase,
+    private readonly rejections: RejectedInputsRepository,
+    private readonly messaging: MessagingRuntime,
+  ) {}
+
+  @Post('bundles')
+  @HttpCode(202)
+  async submit(
+    @Body() body: unknown,
+    @Req() req: RawBodyRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const raw = req.rawBody ?? Buffer.from(JSON.stringify(body ?? null));
+    let bundle: BundleSubmissionV1;
+    try {
+      bundle = validateContract(BundleSubmissionV1, body);
+    } catch (error) {
+      if (!(error instanceof ContractValidationError)) throw error;
+      const rejectionId = await this.rejections.record({
+        source: 'http',
+        reasonCode: IntakeErrorCode.InvalidSubmission,
+        errors: error.errors,
+        original: raw,
+      });
+      throw new IntakeException(
+        IntakeErrorCode.InvalidSubmission,
+        `the bundle is invalid: ${error.errors.length} field(s) failed validation`,
+        {
+          errors: error.errors,
+          rejectionId,
+        },
+      );
+    }
+    const key = `bundle:${idempotencyKey ?? sha512Hex(raw)}`;
+    const bundleId = randomUUID();
+    const { lifeEvent } = bundle;
+    const size = bundle.applications.length;
+    // Each sub-submission is the shared part plus one application, validated again by the use-case as a SubmissionV1.
+    const {
+      applications,
+      lifeEvent: _lifeEvent,
+      ...shared
+    } = body as { applications: Record<string, unknown>[]; lifeEvent: string } & Record<string, unknown>;
+    const cases = await this.dataSource.transaction(async (manager) => {
+      const accepted = [];
+      for (const [i, application] of applications.entries()) {
+        accepted.push(
+          await this.accept.executeIn(manager, {
+            body: { ...shared, ...application },
+            idempotencyKey: `${key}:${i + 1}`,
+            requestSha512: sha512Hex(`${sha512Hex(raw)}:${i + 1}`),
+            bundle: { bundleId, lifeEvent, size, position: i + 1 },
+          }),
+        );
+      }
+      return accepted;
+    });
+    this.messaging.relay.nudge();
+    const replayed = cases.every((c) => c.replayed);
+    let id: string = bundleId;
+    if (replayed) {
+      const [row] = await this.dataSource.query<{ bundle_id: string }[]>(
+        `SELECT canonical->'bundle'->>'bundleId' AS bundle_id FROM intake.cases WHERE case_id = $1`,
+        [cases[0]!.caseId],
+      );
+      id = row?.bundle_id ?? bundleId;
+      res.setHeader('Idempotent-Replayed', 'true');
+    }
+    res.location(`/v1/bundles/${id}`);
+    return { bundleId: id, lifeEvent, cases: cases.map((c, i) => ({ position: i + 1, caseId: c.caseId, submissionId: c.submissionId })) };
+  }
+}

@@ -6,6 +6,8 @@ import { expandMutants } from './xmute';
 // it expects (schematron-invalid) and none it forbids (schematron-valid).
 const mutants = [...listXml('mutants/ubl-inv'), ...listXml('mutants/cii')].flatMap((f) => expandMutants(f));
 
+jest.setTimeout(60_000);
+
 describe('XRechnung Schematron mutants (KoSIT xrechnung-schematron test instances)', () => {
   let validator: XRechnungValidator;
   beforeAll(async () => {

@@ -5,6 +5,9 @@ import { renderReportHtml } from '../report/render-report-html';
 import { XRechnungValidator } from './xrechnung-validator';
 
 // Needs the rules built by `npm run build:rules` (scripts/test.sh does it before the unit tests).
+// Generous timeouts: the machine's cores are shared, and Schematron runs take ~100–300 ms each.
+jest.setTimeout(60_000);
+
 describe('XRechnungValidator', () => {
   let validator: XRechnungValidator;
   beforeAll(async () => {

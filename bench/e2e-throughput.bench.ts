@@ -16,7 +16,7 @@ import { inspect } from 'node:util';
 import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { Topics, procedureTopic } from '@poststelle/contracts';
-import { KafkaProbe, Stack, portalSubmission, testInfra, testKafka, uniqueName, type ProbedMessage } from '@poststelle/testing';
+import { KafkaProbe, Stack, portalSubmission, testInfra, testKafka, uniqueName, waitFor, type ProbedMessage } from '@poststelle/testing';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -35,8 +35,13 @@ const config = {
   warmup: intEnv('BENCH_WARMUP', 50, 0),
   /** Requests (Poststelle) and produce calls (raw) in flight at once. */
   concurrency: intEnv('BENCH_CONCURRENCY', 16),
-  /** Cases/messages sent one at a time after the measured round: latency without queueing (0 = skip). */
+  /**
+   * Cases/messages sent one at a time after the measured round, each only after the previous one arrived and a
+   * pause: latency without queueing (0 = skip).
+   */
   unloaded: intEnv('BENCH_UNLOADED', 50, 0),
+  /** The pause between unloaded sends, so the downstream work of the previous case (fees, e-file) is done. */
+  unloadedGapMs: intEnv('BENCH_UNLOADED_GAP_MS', 300, 0),
   /** Per HTTP request / per produce call. */
   requestTimeoutMs: intEnv('BENCH_REQUEST_TIMEOUT_MS', 30_000),
   /** How long to wait for the last message to arrive after the last send completed. */
@@ -155,6 +160,42 @@ class ArrivalClock {
       }
       await sleep(20);
     }
+  }
+}
+
+/**
+ * Creates the topics (3 partitions, as the services and KafkaProbe do) unless they exist, and waits until every
+ * partition has a leader. KafkaProbe would create a missing topic itself with `waitForLeaders: true`, but on a busy
+ * KRaft broker that wait can fail with "This server does not host this topic-partition" (kafkajs retries only
+ * LEADER_NOT_AVAILABLE there), so the benchmark creates its topics first and polls for the leaders instead.
+ */
+async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+        });
+      } catch {
+        /* created by someone else in between, or a real failure: the wait below decides */
+      }
+    }
+    await waitFor(
+      `partition leaders for ${topics.join(', ')}`,
+      async () => {
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        return metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      },
+      30_000,
+      100,
+    );
+  } finally {
+    await admin.disconnect();
   }
 }
 
@@ -330,6 +371,7 @@ async function benchPoststelle(): Promise<PoststelleResult> {
     );
     const onProcedure = stack.topic(procedureTopic(PROCEDURE));
     const onReceived = stack.topic(Topics.casesReceived);
+    await withTimeout('topic creation', ensureTopics(testKafka(), [onProcedure, onReceived]), 60_000);
     probe = new KafkaProbe();
     const clock = new ArrivalClock(probe);
     await withTimeout('probe start', probe.start([onProcedure, onReceived]), 60_000);
@@ -366,8 +408,8 @@ async function benchPoststelle(): Promise<PoststelleResult> {
       if (typeof caseId !== 'string') throw new Error(`POST /v1/submissions answered without a caseId: ${text.slice(0, 500)}`);
       return { caseId, sentAt, acceptedAt };
     };
-    const round = async (what: string, n: number, concurrency = config.concurrency): Promise<Posted[]> => {
-      const posted = await pool(n, concurrency, post);
+    const round = async (what: string, n: number): Promise<Posted[]> => {
+      const posted = await pool(n, config.concurrency, post);
       await clock.waitForAll(
         onProcedure,
         posted.map((p) => p.caseId),
@@ -386,11 +428,16 @@ async function benchPoststelle(): Promise<PoststelleResult> {
     const posted = await round('measured', config.count);
     const cpu = cpuSince(cpuBefore);
 
-    let unloaded: Posted[] = [];
+    const unloaded: Posted[] = [];
     if (config.unloaded > 0) {
       await sleep(2000);
-      log(`unloaded: ${config.unloaded} case(s), one at a time`);
-      unloaded = await round('unloaded', config.unloaded, 1);
+      log(`unloaded: ${config.unloaded} case(s), one at a time, ${config.unloadedGapMs} ms apart`);
+      for (let i = 0; i < config.unloaded; i += 1) {
+        const one = await post();
+        await clock.waitForAll(onProcedure, [one.caseId], config.arrivalTimeoutMs);
+        unloaded.push(one);
+        await sleep(config.unloadedGapMs);
+      }
     }
 
     const at = (topic: string, caseId: string) => {
@@ -469,7 +516,8 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const filler = JSON.stringify({ case: portalSubmission() });
   try {
-    await withTimeout('raw probe start', probe.start([topic]), 60_000); // creates the topic: 3 partitions, RF 1
+    await withTimeout('topic creation', ensureTopics(kafka, [topic]), 60_000); // 3 partitions, RF 1
+    await withTimeout('raw probe start', probe.start([topic]), 60_000);
     await withTimeout('raw producer connect', producer.connect(), 30_000);
     const send = async (key: string) => {
       const sentAt = performance.now();
@@ -480,8 +528,8 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
       );
       return { key, sentAt, ackedAt: performance.now() };
     };
-    const round = async (what: string, prefix: string, n: number, concurrency = config.concurrency) => {
-      const sent = await pool(n, concurrency, (i) => send(`${prefix}-${i}`));
+    const round = async (what: string, prefix: string, n: number) => {
+      const sent = await pool(n, config.concurrency, (i) => send(`${prefix}-${i}`));
       await clock.waitForAll(
         topic,
         sent.map((s) => s.key),
@@ -500,10 +548,16 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
     const sent = await round('measured', 'msg', config.count);
     const cpu = cpuSince(cpuBefore);
 
-    let unloaded: Awaited<ReturnType<typeof round>> = [];
+    const unloaded: typeof sent = [];
     if (config.unloaded > 0) {
       await sleep(2000);
-      unloaded = await round('unloaded', 'one', config.unloaded, 1);
+      log(`unloaded: ${config.unloaded} message(s), one at a time, ${config.unloadedGapMs} ms apart`);
+      for (let i = 0; i < config.unloaded; i += 1) {
+        const one = await send(`one-${i}`);
+        await clock.waitForAll(topic, [one.key], config.arrivalTimeoutMs);
+        unloaded.push(one);
+        await sleep(config.unloadedGapMs);
+      }
     }
 
     const byKey = new Map(probe.messages.filter((m) => m.topic === topic).map((m) => [m.key ?? '', m] as const));
@@ -612,7 +666,7 @@ function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Dat
     ps.unloaded && raw.unloaded ? `**${ratio(ps.unloaded.endToEnd[q] / raw.unloaded.endToEnd[q])}**` : '–';
   const lines = [
     `Run: ${startedAt.toISOString()} · N = ${config.count} per path (warm-up ${config.warmup}, not measured) · ` +
-      `${config.concurrency} in flight · unloaded: ${config.unloaded} one at a time · brokers ${testInfra.kafkaBrokers.join(',')}`,
+      `${config.concurrency} in flight · unloaded: ${config.unloaded} one at a time, ${config.unloadedGapMs} ms apart · brokers ${testInfra.kafkaBrokers.join(',')}`,
     '',
     '| Machine | |',
     '|---|---|',
@@ -637,7 +691,7 @@ function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Dat
     `| **Poststelle ÷ raw** | | | **${ratio(ps.perSecond / raw.perSecond)}** | **${ratio(psE2e.p50 / rawE2e.p50)}** | ` +
       `**${ratio(psE2e.p99 / rawE2e.p99)}** | **${ratio(psE2e.max / rawE2e.max)}** |`,
     '',
-    `Latency by stage (ms), loaded (${config.concurrency} in flight) and unloaded (one at a time):`,
+    `Latency by stage (ms), loaded (${config.concurrency} in flight) and unloaded (one at a time, each after the previous arrived + ${config.unloadedGapMs} ms):`,
     '',
     '| Stage | p50 loaded | p99 loaded | p50 unloaded | p99 unloaded |',
     '|---|--:|--:|--:|--:|',
@@ -657,6 +711,23 @@ function report(m: Machine, raw: RawResult, ps: PoststelleResult, startedAt: Dat
   return lines.join('\n');
 }
 
+/** Share of the machine's busy CPU time that went to neither the stack, the broker, PostgreSQL nor the bench. */
+function foreignShare(use: CpuUse): number {
+  if (use.machineSeconds <= 0) return 0;
+  const ours = [...use.seconds].filter(([c]) => !c.startsWith('other: ')).reduce((t, [, v]) => t + v, 0);
+  return Math.max(0, use.machineSeconds - ours) / use.machineSeconds;
+}
+
+function noiseWarning(round: string, use: CpuUse): string[] {
+  const foreign = foreignShare(use);
+  if (foreign <= 0.1) return [];
+  return [
+    '',
+    `**Warning:** other work on the machine used ${(foreign * 100).toFixed(0)} % of the busy CPU time during the ${round} ` +
+      'round; its numbers are not representative. Run again on a quiet machine.',
+  ];
+}
+
 function cpuTable(cores: number, ps: PoststelleResult, raw: RawResult): string[] {
   if (!ps.cpu || !raw.cpu) return [];
   const psCpu = ps.cpu;
@@ -669,6 +740,8 @@ function cpuTable(cores: number, ps: PoststelleResult, raw: RawResult): string[]
   const rest = others.slice(3);
   const sum = (use: CpuUse, names: string[]) => names.reduce((t, c) => t + (use.seconds.get(c) ?? 0), 0);
   const components = all.filter((c) => !rest.includes(c));
+  const attributed = (use: CpuUse) => [...use.seconds.values()].reduce((t, v) => t + v, 0);
+  const unattributed = (use: CpuUse) => Math.max(0, use.machineSeconds - attributed(use));
   const row = (name: string, a: number, b: number) =>
     `| ${name} | ${a.toFixed(2)} | ${((a * 1000) / ps.cases).toFixed(1)} | ${b.toFixed(2)} | ${((b * 1000) / raw.messages).toFixed(2)} |`;
   const share = (use: CpuUse) => `${((use.machineSeconds / (use.wallSeconds * cores)) * 100).toFixed(0)} %`;
@@ -680,10 +753,13 @@ function cpuTable(cores: number, ps: PoststelleResult, raw: RawResult): string[]
     '|---|--:|--:|--:|--:|',
     ...components.map((c) => row(c, psCpu.seconds.get(c) ?? 0, rawCpu.seconds.get(c) ?? 0)),
     ...(rest.length > 0 ? [row(`other: ${rest.length} more command(s)`, sum(psCpu, rest), sum(rawCpu, rest))] : []),
+    row('unattributed (processes that ended within the window, kernel)', unattributed(psCpu), unattributed(rawCpu)),
     row('**whole machine (busy)**', psCpu.machineSeconds, rawCpu.machineSeconds),
     `| machine busy ÷ capacity (${cores} cores × window) | ${share(psCpu)} of ${psCpu.wallSeconds.toFixed(1)} s | | ` +
       `${share(rawCpu)} of ${rawCpu.wallSeconds.toFixed(1)} s | |`,
     row('steal (hypervisor)', psCpu.stealSeconds, rawCpu.stealSeconds),
+    ...noiseWarning('Poststelle', psCpu),
+    ...noiseWarning('raw kafkajs', rawCpu),
   ];
 }
 

@@ -33,6 +33,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 say "building"
 npx tsc -p tsconfig.build.json
+bash tools/xrechnung/build-rules.sh
 
 if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then started_kafka=1; fi
 say "starting Kafka (KRaft) and finding PostgreSQL"

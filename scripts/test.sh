@@ -25,6 +25,8 @@ step "format"
 npx prettier --check . >/dev/null
 step "build"
 npx tsc -p tsconfig.build.json
+step "XRechnung validation rules (Maven Central, pinned; compiled to SEF once)"
+bash tools/xrechnung/build-rules.sh
 
 results=$(mktemp -d)
 run_jest() {

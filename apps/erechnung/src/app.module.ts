@@ -3,16 +3,32 @@ import { PlatformModule, type PlatformSettings } from '@poststelle/platform';
 import { FeeRecordsController } from './fees/fee-records.controller';
 import { PaymentEventsConsumer } from './fees/payment-events.consumer';
 import { RecordFeeForInvoicingUseCase } from './fees/record-fee-for-invoicing.use-case';
+import { InvoicesController } from './invoices/invoices.controller';
+import { ReceiveInvoiceUseCase } from './invoices/receive-invoice.use-case';
+import { XRechnungValidatorLifecycle, xrechnungValidatorProvider } from './invoices/validator.provider';
 import { ErechnungSchema1732300000400 } from './migrations/1732300000400-erechnung-schema.migration';
+import { ErechnungInboundInvoices1732300000410 } from './migrations/1732300000410-erechnung-inbound-invoices.migration';
 
 @Module({})
 export class ErechnungModule {
   static forRoot(settings: PlatformSettings): DynamicModule {
     return {
       module: ErechnungModule,
-      imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [ErechnungSchema1732300000400] })],
-      controllers: [FeeRecordsController],
-      providers: [RecordFeeForInvoicingUseCase, PaymentEventsConsumer],
+      imports: [
+        PlatformModule.forRoot({
+          settings,
+          entities: [],
+          migrations: [ErechnungSchema1732300000400, ErechnungInboundInvoices1732300000410],
+        }),
+      ],
+      controllers: [FeeRecordsController, InvoicesController],
+      providers: [
+        RecordFeeForInvoicingUseCase,
+        PaymentEventsConsumer,
+        xrechnungValidatorProvider,
+        XRechnungValidatorLifecycle,
+        ReceiveInvoiceUseCase,
+      ],
     };
   }
 }

@@ -28,6 +28,7 @@ export const EventTypes = {
   feeNotRequired: 'fee.not-required',
   archiveFileOpened: 'archive.file-opened',
   invoiceFeeRecorded: 'invoice.fee-recorded',
+  invoiceReceived: 'invoice.received',
   caseStatusChanged: 'case.status-changed',
   caseEvidenceAdded: 'case.evidence-added',
   portalMessage: 'notification.portal-message',

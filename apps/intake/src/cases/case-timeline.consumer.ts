@@ -55,6 +55,8 @@ export class CaseTimelineConsumer implements OnModuleInit {
   }
 
   async record({ manager, envelope, topic }: MessageContext): Promise<void> {
+    // Inbound e-invoices share the invoices topic but belong to no case.
+    if (envelope.type === 'invoice.received') return;
     const { caseId, summary } = summarise(envelope);
     await manager.query(
       `INSERT INTO intake.case_timeline (message_id, case_id, event_type, topic, summary, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)

@@ -180,6 +180,47 @@ describe('one case end to end through all five services', () => {
     expect(accepted).toBe(1);
   }, 60000);
 
+  it('links a later case of the same applicant for the same service from another channel as a possible duplicate', async () => {
+    const applicant = {
+      kind: 'natural',
+      givenName: 'Jonas',
+      familyName: `Duplikat-${randomUUID().slice(0, 8)}`,
+      address: { postalCode: '14469', city: 'Potsdam' },
+    };
+    const first = await post(portalSubmission({ applicant }), randomUUID());
+    expect(first.status).toBe(202);
+
+    const producer = testKafka().producer();
+    await producer.connect();
+    const idempotencyKey = randomUUID();
+    const viaEmail = portalSubmission({ applicant, channel: { kind: 'email', email: { rawMessageSha512: 'c'.repeat(128) } } });
+    const envelope = {
+      id: randomUUID(),
+      type: 'submission.submitted',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: idempotencyKey,
+      tenant: TENANT,
+      payload: { idempotencyKey, submission: viaEmail },
+    };
+    await producer.send({
+      topic: stack.topic('intake.submissions.v1'),
+      messages: [{ key: idempotencyKey, value: JSON.stringify(envelope) }],
+    });
+    await producer.disconnect();
+
+    const second = await waitFor('the email case', async () => {
+      const { rows } = await db.query<{ canonical: { caseId: string; possibleDuplicateOf?: string; channel: { kind: string } } }>(
+        `SELECT c.canonical FROM intake.cases c JOIN intake.submissions s ON s.case_id = c.case_id WHERE s.idempotency_key = $1`,
+        [`kafka:${idempotencyKey}`],
+      );
+      return rows[0]?.canonical;
+    });
+    expect(second.channel.kind).toBe('email');
+    expect(second.possibleDuplicateOf).toBe(first.body['caseId']);
+    expect(second.caseId).not.toBe(first.body['caseId']);
+  }, 60000);
+
   describe('invalid submissions get 422 with field-level problem details and are kept', () => {
     const cases: [string, () => unknown, string[]][] = [
       ['missing fields', () => ({ tenant: { ars: TENANT } }), ['publicServiceType', 'channel', 'applicant', 'formData', 'replyChannel']],

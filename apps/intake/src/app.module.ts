@@ -17,6 +17,7 @@ import { FitMetadataValidator } from './fit-connect/fit-metadata';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.config';
 import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
 import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
+import { IntakeDuplicates1732300000120 } from './migrations/1732300000120-intake-duplicates.migration';
 import { AcceptSubmissionUseCase } from './submissions/accept-submission.use-case';
 import { RejectedInputsRepository } from './submissions/rejected-inputs.repository';
 import { SubmissionIntakeConsumer } from './submissions/submission-intake.consumer';
@@ -27,7 +28,13 @@ export class IntakeModule {
   static forRoot(settings: IntakeSettings): DynamicModule {
     return {
       module: IntakeModule,
-      imports: [PlatformModule.forRoot({ settings, entities: [], migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110] })],
+      imports: [
+        PlatformModule.forRoot({
+          settings,
+          entities: [],
+          migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110, IntakeDuplicates1732300000120],
+        }),
+      ],
       controllers: [BundlesController, SubmissionsController, CasesController, EmailController, FitConnectController],
       providers: [
         { provide: INTAKE_SETTINGS, useValue: settings },

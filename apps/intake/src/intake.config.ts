@@ -4,6 +4,8 @@ import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from 
 export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) SUBMISSION_MAX_BYTES: number = 8 * 1024 * 1024;
+  /** Cases of the same applicant for the same service within this many hours are linked as possible duplicates. */
+  @IsInt() @Min(1) @Max(24 * 365) DUPLICATE_WINDOW_HOURS: number = 72;
   /** SMTP receiver port; 0 disables the receiver. */
   @IsInt() @Min(0) @Max(65535) SMTP_PORT: number = 2525;
   @IsString() SMTP_HOST: string = '0.0.0.0';
@@ -22,6 +24,7 @@ export class IntakeEnv extends ServiceEnv {
 
 export interface IntakeSettings extends PlatformSettings {
   limits: { attachmentMaxBytes: number; submissionMaxBytes: number };
+  duplicateWindowHours: number;
   email: {
     smtpPort: number;
     smtpHost: string;
@@ -40,6 +43,7 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
   return {
     ...platformSettings(e, 'intake', 'intake', 8081),
     limits: { attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES, submissionMaxBytes: e.SUBMISSION_MAX_BYTES },
+    duplicateWindowHours: e.DUPLICATE_WINDOW_HOURS,
     email: {
       smtpPort: e.SMTP_PORT,
       smtpHost: e.SMTP_HOST,

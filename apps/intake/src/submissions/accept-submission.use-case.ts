@@ -17,7 +17,7 @@ import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
-import { assembleCase } from './case-assembly';
+import { assembleCase, duplicateFingerprint } from './case-assembly';
 import { IntakeErrorCode, IntakeException } from './intake.exception';
 
 export interface AcceptSubmissionCommand {
@@ -183,8 +183,18 @@ export class AcceptSubmissionUseCase {
       }
       return { submissionId: existing.submission_id, caseId: existing.case_id, replayed: true };
     }
+    const fingerprint = duplicateFingerprint(canonical);
+    if (fingerprint) {
+      const [earlier] = await manager.query<{ case_id: string }[]>(
+        `SELECT case_id FROM intake.cases WHERE duplicate_fingerprint = $1 AND received_at > now() - make_interval(hours => $2)
+          ORDER BY received_at LIMIT 1`,
+        [fingerprint, this.settings.duplicateWindowHours],
+      );
+      if (earlier) canonical.possibleDuplicateOf = earlier.case_id;
+    }
     await manager.query(
-      `INSERT INTO intake.cases (case_id, submission_id, tenant_ars, leika_key, channel, canonical, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO intake.cases (case_id, submission_id, tenant_ars, leika_key, channel, canonical, received_at, duplicate_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         caseId,
         submissionId,
@@ -193,6 +203,7 @@ export class AcceptSubmissionUseCase {
         canonical.channel.kind,
         JSON.stringify(canonical),
         receivedAt,
+        fingerprint ?? null,
       ],
     );
     await addToOutbox<CaseReceivedV1>(manager, {

@@ -1,6 +1,6 @@
 import { validateContract, SubmissionV1, CaseV1 } from '@poststelle/contracts';
 import { portalSubmission } from '@poststelle/testing';
-import { assembleCase, assessWrittenForm } from './case-assembly';
+import { assembleCase, assessWrittenForm, duplicateFingerprint } from './case-assembly';
 
 const scan = (handwrittenSignature: boolean) => ({
   kind: 'scan' as const,
@@ -78,5 +78,35 @@ describe('case assembly', () => {
     const submission = validateContract(SubmissionV1, portalSubmission({ channel: scan(true), levelOfAssurance: 'high' }));
     const kase = assembleCase(submission, { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' }, 'c'.repeat(128), [], new Date());
     expect(kase.levelOfAssurance).toBe('none');
+  });
+});
+
+describe('duplicate fingerprint across channels', () => {
+  const base = {
+    applicant: {
+      kind: 'natural' as const,
+      givenName: 'Erika',
+      familyName: 'Mustermann',
+      address: { postalCode: '14467', city: 'Potsdam' },
+    },
+    service: { leikaKey: '99050012104000', identifier: 'urn:de:fim:leika:leistung:99050012104000' },
+    tenant: { ars: '120540000000' },
+  };
+
+  it('is the same for the same applicant however the name was typed', () => {
+    const other = { ...base, applicant: { ...base.applicant, givenName: ' erika ', familyName: 'MUSTERMANN' } };
+    expect(duplicateFingerprint(other)).toBe(duplicateFingerprint(base));
+  });
+
+  it('differs for another service, another authority or another person', () => {
+    const fp = duplicateFingerprint(base);
+    expect(duplicateFingerprint({ ...base, service: { ...base.service, leikaKey: '99041006000000' } })).not.toBe(fp);
+    expect(duplicateFingerprint({ ...base, tenant: { ars: '120600000000' } })).not.toBe(fp);
+    expect(duplicateFingerprint({ ...base, applicant: { ...base.applicant, givenName: 'Max' } })).not.toBe(fp);
+  });
+
+  it('does not guess when the applicant is not identified well enough', () => {
+    expect(duplicateFingerprint({ ...base, applicant: { kind: 'natural' } })).toBeUndefined();
+    expect(duplicateFingerprint({ ...base, applicant: { kind: 'natural', givenName: 'Erika', familyName: 'Mustermann' } })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type AttachmentRefDto,
   type BundleRefDto,
@@ -39,6 +39,25 @@ export function assessWrittenForm(channel: ChannelDto, levelOfAssurance: LevelOf
 /** Level of assurance: asserted by the portal; email and paper carry no eIDAS level. */
 export function levelOfAssuranceFor(submission: SubmissionV1): LevelOfAssurance {
   return submission.channel.kind === 'portal' ? (submission.levelOfAssurance ?? 'none') : 'none';
+}
+
+function normalise(value: string | undefined): string {
+  return (value ?? '').normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Fingerprint for duplicate detection across channels: who (name and date of birth or postcode), which service,
+ * which authority. Undefined when the applicant is not identified well enough to compare.
+ */
+export function duplicateFingerprint(kase: Pick<CaseV1, 'applicant' | 'service' | 'tenant'>): string | undefined {
+  const a = kase.applicant;
+  const who = a.kind === 'legal' ? [normalise(a.organisation)] : [normalise(a.familyName), normalise(a.givenName)];
+  if (who.some((part) => part === '')) return undefined;
+  const where = a.dateOfBirth ?? normalise(a.address?.postalCode);
+  if (!where) return undefined;
+  return createHash('sha256')
+    .update(JSON.stringify([...who, where, kase.service.leikaKey, kase.tenant.ars]))
+    .digest('hex');
 }
 
 export function assembleCase(

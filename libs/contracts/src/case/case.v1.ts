@@ -79,6 +79,11 @@ export class CaseV1 {
   @IsOptional() @IsString() @MaxLength(200) senderReference?: string;
   @IsOptional() @IsISO8601({ strict: true }) applicationDate?: string;
   @IsISO8601() receivedAt!: string;
+  /**
+   * An earlier case of the same applicant for the same service at the same authority, from any channel, within the
+   * duplicate window: the later case is linked and flagged for the clerk, never merged.
+   */
+  @IsOptional() @IsUUID('4') possibleDuplicateOf?: string;
   /** Set when the case is one of several from one life-event application. */
   @IsOptional() @ValidateNested() @Type(() => BundleRefDto) bundle?: BundleRefDto;
 }

@@ -218,6 +218,8 @@ describe('routing: rules, written form, back-office status and notifications', (
     const decision = await routedTo(caseId);
     expect(decision.explanation).toMatch(/released after the applicant provided the missing evidence \(handwritten-signature via scan\)/);
     await probe.waitForCount((m) => m.topic === stack.topic('procedure.building-potsdam.cases.v1') && m.key === caseId, 1);
+    const after = await stack.json<{ status: string }>('routing', `/v1/cases/${caseId}/status`);
+    expect(after.body.status).toBe('PROCESSING');
   }, 60000);
 
   it('keeps the status a back office reports and emails the applicant; another procedure may not report on the case', async () => {

@@ -2,7 +2,7 @@ import { IsEmail, IsInt, IsOptional, IsString, Max, Min } from 'class-validator'
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class RoutingEnv extends ServiceEnv {
-  /** SMTP relay for status emails to applicants; without it email notifications stay pending (visible). */
+  /** SMTP relay for status emails to applicants; without it every send fails visibly and ends as `failed` after NOTIFY_MAX_ATTEMPTS. */
   @IsOptional() @IsString() SMTP_RELAY_HOST?: string;
   @IsInt() @Min(1) @Max(65535) SMTP_RELAY_PORT: number = 25;
   @IsOptional() @IsString() SMTP_RELAY_USER?: string;

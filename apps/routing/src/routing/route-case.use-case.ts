@@ -35,9 +35,13 @@ export class RouteCaseUseCase {
       );
     }
     const candidates = await manager.query<RuleCandidate[]>(
-      `SELECT r.rule_id AS "ruleId", r.version, r.ars_prefix AS "arsPrefix", r.procedure_id AS "procedureId", p.active
-         FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id
-        WHERE r.leika_key = $1 AND r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())`,
+      `SELECT "ruleId", version, "arsPrefix", "procedureId", active FROM (
+         SELECT DISTINCT ON (r.rule_id) r.rule_id AS "ruleId", r.version, r.leika_key, r.ars_prefix AS "arsPrefix",
+                r.procedure_id AS "procedureId", p.active
+           FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id
+          WHERE r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
+          ORDER BY r.rule_id, r.version DESC) latest
+        WHERE leika_key = $1`,
       [leikaKey],
     );
     const resolution = resolveRoute(leikaKey, ars, candidates);
@@ -51,15 +55,7 @@ export class RouteCaseUseCase {
         matchedPrefix: rule.arsPrefix,
         explanation: resolution.explanation,
       };
-      const [requirements] = await manager.query<{ required_level_of_assurance: LevelOfAssurance; written_form_required: boolean }[]>(
-        'SELECT required_level_of_assurance, written_form_required FROM routing.procedures WHERE procedure_id = $1',
-        [rule.procedureId],
-      );
-      const missing = missingEvidence(kase, {
-        procedureId: rule.procedureId,
-        requiredLevelOfAssurance: requirements?.required_level_of_assurance ?? 'none',
-        writtenFormRequired: requirements?.written_form_required ?? false,
-      });
+      const missing = await this.missingFor(manager, kase, rule.procedureId);
       if (missing.length > 0) {
         await this.hold(manager, kase, decision, missing);
         return;
@@ -92,11 +88,26 @@ export class RouteCaseUseCase {
    * The procedure is known but the evidence does not meet its requirement (level of assurance, § 3a written form):
    * the case waits with status ACTION_REQUIRED and the applicant is told precisely what is missing.
    */
+  /** Whether the case's evidence meets what the procedure requires; the reasons name what is missing. */
+  async missingFor(manager: EntityManager, kase: CaseV1, procedureId: string): Promise<string[]> {
+    const [requirements] = await manager.query<{ required_level_of_assurance: LevelOfAssurance; written_form_required: boolean }[]>(
+      'SELECT required_level_of_assurance, written_form_required FROM routing.procedures WHERE procedure_id = $1',
+      [procedureId],
+    );
+    return missingEvidence(kase, {
+      procedureId,
+      requiredLevelOfAssurance: requirements?.required_level_of_assurance ?? 'none',
+      writtenFormRequired: requirements?.written_form_required ?? false,
+    });
+  }
+
   async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto, reasons: string[]): Promise<void> {
     await manager.query(
       `INSERT INTO routing.routing_decisions
          (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)
-       VALUES ($1, $2, $3, 'action-required', $4, $5, $6, $7, $8, $9)`,
+       VALUES ($1, $2, $3, 'action-required', $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (case_id) DO UPDATE SET outcome = 'action-required', procedure_id = $4, rule_id = $5, rule_version = $6,
+         matched_prefix = $7, explanation = $8, reply_channel = $9, decided_at = now()`,
       [
         kase.caseId,
         kase.tenant.ars,

@@ -58,14 +58,21 @@ export class RoutingController {
         `UPDATE routing.manual_routing_queue SET status = 'resolved', resolved_procedure_id = $2, resolved_at = now() WHERE item_id = $1`,
         [itemId, req.procedureId],
       );
-      await this.routeCase.publishRouted(manager, item.canonical, undefined, {
+      const decision = {
         procedureId: req.procedureId,
         procedureTopic: procedureTopic(req.procedureId),
         ruleId: `manual-${itemId.slice(0, 8)}`,
         ruleVersion: 1,
         matchedPrefix: item.canonical.tenant.ars,
         explanation: `routed manually to procedure ${req.procedureId} by a clerk${req.note ? `: ${req.note}` : ''}`,
-      });
+      };
+      // A clerk decides who is responsible, not whether the evidence suffices: the same § 3a check applies.
+      const missing = await this.routeCase.missingFor(manager, item.canonical, req.procedureId);
+      if (missing.length > 0) {
+        await this.routeCase.hold(manager, item.canonical, decision, missing);
+        return { itemId, caseId: item.case_id, procedureId: req.procedureId, status: 'resolved', caseStatus: 'ACTION_REQUIRED', missing };
+      }
+      await this.routeCase.publishRouted(manager, item.canonical, undefined, decision);
       return { itemId, caseId: item.case_id, procedureId: req.procedureId, status: 'resolved' };
     });
     this.messaging.relay.nudge();

@@ -1,9 +1,19 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CaseEvidenceAddedV1, Topics, procedureTopic, validateContract, type CaseV1, type LevelOfAssurance } from '@poststelle/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  CaseEvidenceAddedV1,
+  Topics,
+  procedureTopic,
+  validateContract,
+  type CaseStatusChangedV1,
+  type CaseV1,
+  type LevelOfAssurance,
+} from '@poststelle/contracts';
 import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import { mergeEvidence, missingEvidence } from '../routing/evidence-requirements';
 import { RouteCaseUseCase } from '../routing/route-case.use-case';
+import { RecordStatusUseCase } from './record-status.use-case';
 
 interface HeldCase {
   procedure_id: string;
@@ -24,6 +34,7 @@ export class CaseEvidenceConsumer implements OnModuleInit {
   constructor(
     private readonly messaging: MessagingRuntime,
     private readonly routeCase: RouteCaseUseCase,
+    private readonly recordStatus: RecordStatusUseCase,
   ) {}
 
   onModuleInit(): void {
@@ -52,15 +63,31 @@ export class CaseEvidenceConsumer implements OnModuleInit {
       requiredLevelOfAssurance: held.required_level_of_assurance,
       writtenFormRequired: held.written_form_required,
     });
+    const tell = (status: CaseStatusChangedV1['status'], message: string) =>
+      this.recordStatus.execute(
+        manager,
+        randomUUID(),
+        {
+          caseId: evidence.caseId,
+          procedureId: held.procedure_id,
+          status,
+          message,
+          reportedBy: 'routing',
+          reportedAt: new Date().toISOString(),
+        },
+        { replyChannel: kase.replyChannel, tenantArs: kase.tenant.ars },
+      );
     if (missing.length > 0) {
       await manager.query('UPDATE routing.held_cases SET canonical = $2, reasons = $3 WHERE case_id = $1', [
         evidence.caseId,
         JSON.stringify(kase),
         JSON.stringify(missing),
       ]);
+      await tell('ACTION_REQUIRED', `Vielen Dank für Ihre Nachreichung. Es fehlt noch: ${missing.join(' ')}`);
       this.log.info('follow-up evidence is still not enough', { caseId: evidence.caseId });
       return;
     }
+    await tell('PROCESSING', 'Die fehlenden Nachweise sind eingegangen. Ihr Antrag wurde an die zuständige Stelle weitergeleitet.');
     await manager.query(`UPDATE routing.held_cases SET status = 'released', released_at = now(), canonical = $2 WHERE case_id = $1`, [
       evidence.caseId,
       JSON.stringify(kase),

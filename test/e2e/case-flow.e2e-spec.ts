@@ -221,6 +221,14 @@ describe('one case end to end through all five services', () => {
     expect(second.caseId).not.toBe(first.body['caseId']);
   }, 60000);
 
+  it('serves its OpenAPI document', async () => {
+    const res = await fetch(`${stack.url('intake')}/openapi.yaml`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^openapi: 3\.1/m);
+    expect(text).toContain('/v1/submissions:');
+  });
+
   describe('invalid submissions get 422 with field-level problem details and are kept', () => {
     const cases: [string, () => unknown, string[]][] = [
       ['missing fields', () => ({ tenant: { ars: TENANT } }), ['publicServiceType', 'channel', 'applicant', 'formData', 'replyChannel']],

@@ -1,10 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Controller, Get, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { registry } from '@poststelle/telemetry';
+import { ServiceException } from '../http/problem';
 
-/** `/health` (readiness: database and Kafka answer) and `/metrics` (Prometheus). */
+/** docs/openapi.yaml in the installation root: the nearest ancestor folder that has a package.json. */
+function openapiPath(from = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'docs', 'openapi.yaml');
+}
+const OPENAPI_PATH = openapiPath();
+/** `/health` (readiness: database and Kafka answer), `/metrics` (Prometheus) and `/openapi.yaml`. */
 @Controller()
 export class OperationsController {
   constructor(
@@ -30,5 +41,15 @@ export class OperationsController {
   @Get('metrics')
   async metrics(@Res() res: Response): Promise<void> {
     res.type(registry.contentType).send(await registry.metrics());
+  }
+
+  /** The OpenAPI 3.1 document of the HTTP APIs (docs/openapi.yaml, shipped with the service). */
+  @Get('openapi.yaml')
+  async openapi(@Res() res: Response): Promise<void> {
+    try {
+      res.type('application/yaml').send(await readFile(OPENAPI_PATH, 'utf8'));
+    } catch {
+      throw new ServiceException('OPENAPI_NOT_SHIPPED', 404, `the OpenAPI document is not installed at ${OPENAPI_PATH}`);
+    }
   }
 }

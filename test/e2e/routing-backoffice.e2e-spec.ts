@@ -191,6 +191,26 @@ describe('routing: rules, written form, back-office status and notifications', (
     expect(anonymous.status).toBe(422);
   }, 60000);
 
+  it('sends a case whose form schema the procedure does not accept to the manual-routing queue with the reason', async () => {
+    expect(
+      (
+        await admin('PUT', '/v1/admin/procedures/parking-b', {
+          tenantArs: TENANT,
+          name: 'parking-b',
+          acceptedSchemas: ['urn:xoev-de:fim:parking:2.0'],
+        })
+      ).status,
+    ).toBe(200);
+    const caseId = await submit(portalSubmission());
+    const item = await waitFor('manual-routing item', async () => {
+      const r = await stack.json<{ caseId: string; reasonCode: string; reason: string }[]>('routing', '/v1/manual-routing');
+      return r.body.find((i) => i.caseId === caseId);
+    });
+    expect(item.reasonCode).toBe('schema-not-accepted');
+    expect(item.reason).toMatch(/does not accept form data of schema urn:xoev-de:fim:standard:xfall_parking_1\.0/);
+    expect((await admin('PUT', '/v1/admin/procedures/parking-b', { tenantArs: TENANT, name: 'parking-b' })).status).toBe(200);
+  }, 60000);
+
   it('holds a case without the written form, tells the applicant by email, and routes it when the signed paper arrives', async () => {
     const caseId = await submit(
       portalSubmission({

@@ -4,6 +4,7 @@ import { RoutingAdminController } from './admin/routing-admin.controller';
 import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-schema.migration';
 import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
 import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-bundles.migration';
+import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-routing-accepted-schemas.migration';
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
@@ -26,7 +27,12 @@ export class RoutingModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [RoutingSchema1732300000200, RoutingEvidenceStatusAudit1732300000210, RoutingBundles1732300000220],
+          migrations: [
+            RoutingSchema1732300000200,
+            RoutingEvidenceStatusAudit1732300000210,
+            RoutingBundles1732300000220,
+            RoutingAcceptedSchemas1732300000230,
+          ],
         }),
       ],
       controllers: [RoutingController, RoutingAdminController, CaseStatusController, BundlesController],

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, IsNotEmpty } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsISO8601, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ARS, LEIKA_KEY, LEVELS_OF_ASSURANCE, type LevelOfAssurance } from '@poststelle/contracts';
 
 export class UpsertProcedureRequest {
@@ -6,6 +6,8 @@ export class UpsertProcedureRequest {
   @IsString() @IsNotEmpty() @MaxLength(300) name!: string;
   @IsOptional() @IsIn(LEVELS_OF_ASSURANCE) requiredLevelOfAssurance?: LevelOfAssurance;
   @IsOptional() @IsBoolean() writtenFormRequired?: boolean;
+  /** Form-data schema URIs the procedure can process; empty or absent: any. */
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(500, { each: true }) acceptedSchemas?: string[];
   @IsOptional() @IsBoolean() active?: boolean;
 }
 

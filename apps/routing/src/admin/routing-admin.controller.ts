@@ -77,20 +77,31 @@ export class RoutingAdminController {
       topic,
       requiredLevelOfAssurance: req.requiredLevelOfAssurance ?? 'none',
       writtenFormRequired: req.writtenFormRequired ?? false,
+      acceptedSchemas: req.acceptedSchemas ?? [],
       active: req.active ?? true,
     };
     await this.dataSource.transaction(async (m) => {
       const [old] = await m.query<unknown[]>(
         `SELECT procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic, required_level_of_assurance AS "requiredLevelOfAssurance",
-                written_form_required AS "writtenFormRequired", active FROM routing.procedures WHERE procedure_id = $1 FOR UPDATE`,
+                written_form_required AS "writtenFormRequired", accepted_schemas AS "acceptedSchemas", active FROM routing.procedures WHERE procedure_id = $1 FOR UPDATE`,
         [procedureId],
       );
       await m.query(
-        `INSERT INTO routing.procedures (procedure_id, tenant_ars, name, topic, required_level_of_assurance, written_form_required, active)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO routing.procedures
+           (procedure_id, tenant_ars, name, topic, required_level_of_assurance, written_form_required, active, accepted_schemas)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (procedure_id) DO UPDATE SET tenant_ars = $2, name = $3, required_level_of_assurance = $5,
-           written_form_required = $6, active = $7, updated_at = now()`,
-        [procedureId, next.tenantArs, next.name, topic, next.requiredLevelOfAssurance, next.writtenFormRequired, next.active],
+           written_form_required = $6, active = $7, accepted_schemas = $8, updated_at = now()`,
+        [
+          procedureId,
+          next.tenantArs,
+          next.name,
+          topic,
+          next.requiredLevelOfAssurance,
+          next.writtenFormRequired,
+          next.active,
+          next.acceptedSchemas,
+        ],
       );
       await this.audit(m, actor, old ? 'procedure.updated' : 'procedure.created', 'procedure', procedureId, old, next);
     });
@@ -101,7 +112,7 @@ export class RoutingAdminController {
   procedures() {
     return this.dataSource.query(
       `SELECT procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic, required_level_of_assurance AS "requiredLevelOfAssurance",
-              written_form_required AS "writtenFormRequired", active FROM routing.procedures ORDER BY procedure_id`,
+              written_form_required AS "writtenFormRequired", accepted_schemas AS "acceptedSchemas", active FROM routing.procedures ORDER BY procedure_id`,
     );
   }
 

@@ -55,6 +55,21 @@ export class RouteCaseUseCase {
         matchedPrefix: rule.arsPrefix,
         explanation: resolution.explanation,
       };
+      const [accepted] = await manager.query<{ accepted_schemas: string[] }[]>(
+        'SELECT accepted_schemas FROM routing.procedures WHERE procedure_id = $1',
+        [rule.procedureId],
+      );
+      const schemas = accepted?.accepted_schemas ?? [];
+      if (schemas.length > 0 && !schemas.includes(kase.formData.schemaUri)) {
+        await this.toManual(
+          manager,
+          kase,
+          'schema-not-accepted',
+          `${resolution.explanation}, but that procedure does not accept form data of schema ${kase.formData.schemaUri} (it accepts ${schemas.join(', ')}); a clerk must decide`,
+          causationId,
+        );
+        return;
+      }
       const missing = await this.missingFor(manager, kase, rule.procedureId);
       if (missing.length > 0) {
         await this.hold(manager, kase, decision, missing);
@@ -63,25 +78,41 @@ export class RouteCaseUseCase {
       await this.publishRouted(manager, kase, causationId, decision);
       return;
     }
+    await this.toManual(manager, kase, resolution.kind, resolution.explanation, causationId);
+  }
+
+  /** Nobody can be made responsible automatically: the case waits in the manual-routing queue with the reason. */
+  private async toManual(
+    manager: EntityManager,
+    kase: CaseV1,
+    reasonCode: ManualRoutingRequiredV1['reasonCode'],
+    reason: string,
+    causationId: string,
+  ): Promise<void> {
     const itemId = randomUUID();
     await manager.query(
       `INSERT INTO routing.routing_decisions (case_id, tenant_ars, leika_key, outcome, explanation) VALUES ($1, $2, $3, 'manual', $4)`,
-      [kase.caseId, ars, leikaKey, resolution.explanation],
+      [kase.caseId, kase.tenant.ars, kase.service.leikaKey, reason],
     );
     await manager.query(
       `INSERT INTO routing.manual_routing_queue (item_id, case_id, reason_code, reason, canonical) VALUES ($1, $2, $3, $4, $5)`,
-      [itemId, kase.caseId, resolution.kind, resolution.explanation, JSON.stringify(kase)],
+      [itemId, kase.caseId, reasonCode, reason, JSON.stringify(kase)],
     );
     await addToOutbox<ManualRoutingRequiredV1>(manager, {
       topic: Topics.routingManual,
       key: kase.caseId,
       type: EventTypes.manualRoutingRequired,
-      payload: { case: kase, reasonCode: resolution.kind, reason: resolution.explanation, queueItemId: itemId },
+      payload: { case: kase, reasonCode, reason, queueItemId: itemId },
       correlationId: kase.caseId,
       causationId,
-      tenant: ars,
+      tenant: kase.tenant.ars,
     });
-    this.log.warn('case needs manual routing', { caseId: kase.caseId, reasonCode: resolution.kind, leikaKey, tenant: ars });
+    this.log.warn('case needs manual routing', {
+      caseId: kase.caseId,
+      reasonCode,
+      leikaKey: kase.service.leikaKey,
+      tenant: kase.tenant.ars,
+    });
   }
 
   /**

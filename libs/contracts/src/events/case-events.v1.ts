@@ -24,7 +24,7 @@ export class CaseRoutedV1 {
   @IsDefined() @ValidateNested() @Type(() => RoutingDecisionDto) decision!: RoutingDecisionDto;
 }
 
-export const MANUAL_ROUTING_REASONS = ['no-rule', 'ambiguous', 'procedure-inactive'] as const;
+export const MANUAL_ROUTING_REASONS = ['no-rule', 'ambiguous', 'procedure-inactive', 'schema-not-accepted'] as const;
 
 /** `routing.manual.v1` / type `case.manual-routing-required`: nobody is responsible yet; a clerk decides. */
 export class ManualRoutingRequiredV1 {

@@ -61,22 +61,11 @@ export class AdditionalReferenceInfoDto {
   @IsOptional() @IsISO8601({ strict: true }) applicationDate?: string;
 }
 
-/**
- * What a channel submits (HTTP `POST /v1/submissions` or Kafka `intake.submissions.v1`). Intake validates it here,
- * once, stores it verbatim, and turns it into a {@link CaseV1}.
- */
-export class SubmissionV1 {
+/** What the applicant states once, whatever they apply for: the authority, the channel, who, how identified, how to reply. */
+class ApplicationContext {
   @IsDefined() @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
-  @IsDefined() @ValidateNested() @Type(() => PublicServiceTypeDto) publicServiceType!: PublicServiceTypeDto;
   @IsDefined() @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
   @IsDefined() @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
-  @IsDefined() @ValidateNested() @Type(() => SubmittedFormDataDto) formData!: SubmittedFormDataDto;
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => SubmittedAttachmentDto)
-  attachments?: SubmittedAttachmentDto[];
   @IsOptional() @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance?: LevelOfAssurance;
   @IsOptional()
   @IsArray()
@@ -84,12 +73,11 @@ export class SubmissionV1 {
   @ValidateNested({ each: true })
   @Type(() => IdentificationReportDto)
   authenticationInformation?: IdentificationReportDto[];
-  @IsOptional() @ValidateNested() @Type(() => PaymentInformationDto) paymentInformation?: PaymentInformationDto;
   @IsDefined() @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
   @IsOptional() @ValidateNested() @Type(() => AdditionalReferenceInfoDto) additionalReferenceInfo?: AdditionalReferenceInfoDto;
 }
 
-/** One application inside a life-event bundle: the service and its own form data and attachments. */
+/** One service applied for: which, with its form data and attachments. */
 export class BundleApplicationDto {
   @IsDefined() @ValidateNested() @Type(() => PublicServiceTypeDto) publicServiceType!: PublicServiceTypeDto;
   @IsDefined() @ValidateNested() @Type(() => SubmittedFormDataDto) formData!: SubmittedFormDataDto;
@@ -102,29 +90,33 @@ export class BundleApplicationDto {
 }
 
 /**
+ * What a channel submits (HTTP `POST /v1/submissions` or Kafka `intake.submissions.v1`). Intake validates it here,
+ * once, stores it verbatim, and turns it into a {@link CaseV1}.
+ */
+export class SubmissionV1 extends ApplicationContext {
+  @IsDefined() @ValidateNested() @Type(() => PublicServiceTypeDto) publicServiceType!: PublicServiceTypeDto;
+  @IsDefined() @ValidateNested() @Type(() => SubmittedFormDataDto) formData!: SubmittedFormDataDto;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => SubmittedAttachmentDto)
+  attachments?: SubmittedAttachmentDto[];
+  @IsOptional() @ValidateNested() @Type(() => PaymentInformationDto) paymentInformation?: PaymentInformationDto;
+}
+
+/**
  * A life-event application (Lebenslage), e.g. birth: what the applicant enters once (who, where, how to reply)
  * plus one application per service. Intake fans it out into linked sub-cases sharing one bundle id.
  */
-export class BundleSubmissionV1 {
+export class BundleSubmissionV1 extends ApplicationContext {
   @IsIn(LIFE_EVENTS) lifeEvent!: LifeEvent;
-  @IsDefined() @ValidateNested() @Type(() => TenantDto) tenant!: TenantDto;
-  @IsDefined() @ValidateNested() @Type(() => ChannelDto) channel!: ChannelDto;
-  @IsDefined() @ValidateNested() @Type(() => ApplicantDto) applicant!: ApplicantDto;
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => BundleApplicationDto)
   applications!: BundleApplicationDto[];
-  @IsOptional() @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance?: LevelOfAssurance;
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => IdentificationReportDto)
-  authenticationInformation?: IdentificationReportDto[];
-  @IsDefined() @ValidateNested() @Type(() => ReplyChannelDto) replyChannel!: ReplyChannelDto;
-  @IsOptional() @ValidateNested() @Type(() => AdditionalReferenceInfoDto) additionalReferenceInfo?: AdditionalReferenceInfoDto;
 }
 
 /** Envelope payload on `intake.submissions.v1`: the submission plus the adapter's idempotency key. */

@@ -375,4 +375,36 @@ describe('routing: rules, written form, back-office status and notifications', (
     await report(2, 'COMPLETED');
     await aggregate('COMPLETED');
   }, 90000);
+
+  it('rejects a whole bundle when one application is refused, and keeps the original with the reason', async () => {
+    const base = portalSubmission();
+    const big = Buffer.alloc(6 * 1024 * 1024, 1).toString('base64');
+    const res = await stack.json<{ status: number; errors: { field: string }[]; rejectionId: string }>('intake', '/v1/bundles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        lifeEvent: 'birth',
+        tenant: base['tenant'],
+        channel: base['channel'],
+        applicant: base['applicant'],
+        replyChannel: base['replyChannel'],
+        applications: [
+          {
+            publicServiceType: { identifier: `urn:de:fim:leika:leistung:${BIRTH.certificate}` },
+            formData: { schemaUri: 'urn:a', mimeType: 'application/json', content: {} },
+          },
+          {
+            publicServiceType: { identifier: `urn:de:fim:leika:leistung:${BIRTH.childBenefit}` },
+            formData: { schemaUri: 'urn:b', mimeType: 'application/json', content: {} },
+            attachments: [
+              { attachmentId: 'big', fileName: 'big.pdf', mediaType: 'application/pdf', purpose: 'attachment', contentBase64: big },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]!.field).toBe('attachments[0].contentBase64');
+    expect((await stack.json('intake', `/v1/rejections/${res.body.rejectionId}`)).status).toBe(200);
+  }, 60000);
 });

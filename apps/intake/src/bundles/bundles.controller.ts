@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
-import { BundleSubmissionV1, ContractValidationError, validateContract } from '@poststelle/contracts';
+import { BundleSubmissionV1, ContractValidationError, validateContract, type FieldError } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { type RawBodyRequest } from '@poststelle/platform';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
-import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
 import { RejectedInputsRepository } from '../submissions/rejected-inputs.repository';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * `POST /v1/bundles`: a life-event application (Lebenslage), e.g. birth. The applicant enters who they are and how
@@ -31,6 +33,9 @@ export class BundlesController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
+    }
     const raw = req.rawBody ?? Buffer.from(JSON.stringify(body ?? null));
     let bundle: BundleSubmissionV1;
     try {
@@ -62,20 +67,22 @@ export class BundlesController {
       lifeEvent: _lifeEvent,
       ...shared
     } = body as { applications: Record<string, unknown>[]; lifeEvent: string } & Record<string, unknown>;
-    const cases = await this.dataSource.transaction(async (manager) => {
-      const accepted = [];
-      for (const [i, application] of applications.entries()) {
-        accepted.push(
-          await this.accept.executeIn(manager, {
-            body: { ...shared, ...application },
-            idempotencyKey: `${key}:${i + 1}`,
-            requestSha512: sha512Hex(`${sha512Hex(raw)}:${i + 1}`),
-            bundle: { bundleId, lifeEvent, size, position: i + 1 },
-          }),
-        );
-      }
-      return accepted;
-    });
+    const cases = await this.acceptAll(raw, () =>
+      this.dataSource.transaction(async (manager) => {
+        const accepted = [];
+        for (const [i, application] of applications.entries()) {
+          accepted.push(
+            await this.accept.executeIn(manager, {
+              body: { ...shared, ...application },
+              idempotencyKey: `${key}:${i + 1}`,
+              requestSha512: sha512Hex(`${sha512Hex(raw)}:${i + 1}`),
+              bundle: { bundleId, lifeEvent, size, position: i + 1 },
+            }),
+          );
+        }
+        return accepted;
+      }),
+    );
     this.messaging.relay.nudge();
     const replayed = cases.every((c) => c.replayed);
     let id: string = bundleId;
@@ -89,5 +96,23 @@ export class BundlesController {
     }
     res.location(`/v1/bundles/${id}`);
     return { bundleId: id, lifeEvent, cases: cases.map((c, i) => ({ position: i + 1, caseId: c.caseId, submissionId: c.submissionId })) };
+  }
+
+  /** Accepts the sub-cases; a rejection of any of them rejects the bundle, and the original is kept with the reason. */
+  private async acceptAll<T>(raw: Buffer, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ContractValidationError || (isInputRejection(error) && error.code !== IntakeErrorCode.IdempotencyKeyReused)) {
+        const errors =
+          error instanceof ContractValidationError
+            ? error.errors
+            : ((error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }]);
+        const code = error instanceof ContractValidationError ? IntakeErrorCode.InvalidSubmission : error.code;
+        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: code, errors, original: raw });
+        throw new IntakeException(code, `the bundle was rejected: ${error.message}`, { errors, rejectionId });
+      }
+      throw error;
+    }
   }
 }

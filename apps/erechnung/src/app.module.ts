@@ -8,6 +8,11 @@ import { ReceiveInvoiceUseCase } from './invoices/receive-invoice.use-case';
 import { XRechnungValidatorLifecycle, xrechnungValidatorProvider } from './invoices/validator.provider';
 import { ErechnungSchema1732300000400 } from './migrations/1732300000400-erechnung-schema.migration';
 import { ErechnungInboundInvoices1732300000410 } from './migrations/1732300000410-erechnung-inbound-invoices.migration';
+import { ErechnungOutboundInvoices1732300000420 } from './migrations/1732300000420-erechnung-outbound-invoices.migration';
+import { FeeInvoicingConsumer } from './outbound/fee-invoicing.consumer';
+import { InvoiceIssuersController } from './outbound/invoice-issuers.controller';
+import { IssueFeeInvoiceUseCase } from './outbound/issue-fee-invoice.use-case';
+import { OutboundInvoicesController } from './outbound/outbound-invoices.controller';
 
 @Module({})
 export class ErechnungModule {
@@ -18,16 +23,18 @@ export class ErechnungModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [ErechnungSchema1732300000400, ErechnungInboundInvoices1732300000410],
+          migrations: [ErechnungSchema1732300000400, ErechnungInboundInvoices1732300000410, ErechnungOutboundInvoices1732300000420],
         }),
       ],
-      controllers: [FeeRecordsController, InvoicesController],
+      controllers: [FeeRecordsController, InvoicesController, OutboundInvoicesController, InvoiceIssuersController],
       providers: [
         RecordFeeForInvoicingUseCase,
         PaymentEventsConsumer,
         xrechnungValidatorProvider,
         XRechnungValidatorLifecycle,
         ReceiveInvoiceUseCase,
+        IssueFeeInvoiceUseCase,
+        FeeInvoicingConsumer,
       ],
     };
   }

@@ -201,8 +201,14 @@ describe('erechnung: outbound fee invoices, payment → erechnung → HTTP', () 
       ),
     });
     const caseId = res.body.caseId;
-    await probe.waitForCount((m) => m.topic === stack.topic('invoices.events.v1') && m.key === caseId, 1, 60000); // invoice.fee-recorded
-    await new Promise((r) => setTimeout(r, 2000));
+    const [feeMessage] = await probe.waitForCount((m) => m.topic === stack.topic('payments.events.v1') && m.key === caseId, 1, 60000);
+    const feeMessageId = (JSON.parse(feeMessage!.value!) as Envelope<unknown>).id;
+    await waitFor('both erechnung consumer groups handled the fee', async () => {
+      const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM erechnung.inbox WHERE message_id = $1', [feeMessageId]);
+      return r.rows[0]?.n === 2;
+    });
+    const feeRecord = await stack.json<{ billing: string }>('erechnung', `/v1/cases/${caseId}/fee-record`);
+    expect(feeRecord.body.billing).toBe('online-payment');
     expect((await stack.json('erechnung', `/v1/cases/${caseId}/outbound-invoice`)).status).toBe(404);
   }, 120000);
 });

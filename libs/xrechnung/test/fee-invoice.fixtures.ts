@@ -5,6 +5,7 @@ export const feeInvoiceO = (overrides: Partial<FeeInvoice> = {}): FeeInvoice => 
   number: 'RE-040110000000-2026-1',
   issueDate: '2026-11-30',
   dueDate: '2026-12-30',
+  deliveryDate: '2026-11-27',
   currency: 'EUR',
   buyerReference: '04011000-12345-03',
   note: 'Gebühr für Vorgang 3f1c2a4e-9a3b-4c5d-8e7f-0a1b2c3d4e5f',
@@ -34,7 +35,7 @@ export const feeInvoiceO = (overrides: Partial<FeeInvoice> = {}): FeeInvoice => 
 
 /** A minimal variant: no street, no note, no BIC or account name, no description; two lines. */
 export const feeInvoiceMinimal = (): FeeInvoice => {
-  const { note: _note, ...base } = feeInvoiceO();
+  const { note: _note, deliveryDate: _deliveryDate, ...base } = feeInvoiceO();
   return {
     ...base,
     number: '7',

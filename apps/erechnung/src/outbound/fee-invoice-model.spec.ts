@@ -58,6 +58,7 @@ describe('fee invoice model', () => {
     expect(draft.invoice).toMatchObject({
       issueDate: '2027-01-01',
       dueDate: '2027-01-15',
+      deliveryDate: '2026-11-30',
       buyerReference: '12054-2026-000042',
       vat: { category: 'O' },
       payment: { remittanceInformation: '12054-2026-000042', iban: issuer.iban },

@@ -62,6 +62,7 @@ export function draftFeeInvoice(fee: FeeEventV1, issuer: InvoiceIssuer | undefin
     invoice: {
       issueDate: germanDate(at),
       dueDate: germanDate(at, issuer.paymentDays),
+      deliveryDate: germanDate(new Date(fee.recordedAt)), // the fee arose when the routed case was assessed
       currency: 'EUR',
       buyerReference: payer.reference ?? fee.kassenzeichen,
       note: `Gebühr für Vorgang ${fee.caseId}`,

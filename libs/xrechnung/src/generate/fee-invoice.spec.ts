@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 
 const variants: [string, () => FeeInvoice][] = [
   ['category O with all optional terms', () => feeInvoiceO()],
-  ['category O, minimal, two lines, characters that need escaping', feeInvoiceMinimal],
+  ['category O, minimal (no delivery date), two lines, characters that need escaping', feeInvoiceMinimal],
   ['category S 19 % with seller VAT id', feeInvoiceS],
 ];
 const syntaxes = [
@@ -33,6 +33,9 @@ describe('fee invoice generator', () => {
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report).toMatchObject({ accepted: true, errorCount: 0 });
     expect(report.scenario).toMatch(/^XRechnung 3\.0/);
+    // With a delivery date (BT-72) not even a warning; without one only KoSIT's BR-DE-TMP-32 hint.
+    const warnings = report.findings.filter((f) => f.severity === 'warning').map((f) => f.ruleId);
+    expect(warnings).toEqual(make().deliveryDate ? [] : ['BR-DE-TMP-32']);
   });
 
   it.each(cases)('%s round-trips every business term it sets', async (_name, make, generate) => {

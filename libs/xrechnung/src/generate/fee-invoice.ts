@@ -55,6 +55,8 @@ export interface FeeInvoice {
   number: string; // BT-1
   issueDate: string; // BT-2, YYYY-MM-DD
   dueDate: string; // BT-9, YYYY-MM-DD
+  /** BT-72, YYYY-MM-DD: when the fee's service was rendered (without it, KoSIT warns BR-DE-TMP-32). */
+  deliveryDate?: string;
   currency: 'EUR'; // BT-5
   /** BT-10: the buyer's Leitweg-ID or own reference. */
   buyerReference: string;
@@ -109,7 +111,9 @@ export const money = (amount: string): string => fromCents(toCents(amount));
 /** Checks what the rules cannot check about the model itself (shapes, the O/S VAT id rules) before writing XML. */
 export function checkFeeInvoice(inv: FeeInvoice): void {
   if (!inv.number.trim()) throw invalid('number (BT-1) is empty');
-  if (!DATE.test(inv.issueDate) || !DATE.test(inv.dueDate)) throw invalid('issueDate and dueDate must be YYYY-MM-DD');
+  if (![inv.issueDate, inv.dueDate, inv.deliveryDate ?? inv.issueDate].every((d) => DATE.test(d))) {
+    throw invalid('issueDate, dueDate and deliveryDate must be YYYY-MM-DD');
+  }
   if (inv.lines.length === 0) throw invalid('an invoice needs at least one line');
   for (const line of inv.lines) {
     if (!MONEY.test(line.unitPrice)) throw invalid(`line ${line.id}: unitPrice must be a decimal with at most 2 places`);

@@ -83,7 +83,11 @@ export function generateCii(inv: FeeInvoice): string {
             el('ram:URIUniversalCommunication', [el('ram:URIID', buyer.electronicAddress, { schemeID: 'EM' })]),
           ]),
         ]),
-        el('ram:ApplicableHeaderTradeDelivery', []),
+        el('ram:ApplicableHeaderTradeDelivery', [
+          inv.deliveryDate
+            ? el('ram:ActualDeliverySupplyChainEvent', [el('ram:OccurrenceDateTime', [date102(inv.deliveryDate)])])
+            : undefined,
+        ]),
         el('ram:ApplicableHeaderTradeSettlement', [
           el('ram:PaymentReference', payment.remittanceInformation),
           el('ram:InvoiceCurrencyCode', inv.currency),

@@ -66,6 +66,7 @@ export function generateUbl(inv: FeeInvoice): string {
           el('cac:PartyLegalEntity', [el('cbc:RegistrationName', buyer.name)]),
         ]),
       ]),
+      inv.deliveryDate ? el('cac:Delivery', [el('cbc:ActualDeliveryDate', inv.deliveryDate)]) : undefined,
       el('cac:PaymentMeans', [
         el('cbc:PaymentMeansCode', SEPA_CREDIT_TRANSFER),
         el('cbc:PaymentID', payment.remittanceInformation),

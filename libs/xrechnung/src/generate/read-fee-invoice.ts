@@ -49,6 +49,7 @@ function req(parent: XmlValue | undefined, ...names: string[]): string {
   return v;
 }
 const attr = (node: XmlValue | undefined, name: string): string | undefined => (typeof node === 'object' ? node.$?.[name] : undefined);
+const mapOpt = <T, R>(v: T | undefined, f: (v: T) => R): R | undefined => (v === undefined ? undefined : f(v));
 const isoDate = (d102: string): string => `${d102.slice(0, 4)}-${d102.slice(4, 6)}-${d102.slice(6, 8)}`;
 /** Builds an object without the keys whose value is undefined (so read-back equals the model field by field). */
 const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -80,6 +81,7 @@ function readUbl(root: XmlValue): ReadFeeInvoice {
     number: req(root, 'ID'),
     issueDate: req(root, 'IssueDate'),
     dueDate: req(root, 'DueDate'),
+    deliveryDate: opt(root, 'Delivery', 'ActualDeliveryDate'),
     currency: req(root, 'DocumentCurrencyCode') as 'EUR',
     buyerReference: req(root, 'BuyerReference'),
     note: opt(root, 'Note'),
@@ -169,6 +171,10 @@ function readCii(root: XmlValue): ReadFeeInvoice {
     number: req(doc, 'ID'),
     issueDate: isoDate(req(doc, 'IssueDateTime', 'DateTimeString')),
     dueDate: isoDate(req(settlement, 'SpecifiedTradePaymentTerms', 'DueDateDateTime', 'DateTimeString')),
+    deliveryDate: mapOpt(
+      opt(tx, 'ApplicableHeaderTradeDelivery', 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime', 'DateTimeString'),
+      isoDate,
+    ),
     currency: req(settlement, 'InvoiceCurrencyCode') as 'EUR',
     buyerReference: req(agreement, 'BuyerReference'),
     note: opt(doc, 'IncludedNote', 'Content'),

@@ -29,7 +29,7 @@ export function renderInvoiceHtml(read: ReadFeeInvoice): string {
 <div class="parties"><div><h2>Rechnungssteller</h2>${party(inv.seller)}<br>Kennung ${h(inv.seller.identifier)}${inv.seller.vatId ? `<br>USt-IdNr. ${h(inv.seller.vatId)}` : ''}
 <br>Kontakt: ${h(inv.seller.contact.name)}, ${h(inv.seller.contact.phone)}, ${h(inv.seller.contact.email)}</div>
 <div><h2>Rechnungsempfänger</h2>${party(inv.buyer)}<br>${h(inv.buyer.electronicAddress)}</div></div>
-<dl><dt>Rechnungsdatum</dt><dd>${h(inv.issueDate)}</dd><dt>Fällig am</dt><dd>${h(inv.dueDate)}</dd>
+<dl><dt>Rechnungsdatum</dt><dd>${h(inv.issueDate)}</dd><dt>Fällig am</dt><dd>${h(inv.dueDate)}</dd>${inv.deliveryDate ? `<dt>Leistungsdatum</dt><dd>${h(inv.deliveryDate)}</dd>` : ''}
 <dt>Käuferreferenz (Leitweg-ID)</dt><dd>${h(inv.buyerReference)}</dd>${inv.note ? `<dt>Hinweis</dt><dd>${h(inv.note)}</dd>` : ''}</dl>
 <table><thead><tr><th>Pos.</th><th>Leistung</th><th class="n">Menge</th><th class="n">Einzelpreis</th><th class="n">Betrag (${h(inv.currency)})</th></tr></thead>
 <tbody>

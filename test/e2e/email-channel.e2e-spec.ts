@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { Stack, waitFor } from '@poststelle/testing';
+import { Stack, minimalPdf, waitFor } from '@poststelle/testing';
 
 const EML = resolve(__dirname, '../../../shared/testdata/eml');
 const LEIKA = '99050012104000';
@@ -115,7 +115,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
       to: MAILBOX,
       subject: `Antrag Bewohnerparken [LeiKa:${LEIKA}]`,
       text: 'Hiermit beantrage ich einen Bewohnerparkausweis.',
-      attachments: [{ filename: '..\\..\\fahrzeugschein.pdf', content: Buffer.from('%PDF-1.4 test'), contentType: 'application/pdf' }],
+      attachments: [{ filename: '..\\..\\fahrzeugschein.pdf', content: minimalPdf('test'), contentType: 'application/pdf' }],
     });
     const inboundId = /queued as ([0-9a-f-]{36})/.exec(sent.response)![1]!;
     const first = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${inboundId}`);
@@ -132,7 +132,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
       to: MAILBOX,
       subject: `Re: Ihr Antrag ${view.body.caseReference}`,
       text: 'Anbei der fehlende Nachweis.',
-      attachments: [{ filename: 'nachweis.pdf', content: Buffer.from('%PDF-1.4 nachweis') }],
+      attachments: [{ filename: 'nachweis.pdf', content: minimalPdf('nachweis') }],
     });
     const replyId = /queued as ([0-9a-f-]{36})/.exec(reply.response)![1]!;
     const followUp = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${replyId}`);

@@ -3,11 +3,10 @@ import { ContractValidationError, type FieldError } from '@poststelle/contracts'
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { assertNotArchiveBomb } from '../content/archive-inspection';
-import { parseJsonFormData, parseXmlFormData } from '../content/form-data';
+import { parseJsonFormData, parseXmlFormData, validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase } from '../submissions/accept-submission.use-case';
-import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import { IntakeErrorCode, isInputRejection } from '../submissions/intake.exception';
 import {
   buildEmailSubmission,
   caseReferenceOf,
@@ -161,13 +160,14 @@ export class ReceiveEmailUseCase {
       let fileName = safeFileName(a.fileName, i, mediaType);
       while (used.has(fileName)) fileName = `${i + 1}-${fileName}`;
       used.add(fileName);
-      if (a.content.length > this.settings.limits.attachmentMaxBytes) {
-        throw new IntakeException(
-          IntakeErrorCode.AttachmentTooLarge,
-          `attachment '${fileName}' has ${a.content.length} bytes; the limit is ${this.settings.limits.attachmentMaxBytes}`,
-        );
-      }
-      assertNotArchiveBomb(a.content, fileName, this.settings.archives);
+      validateContent(
+        a.content,
+        { name: fileName, field: fileName, declaredMediaType: mediaType },
+        {
+          attachmentMaxBytes: this.settings.limits.attachmentMaxBytes,
+          archives: this.settings.archives,
+        },
+      );
       let purpose: 'form' | 'attachment' = 'attachment';
       if (!form && (mediaType === 'application/json' || /\.json$/i.test(fileName))) {
         form = { mimeType: 'application/json', fileName, content: parseJsonFormData(a.content, `form data '${fileName}'`) };

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { Stack, minimalPdf, waitFor } from '@poststelle/testing';
+import { CaseEvidenceAddedV1, validateContract } from '@poststelle/contracts';
+import { KafkaProbe, Stack, minimalPdf, waitFor } from '@poststelle/testing';
 
 const EML = resolve(__dirname, '../../../shared/testdata/eml');
 const LEIKA = '99050012104000';
@@ -127,12 +129,14 @@ describe('email channel: SMTP and POST /v1/email', () => {
     expect(view.body.caseReference).toMatch(/^PS-[0-9A-F]{8}$/);
     expect(view.body.case.attachments.map((a) => a.fileName)).toEqual(['fahrzeugschein.pdf']);
 
+    const probe = await new KafkaProbe().start([stack.topic('cases.evidence.v1')]);
+    const nachweis = minimalPdf('nachweis');
     const reply = await transport.sendMail({
       from: 'erika@example.org',
       to: MAILBOX,
       subject: `Re: Ihr Antrag ${view.body.caseReference}`,
       text: 'Anbei der fehlende Nachweis.',
-      attachments: [{ filename: 'nachweis.pdf', content: minimalPdf('nachweis') }],
+      attachments: [{ filename: 'nachweis.pdf', content: nachweis }],
     });
     const replyId = /queued as ([0-9a-f-]{36})/.exec(reply.response)![1]!;
     const followUp = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${replyId}`);
@@ -142,6 +146,27 @@ describe('email channel: SMTP and POST /v1/email', () => {
       return r.body.timeline.find((t) => t.type === 'email.follow-up');
     });
     expect(timeline.attachments).toHaveLength(1);
+    // ... and the follow-up's evidence is published for routing (outbox → cases.evidence.v1, key = case id).
+    try {
+      const [evidence] = await probe.waitForCount(stack.topic('cases.evidence.v1'), 1);
+      expect(evidence!.key).toBe(first.body.caseId);
+      const envelope = JSON.parse(evidence!.value!) as { type: string; correlationId: string; payload: unknown };
+      expect(envelope.type).toBe('case.evidence-added');
+      const payload = validateContract(CaseEvidenceAddedV1, envelope.payload);
+      expect(payload).toMatchObject({
+        caseId: first.body.caseId,
+        channel: 'email',
+        writtenForm: { means: 'none', satisfied: false },
+        email: { signature: 'none', signatureVerified: false },
+      });
+      const raw = await stack.json<{ rawMessageSha512: string }>('intake', `/v1/email/messages/${replyId}`);
+      expect(payload.email?.rawMessageSha512).toBe(raw.body.rawMessageSha512);
+      expect(payload.attachments?.map((a) => [a.fileName, a.sha512, a.sizeBytes])).toEqual([
+        ['nachweis.pdf', createHash('sha512').update(nachweis).digest('hex'), nachweis.length],
+      ]);
+    } finally {
+      await probe.stop();
+    }
 
     await expect(
       transport.sendMail({ from: 'x@example.org', to: MAILBOX, subject: 'big', text: 'x'.repeat(600 * 1024) }),

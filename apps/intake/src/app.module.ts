@@ -10,6 +10,7 @@ import { MailauthAdapter, offlineResolver, systemResolver } from './email/mailau
 import { MailparserAdapter } from './email/mailparser.adapter';
 import { ReceiveEmailUseCase } from './email/receive-email.use-case';
 import { SmtpReceiver } from './email/smtp-receiver';
+import { RecordFollowUpUseCase } from './email/record-follow-up.use-case';
 import { FitConnectController } from './fit-connect/fit-connect.controller';
 import { FitConnectRepository } from './fit-connect/fit-connect.repository';
 import { FIT_METADATA_VALIDATOR, FitConnectUseCase } from './fit-connect/fit-connect.use-case';
@@ -49,6 +50,7 @@ export class IntakeModule {
         CaseTimelineConsumer,
         EmailRepository,
         ReceiveEmailUseCase,
+        RecordFollowUpUseCase,
         SmtpReceiver,
         FitConnectRepository,
         FitConnectUseCase,

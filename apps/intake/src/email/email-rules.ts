@@ -183,29 +183,33 @@ export interface EmailSubmissionInput {
   attachments: { attachmentId: string; fileName: string; mediaType: string; sha512: string; purpose: 'form' | 'attachment' }[];
 }
 
+/** The channel evidence of one email (`EmailEvidenceDto` as plain JSON): on a new case and on a follow-up alike. */
+export function emailEvidence(
+  input: Pick<EmailSubmissionInput, 'parsed' | 'rawSha512' | 'envelopeFrom' | 'recipient' | 'auth'>,
+): Record<string, unknown> {
+  const { parsed } = input;
+  return {
+    rawMessageSha512: input.rawSha512,
+    ...(parsed.messageId ? { messageId: parsed.messageId.slice(0, 998) } : {}),
+    ...(isPlausibleEmail(input.envelopeFrom) ? { envelopeFrom: input.envelopeFrom } : {}),
+    ...(isPlausibleEmail(input.recipient) ? { recipient: input.recipient } : {}),
+    dkim: input.auth.dkim,
+    spf: input.auth.spf,
+    dmarc: input.auth.dmarc,
+    signature: detectSignature(parsed),
+    // Signatures are detected, not cryptographically verified: never claim more than that.
+    signatureVerified: false,
+  };
+}
+
 /** The SubmissionV1 (plain JSON) an email becomes; AcceptSubmissionUseCase validates it like any other channel. */
 export function buildEmailSubmission(input: EmailSubmissionInput): Record<string, unknown> {
   const { parsed } = input;
   const replyAddress = [parsed.replyTo, parsed.from, input.envelopeFrom].find(isPlausibleEmail);
-  const signature = detectSignature(parsed);
   return {
     tenant: { ars: input.target.tenantArs },
     publicServiceType: { identifier: leikaUrn(input.target.leikaKey) },
-    channel: {
-      kind: 'email',
-      email: {
-        rawMessageSha512: input.rawSha512,
-        ...(parsed.messageId ? { messageId: parsed.messageId.slice(0, 998) } : {}),
-        ...(isPlausibleEmail(input.envelopeFrom) ? { envelopeFrom: input.envelopeFrom } : {}),
-        ...(isPlausibleEmail(input.recipient) ? { recipient: input.recipient } : {}),
-        dkim: input.auth.dkim,
-        spf: input.auth.spf,
-        dmarc: input.auth.dmarc,
-        signature,
-        // Signatures are detected, not cryptographically verified: never claim more than that.
-        signatureVerified: false,
-      },
-    },
+    channel: { kind: 'email', email: emailEvidence(input) },
     applicant: { kind: 'natural', ...(isPlausibleEmail(parsed.from) ? { email: parsed.from } : {}) },
     formData: {
       schemaUri: input.form

@@ -21,6 +21,7 @@ import {
   type EmailSubmissionInput,
 } from './email-rules';
 import { EmailRepository } from './email.repository';
+import { RecordFollowUpUseCase } from './record-follow-up.use-case';
 import { MAIL_AUTH, MAIL_PARSER, type MailAuthPort, type MailParserPort, type ParsedEmail, type SmtpEnvelope } from './email.ports';
 
 export interface EmailOutcome {
@@ -51,6 +52,7 @@ export class ReceiveEmailUseCase {
     @Inject(MAIL_PARSER) private readonly parser: MailParserPort,
     @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly followUps: RecordFollowUpUseCase,
   ) {}
 
   async receive(raw: Buffer, envelope: SmtpEnvelope, transport: 'smtp' | 'http'): Promise<EmailOutcome> {
@@ -91,13 +93,16 @@ export class ReceiveEmailUseCase {
       const { attachments, form } = await this.storeAttachments(parsed);
       const followUp = await this.followUpCase(parsed);
       if (followUp) {
-        await this.repo.addFollowUp(followUp, inboundId, {
+        await this.followUps.execute({
+          caseId: followUp,
           inboundId,
-          rawMessageSha512: stored.sha512,
-          attachments: attachments.map((a) => a.sha512),
+          rawSha512: stored.sha512,
+          envelope,
+          parsed,
+          auth,
+          attachments,
+          outcomeEvidence: evidence,
         });
-        await this.repo.recordOutcome(inboundId, { status: 'follow-up', caseId: followUp, evidence });
-        this.log.info('email attached to case as follow-up', { inboundId, caseId: followUp });
         return { ...base, status: 'follow-up', caseId: followUp, caseReference: caseReferenceOf(followUp) };
       }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTransport } from 'nodemailer';
@@ -103,11 +105,58 @@ describe('email channel: SMTP and POST /v1/email', () => {
       rawMessageSha512: res.body.rawMessageSha512,
       signature: 'pgp',
       signatureVerified: false,
+      // the fixture's "signature" part is a hex string, not an OpenPGP signature
+      signatureValid: false,
+      signatureReason: 'malformed-signature',
       dkim: expect.stringMatching(/^(none|temperror)$/) as unknown,
     });
     expect(view.body.case['writtenForm']).toMatchObject({ satisfied: false });
     const attachments = view.body.case['attachments'] as { fileName: string; sha512: string }[];
     expect(attachments.map((a) => a.fileName)).toEqual(expect.arrayContaining(['blueball.png', 'greenball.png', 'redball.png']));
+  }, 30000);
+
+  it('verifies an S/MIME signature (openssl, test CA): valid but untrusted without a trust store; tampered → not valid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-smime-e2e-'));
+    try {
+      const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test CA');
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 's.key', '-out', 's.csr', '-subj', '/CN=Erika Mustermann');
+      openssl('x509', '-req', '-in', 's.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 's.pem', '-days', '1');
+      writeFileSync(
+        join(dir, 'body.txt'),
+        'Content-Type: text/plain; charset=utf-8\r\n\r\nHiermit beantrage ich einen Bewohnerparkausweis.\r\n',
+      );
+      openssl('smime', '-sign', '-in', 'body.txt', '-signer', 's.pem', '-inkey', 's.key', '-out', 'signed.eml');
+      const head = `From: erika@example.org\r\nTo: ${MAILBOX}\r\nSubject: Antrag [LeiKa:${LEIKA}]\r\nMessage-ID: <${Date.now()}@example.org>\r\n`;
+      const signed = Buffer.concat([Buffer.from(head), readFileSync(join(dir, 'signed.eml'))]);
+      const res = await postEmail(signed);
+      expect(res.status).toBe(202);
+      const view = await stack.json<{ case: { channel: { email: Record<string, unknown> }; writtenForm: Record<string, unknown> } }>(
+        'intake',
+        `/v1/cases/${res.body.caseId}`,
+      );
+      expect(view.body.case.channel.email).toMatchObject({
+        signature: 'smime',
+        signatureValid: true,
+        certificateTrusted: false,
+        signatureVerified: false,
+        signatureReason: 'untrusted-chain',
+        signer: { subject: 'CN=Erika Mustermann', issuer: 'CN=Test CA' },
+      });
+      // Even a valid S/MIME signature is no qualified electronic signature: the written form is not met.
+      expect(view.body.case.writtenForm).toMatchObject({ means: 'none', satisfied: false });
+
+      const tampered = Buffer.from(signed.toString('latin1').replace('Bewohnerparkausweis', 'Waffenschein'), 'latin1');
+      const bad = await postEmail(tampered);
+      const badView = await stack.json<{ case: { channel: { email: Record<string, unknown> } } }>('intake', `/v1/cases/${bad.body.caseId}`);
+      expect(badView.body.case.channel.email).toMatchObject({
+        signature: 'smime',
+        signatureValid: false,
+        signatureReason: 'bad-signature',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30000);
 
   it('takes mail over a real SMTP socket and attaches a reply quoting the case reference to that case', async () => {

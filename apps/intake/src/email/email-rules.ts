@@ -1,6 +1,12 @@
 import { ARS, LEIKA_KEY, LEIKA_URN, leikaUrn } from '@poststelle/contracts';
 import { IntakeErrorCode } from '../submissions/intake.exception';
-import { type ParsedAttachment, type ParsedEmail, type SenderAuthentication } from './email.ports';
+import {
+  type ParsedAttachment,
+  type ParsedEmail,
+  type SenderAuthentication,
+  type SignatureKind,
+  type SignatureVerification,
+} from './email.ports';
 
 export interface NotACase {
   code: IntakeErrorCode;
@@ -57,7 +63,7 @@ export function classifyNotACase(m: ParsedEmail): NotACase | undefined {
 }
 
 /** S/MIME (`smime.p7s`, application/pkcs7-signature) or PGP (multipart/signed, inline armour). */
-export function detectSignature(m: ParsedEmail): 'none' | 'smime' | 'pgp' {
+export function detectSignature(m: ParsedEmail): SignatureKind {
   const protocol = (m.contentTypeParams['protocol'] ?? '').toLowerCase();
   const smime = (a: ParsedAttachment) =>
     /^application\/(x-)?pkcs7-(signature|mime)$/.test(a.contentType) || /^smime\.p7[sm]$/i.test(a.fileName ?? '');
@@ -177,6 +183,8 @@ export interface EmailSubmissionInput {
   envelopeFrom?: string;
   recipient?: string;
   auth: SenderAuthentication;
+  /** Result of cryptographic verification; without it a detected signature is reported as not verified. */
+  signature?: SignatureVerification;
   target: { tenantArs: string; leikaKey: string };
   form?: { mimeType: 'application/json' | 'application/xml'; fileName: string; content: Record<string, unknown> };
   /** Attachments already in the blob store. */
@@ -185,7 +193,7 @@ export interface EmailSubmissionInput {
 
 /** The channel evidence of one email (`EmailEvidenceDto` as plain JSON): on a new case and on a follow-up alike. */
 export function emailEvidence(
-  input: Pick<EmailSubmissionInput, 'parsed' | 'rawSha512' | 'envelopeFrom' | 'recipient' | 'auth'>,
+  input: Pick<EmailSubmissionInput, 'parsed' | 'rawSha512' | 'envelopeFrom' | 'recipient' | 'auth' | 'signature'>,
 ): Record<string, unknown> {
   const { parsed } = input;
   return {
@@ -196,9 +204,29 @@ export function emailEvidence(
     dkim: input.auth.dkim,
     spf: input.auth.spf,
     dmarc: input.auth.dmarc,
-    signature: detectSignature(parsed),
-    // Signatures are detected, not cryptographically verified: never claim more than that.
-    signatureVerified: false,
+    ...signatureEvidence(detectSignature(parsed), input.signature),
+  };
+}
+
+/**
+ * The signature fields of the email evidence. `signatureVerified` is true only for a valid signature by a trusted
+ * signer; even then the written form (§ 3a VwVfG) is not met: that needs a qualified electronic signature, which
+ * neither a plain S/MIME certificate nor a PGP key is (see assessWrittenForm).
+ */
+export function signatureEvidence(detected: SignatureKind, v: SignatureVerification | undefined): Record<string, unknown> {
+  const kind = detected !== 'none' ? detected : (v?.kind ?? 'none');
+  if (kind === 'none') return { signature: 'none', signatureVerified: false };
+  if (!v || v.kind !== kind) {
+    // Detected (e.g. inline PGP, a signed part nested deeper) but not verifiable here: never claim more than that.
+    return { signature: kind, signatureVerified: false, signatureValid: false, certificateTrusted: false, signatureReason: 'unsupported' };
+  }
+  return {
+    signature: kind,
+    signatureVerified: v.signatureValid && v.certificateTrusted,
+    signatureValid: v.signatureValid,
+    certificateTrusted: v.certificateTrusted,
+    ...(v.reason ? { signatureReason: v.reason } : {}),
+    ...(v.signer ? { signer: v.signer } : {}),
   };
 }
 

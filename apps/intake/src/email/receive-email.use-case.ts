@@ -22,7 +22,16 @@ import {
 } from './email-rules';
 import { EmailRepository } from './email.repository';
 import { RecordFollowUpUseCase } from './record-follow-up.use-case';
-import { MAIL_AUTH, MAIL_PARSER, type MailAuthPort, type MailParserPort, type ParsedEmail, type SmtpEnvelope } from './email.ports';
+import {
+  MAIL_AUTH,
+  MAIL_PARSER,
+  SIGNATURE_VERIFIER,
+  type MailAuthPort,
+  type MailParserPort,
+  type ParsedEmail,
+  type SmtpEnvelope,
+  type SignatureVerifierPort,
+} from './email.ports';
 
 export interface EmailOutcome {
   inboundId: string;
@@ -53,6 +62,7 @@ export class ReceiveEmailUseCase {
     @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
     private readonly followUps: RecordFollowUpUseCase,
+    @Inject(SIGNATURE_VERIFIER) private readonly signatures: SignatureVerifierPort,
   ) {}
 
   async receive(raw: Buffer, envelope: SmtpEnvelope, transport: 'smtp' | 'http'): Promise<EmailOutcome> {
@@ -84,7 +94,13 @@ export class ReceiveEmailUseCase {
       return reject(IntakeErrorCode.EmailUnparseable, `the message could not be parsed as RFC 822: ${(error as Error).message}`);
     }
     const auth = await this.auth.authenticate(raw, envelope);
-    const evidence: Record<string, unknown> = { ...auth, contentType: parsed.contentType, attachments: parsed.attachments.length };
+    const signature = await this.signatures.verify(raw);
+    const evidence: Record<string, unknown> = {
+      ...auth,
+      contentType: parsed.contentType,
+      attachments: parsed.attachments.length,
+      signature: { kind: signature.kind, signatureValid: signature.signatureValid, certificateTrusted: signature.certificateTrusted },
+    };
 
     const notACase = classifyNotACase(parsed);
     if (notACase) return reject(notACase.code, notACase.reason, evidence);
@@ -102,6 +118,7 @@ export class ReceiveEmailUseCase {
           auth,
           attachments,
           outcomeEvidence: evidence,
+          signature,
         });
         return { ...base, status: 'follow-up', caseId: followUp, caseReference: caseReferenceOf(followUp) };
       }
@@ -126,6 +143,7 @@ export class ReceiveEmailUseCase {
         ...(envelope.mailFrom ? { envelopeFrom: envelope.mailFrom } : {}),
         ...(recipient ? { recipient } : {}),
         auth,
+        signature,
         target,
         ...(form ? { form } : {}),
         attachments,

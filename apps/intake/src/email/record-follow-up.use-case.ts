@@ -1,20 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  CaseEvidenceAddedV1,
-  EventTypes,
-  Topics,
-  validateContract,
-  type AttachmentRefDto,
-  type EmailEvidenceDto,
-} from '@poststelle/contracts';
+import { CaseEvidenceAddedV1, EventTypes, Topics, validateContract, type AttachmentRefDto } from '@poststelle/contracts';
 import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { emailEvidence, isPlausibleEmail, type EmailSubmissionInput } from './email-rules';
 import { EmailRepository } from './email.repository';
-import { type ParsedEmail, type SenderAuthentication, type SmtpEnvelope } from './email.ports';
+import { type ParsedEmail, type SenderAuthentication, type SignatureVerification, type SmtpEnvelope } from './email.ports';
 
 export interface FollowUpCommand {
   caseId: string;
@@ -27,8 +20,8 @@ export interface FollowUpCommand {
   attachments: EmailSubmissionInput['attachments'];
   /** What `GET /v1/email/messages/{id}` shows. */
   outcomeEvidence: Record<string, unknown>;
-  /** Signature verification result, when verified (merged over the detected-only default). */
-  signature?: Partial<EmailEvidenceDto>;
+  /** Result of cryptographic signature verification. */
+  signature?: SignatureVerification;
 }
 
 /**
@@ -62,16 +55,14 @@ export class RecordFollowUpUseCase {
       writtenForm: { means: 'none', satisfied: false, detail: 'an email follow-up does not satisfy the written form (§ 3a VwVfG)' },
       ...(refs.length > 0 ? { attachments: refs } : {}),
       receivedAt: new Date().toISOString(),
-      email: {
-        ...emailEvidence({
-          parsed: c.parsed,
-          rawSha512: c.rawSha512,
-          auth: c.auth,
-          ...(c.envelope.mailFrom ? { envelopeFrom: c.envelope.mailFrom } : {}),
-          ...(recipient ? { recipient } : {}),
-        }),
-        ...c.signature,
-      },
+      email: emailEvidence({
+        parsed: c.parsed,
+        rawSha512: c.rawSha512,
+        auth: c.auth,
+        ...(c.envelope.mailFrom ? { envelopeFrom: c.envelope.mailFrom } : {}),
+        ...(recipient ? { recipient } : {}),
+        ...(c.signature ? { signature: c.signature } : {}),
+      }),
     });
     await this.dataSource.transaction(async (manager) => {
       await this.repo.addFollowUp(

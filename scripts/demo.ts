@@ -52,7 +52,8 @@ function application(channel: Record<string, unknown>, leikaKey: string, name: s
         fileName: 'nachweis.pdf',
         mediaType: 'application/pdf',
         purpose: 'attachment',
-        contentBase64: Buffer.from(`%PDF-1.4 demo ${randomUUID()}`).toString('base64'),
+        // intake checks PDFs structurally (header, startxref, %%EOF): a tiny one that passes.
+        contentBase64: Buffer.from(`%PDF-1.4\n% demo ${randomUUID()}\ntrailer\n<< /Size 1 >>\nstartxref\n0\n%%EOF\n`).toString('base64'),
       },
     ],
     replyChannel: { eMail: { address: 'erika.mustermann@example.org' } },

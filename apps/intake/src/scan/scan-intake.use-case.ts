@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -140,11 +140,24 @@ export class ScanIntakeUseCase {
       throw fail(IntakeErrorCode.ScanDocumentUnknown, `document ${documentId} is not listed in the batch index`);
     }
     let stored;
+    // Through a PassThrough, so a refused body can still be read to its end and answered cleanly (no reset).
+    const pass = new PassThrough();
+    body.pipe(pass);
     try {
-      stored = await this.blobs.putStream(body, this.settings.scan.documentMaxBytes);
+      stored = await this.blobs.putStream(pass, this.settings.scan.documentMaxBytes);
     } catch (error) {
-      if (error instanceof BlobTooLargeError) {
+      body.unpipe(pass);
+      if (!body.readableEnded) {
+        const ended = new Promise<void>((resolve) =>
+          body
+            .once('end', resolve)
+            .once('error', () => resolve())
+            .once('close', resolve),
+        );
         body.resume();
+        await ended;
+      }
+      if (error instanceof BlobTooLargeError) {
         throw fail(IntakeErrorCode.ScanDocumentTooLarge, `document ${documentId} exceeds ${error.maxBytes} bytes`);
       }
       throw error;

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
@@ -12,6 +14,7 @@ export class ScanController {
   constructor(
     private readonly scan: ScanIntakeUseCase,
     private readonly repo: ScanRepository,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   /** The batch index (XML) as the body; then each document is uploaded with PUT. */
@@ -25,7 +28,7 @@ export class ScanController {
     if (!created) {
       throw new IntakeException(IntakeErrorCode.ScanBatchDuplicate, 'this index was delivered before', {
         batchId: batch.batchId,
-        status: batch.status,
+        batchStatus: batch.status,
       });
     }
     res.location(`/v1/scan/batches/${batch.batchId}`);
@@ -52,6 +55,23 @@ export class ScanController {
   @Get('scan/batches/:batchId')
   batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string) {
     return this.scan.view(batchId);
+  }
+
+  /** The document as delivered (`original`) or the PDF/A-2b that OCR made of it (`pdfa`). */
+  @Get('scan/batches/:batchId/documents/:documentId/:variant')
+  async document(
+    @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
+    @Param('documentId') documentId: string,
+    @Param('variant') variant: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const doc = (await this.repo.documents(batchId)).find((d) => d.documentId === documentId);
+    const sha512 = variant === 'original' && doc?.sizeBytes != null ? doc.expectedSha512 : variant === 'pdfa' ? doc?.pdfaSha512 : undefined;
+    if (!doc || !sha512)
+      throw new IntakeException(IntakeErrorCode.ScanDocumentUnknown, `no ${variant} of document ${documentId} in batch ${batchId}`);
+    const stream = await this.blobs.open(sha512);
+    res.status(200).type(variant === 'pdfa' ? 'application/pdf' : doc.mediaType);
+    stream.pipe(res);
   }
 
   @Get('scan/classification-queue')

@@ -225,12 +225,14 @@ export class ScanRepository {
   /** Takes one batch that is ready (or whose processor died: claimed long ago) for processing. */
   async claimReadyBatch(leaseMinutes: number): Promise<ScanBatchRow | undefined> {
     const rows = await this.dataSource.query<BatchDb[]>(
-      `UPDATE intake.scan_batches SET status = 'processing', claimed_at = now(), updated_at = now()
-        WHERE batch_id = (
-          SELECT batch_id FROM intake.scan_batches
-           WHERE status = 'ready' OR (status = 'processing' AND claimed_at < now() - make_interval(mins => $1))
-           ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
+      `WITH claimed AS (
+         UPDATE intake.scan_batches SET status = 'processing', claimed_at = now(), updated_at = now()
+          WHERE batch_id = (
+            SELECT batch_id FROM intake.scan_batches
+             WHERE status = 'ready' OR (status = 'processing' AND claimed_at < now() - make_interval(mins => $1))
+             ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING *)
+       SELECT * FROM claimed`,
       [leaseMinutes],
     );
     const r = rows[0];

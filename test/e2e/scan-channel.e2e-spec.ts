@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   KafkaProbe,
   Stack,
+  coverSheetPdf,
   pdfToText,
   portalSubmission,
   scanIndexXml,
@@ -56,7 +57,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       90000,
     );
   /** Announces a batch, uploads every document and waits for the processor. */
-  const scanBatch = async (documents: ScanIndexDocument[], tenantArs: string | undefined = TENANT): Promise<BatchView> => {
+  const scanBatch = async (documents: ScanIndexDocument[], tenantArs: string | null = TENANT): Promise<BatchView> => {
     const created = await postIndex(scanIndexXml({ batchId: `B-${randomUUID()}`, ...(tenantArs ? { tenantArs } : {}), documents }));
     expect(created.status).toBe(201);
     for (const d of documents) expect((await upload(created.body.batchId, d.documentId, d.content)).status).toBe(200);
@@ -178,6 +179,17 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${batch.documents[0]!.caseId}`);
     expect(view.body.case['service']).toMatchObject({ leikaKey: BUILDING });
     expect(view.body.case['channel']).toMatchObject({ scan: { textSource: 'text-layer', classifiedBy: 'form-id' } });
+  }, 120000);
+
+  it('classifies by a cover-sheet QR code read from the scanned page (zbarimg): service and tenant from the code', async () => {
+    const content = await coverSheetPdf(`POSTSTELLE:1;leika=${BUILDING};ars=${TENANT}`);
+    const batch = await scanBatch([{ documentId: 'd1', fileName: 'deckblatt.pdf', content, applicant: ERIKA }], null);
+    const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${batch.documents[0]!.caseId}`);
+    expect(view.body.case).toMatchObject({
+      tenant: { ars: TENANT },
+      service: { leikaKey: BUILDING },
+      channel: { scan: { classifiedBy: 'barcode', barcode: `POSTSTELLE:1;leika=${BUILDING};ars=${TENANT}` } },
+    });
   }, 120000);
 
   it('queues a scan below the confidence threshold for manual classification; resolving it produces the case', async () => {

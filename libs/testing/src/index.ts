@@ -4,4 +4,4 @@ export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
 export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
-export { textPdf, scannedPage, pdfToText, scanIndexXml, sha512, type ScanIndexDocument } from './scan-fixtures';
+export { textPdf, scannedPage, coverSheetPdf, pdfToText, scanIndexXml, sha512, type ScanIndexDocument } from './scan-fixtures';

@@ -74,6 +74,26 @@ export async function scannedPage(lines: string[], format: 'pdf' | 'tiff' = 'pdf
   });
 }
 
+/** A cover sheet: one page with nothing but a QR code of `content` (qrencode → EPS → image-only PDF, as scanned). */
+export async function coverSheetPdf(content: string, dpi = 200): Promise<Buffer> {
+  return inTemp(async (dir) => {
+    await exec('qrencode', ['-t', 'EPS', '-s', '6', '-m', '4', '-o', join(dir, 'qr.eps'), content]);
+    const out = join(dir, 'cover.pdf');
+    await exec('gs', [
+      '-q',
+      '-dNOPAUSE',
+      '-dBATCH',
+      '-dSAFER',
+      '-dEPSCrop',
+      '-sDEVICE=pdfimage8',
+      `-r${dpi}`,
+      `-sOutputFile=${out}`,
+      join(dir, 'qr.eps'),
+    ]);
+    return readFile(out);
+  });
+}
+
 export async function pdfToText(pdf: Buffer): Promise<string> {
   return inTemp(async (dir) => {
     await writeFile(join(dir, 'x.pdf'), pdf);

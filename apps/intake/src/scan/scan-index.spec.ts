@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { scanIndexXml, sha512 } from '@poststelle/testing';
 import { IntakeException } from '../submissions/intake.exception';
 import { parseScanIndex } from './scan-index';
@@ -87,5 +89,43 @@ describe('scan index parsing (the one validation point)', () => {
     expect(fields).toEqual(
       expect.arrayContaining(['scanCentre', 'resolutionDpi', 'transferNote', 'documents[0].sha512', 'documents[0].handwrittenSignature']),
     );
+  });
+});
+
+describe('scan-index.xsd documents the same format', () => {
+  // libxml2-wasm is an ES module with top-level await: validated in a child process rather than inside jest.
+  const validate = (xml: string): string =>
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import fs from 'node:fs';
+         const { XmlDocument, XsdValidator } = await import('libxml2-wasm');
+         const xsd = XsdValidator.fromDoc(XmlDocument.fromString(fs.readFileSync(process.argv[1], 'utf8')));
+         try { xsd.validate(XmlDocument.fromString(process.argv[2])); console.log('valid'); } catch (e) { console.log('invalid: ' + e.message); }`,
+        resolve(__dirname, 'scan-index.xsd'),
+        xml,
+      ],
+      { encoding: 'utf8', cwd: resolve(__dirname, '../../../..') },
+    ).trim();
+
+  it('accepts an index the parser accepts and refuses a path as file name', () => {
+    const full = scanIndexXml({
+      batchId: 'B-1',
+      tenantArs: '120540000000',
+      documents: [
+        {
+          ...doc,
+          barcodes: ['POSTSTELLE:1;case=PS-3F2A9C1B'],
+          formId: 'F-1',
+          applicant: { givenName: 'Erika', familyName: 'Mustermann', email: 'erika@example.org', postalCode: '14467', city: 'Potsdam' },
+          applicationForm: { schemaUri: 'urn:x', data: {} },
+        },
+        { documentId: 'd2', fileName: 'seite.tif', mediaType: 'image/tiff', content: pdf },
+      ],
+    });
+    expect(validate(full)).toBe('valid');
+    expect(validate(scanIndexXml({ batchId: 'B-2', documents: [{ ...doc, fileName: '../etc/passwd' }] }))).toMatch(/^invalid: .*fileName/);
   });
 });

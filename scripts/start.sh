@@ -31,6 +31,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # platform's optional binaries (jest's unrs-resolver), which is the case on our build machines.
   npm install --no-audit --no-fund
 fi
+say "OCR tools (paper scan)"
+bash scripts/setup-ocr.sh
 say "building"
 npx tsc -p tsconfig.build.json
 bash tools/xrechnung/build-rules.sh

@@ -23,6 +23,8 @@ npx nx show projects >/dev/null   # computes the project graph the boundary rule
 npx eslint . --max-warnings 0
 step "format"
 npx prettier --check . >/dev/null
+step "OCR tools for the paper-scan channel (Debian packages, installed only when missing)"
+bash scripts/setup-ocr.sh
 step "build"
 npx tsc -p tsconfig.build.json
 step "XRechnung validation rules (Maven Central, pinned; compiled to SEF once)"

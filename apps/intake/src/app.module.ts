@@ -24,20 +24,34 @@ import { AcceptSubmissionUseCase } from './submissions/accept-submission.use-cas
 import { RejectedInputsRepository } from './submissions/rejected-inputs.repository';
 import { SubmissionIntakeConsumer } from './submissions/submission-intake.consumer';
 import { SubmissionsController } from './submissions/submissions.controller';
+import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.migration';
+import { DebianDocumentTools } from './scan/document-tools.adapter';
+import { BARCODE_PORT, OCR_PORT } from './scan/scan.ports';
+import { ScanController } from './scan/scan.controller';
+import { ScanDropFolder } from './scan/scan-drop-folder';
+import { ScanIntakeUseCase } from './scan/scan-intake.use-case';
+import { ScanProcessor } from './scan/scan-processor';
+import { ScanRepository } from './scan/scan.repository';
 
 @Module({})
 export class IntakeModule {
   static forRoot(settings: IntakeSettings): DynamicModule {
+    const documentTools = new DebianDocumentTools({
+      languages: settings.scan.ocrLanguages,
+      concurrency: settings.scan.ocrConcurrency,
+      timeoutMs: settings.scan.toolTimeoutMs,
+      textLayerMinChars: settings.scan.textLayerMinChars,
+    });
     return {
       module: IntakeModule,
       imports: [
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110, IntakeDuplicates1732300000120],
+          migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110, IntakeDuplicates1732300000120, IntakeScan1732300000130],
         }),
       ],
-      controllers: [BundlesController, SubmissionsController, CasesController, EmailController, FitConnectController],
+      controllers: [BundlesController, SubmissionsController, CasesController, EmailController, FitConnectController, ScanController],
       providers: [
         { provide: INTAKE_SETTINGS, useValue: settings },
         { provide: MAIL_PARSER, useValue: new MailparserAdapter() },
@@ -60,6 +74,12 @@ export class IntakeModule {
         FitConnectRepository,
         FitConnectUseCase,
         { provide: FIT_METADATA_VALIDATOR, useFactory: () => new FitMetadataValidator(settings.fitConnect.metadataSchemaPath) },
+        { provide: OCR_PORT, useValue: documentTools },
+        { provide: BARCODE_PORT, useValue: documentTools },
+        ScanRepository,
+        ScanIntakeUseCase,
+        ScanProcessor,
+        ScanDropFolder,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class IntakeEnv extends ServiceEnv {
@@ -24,6 +24,25 @@ export class IntakeEnv extends ServiceEnv {
   @IsString() SMIME_TRUST_STORE_DIR: string = '';
   /** PGP public keys (armoured or binary files) whose signatures are accepted; empty = every key is unknown. */
   @IsString() PGP_KEYRING_DIR: string = '';
+  /** Paper scan: the index file (XML) of one batch. */
+  @IsInt() @Min(1024) @Max(64 * 1024 * 1024) SCAN_INDEX_MAX_BYTES: number = 1024 * 1024;
+  /** Paper scan: documents per batch, bytes per document (streamed), bytes per batch. */
+  @IsInt() @Min(1) @Max(10000) SCAN_MAX_DOCUMENTS: number = 100;
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) SCAN_DOCUMENT_MAX_BYTES: number = 50 * 1024 * 1024;
+  @IsInt() @Min(1024) @Max(64 * 1024 * 1024 * 1024) SCAN_BATCH_MAX_BYTES: number = 500 * 1024 * 1024;
+  /** OCR: tesseract languages (ocrmypdf `-l`), concurrent OCR runs, time limit per external tool run. */
+  @IsString() SCAN_OCR_LANGUAGES: string = 'deu';
+  @IsInt() @Min(1) @Max(64) SCAN_OCR_CONCURRENCY: number = 1;
+  @IsInt() @Min(1000) @Max(3600 * 1000) SCAN_TOOL_TIMEOUT_MS: number = 180000;
+  /** A PDF with at least this many characters of extractable text already has a text layer (no OCR). */
+  @IsInt() @Min(1) @Max(100000) SCAN_TEXT_LAYER_MIN_CHARS: number = 20;
+  /** Below this classification confidence (0..1) a document goes to the manual-classification queue. */
+  @IsNumber() @Min(0) @Max(1) SCAN_CLASSIFICATION_THRESHOLD: number = 0.6;
+  /** Watched drop folder (polled); empty disables it. Layout in docs/operations.md ("Paper scan"). */
+  @IsString() SCAN_DROP_DIR: string = '';
+  @IsInt() @Min(100) @Max(3600 * 1000) SCAN_DROP_POLL_MS: number = 2000;
+  /** How often the batch processor looks for batches whose documents are all in. */
+  @IsInt() @Min(50) @Max(60000) SCAN_PROCESS_POLL_MS: number = 1000;
 }
 
 export interface IntakeSettings extends PlatformSettings {
@@ -40,6 +59,23 @@ export interface IntakeSettings extends PlatformSettings {
   };
   archives: { maxUncompressedBytes: number; maxRatio: number };
   fitConnect: { attachmentMaxBytes: number; metadataSchemaPath: string };
+  scan: ScanSettings;
+}
+
+export interface ScanSettings {
+  indexMaxBytes: number;
+  maxDocuments: number;
+  documentMaxBytes: number;
+  batchMaxBytes: number;
+  ocrLanguages: string;
+  ocrConcurrency: number;
+  toolTimeoutMs: number;
+  textLayerMinChars: number;
+  classificationThreshold: number;
+  /** Empty: no drop folder. */
+  dropDir: string;
+  dropPollMs: number;
+  processPollMs: number;
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
@@ -61,5 +97,19 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
     },
     archives: { maxUncompressedBytes: e.ARCHIVE_MAX_UNCOMPRESSED_BYTES, maxRatio: e.ARCHIVE_MAX_RATIO },
     fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES, metadataSchemaPath: e.FIT_CONNECT_METADATA_SCHEMA },
+    scan: {
+      indexMaxBytes: e.SCAN_INDEX_MAX_BYTES,
+      maxDocuments: e.SCAN_MAX_DOCUMENTS,
+      documentMaxBytes: e.SCAN_DOCUMENT_MAX_BYTES,
+      batchMaxBytes: e.SCAN_BATCH_MAX_BYTES,
+      ocrLanguages: e.SCAN_OCR_LANGUAGES,
+      ocrConcurrency: e.SCAN_OCR_CONCURRENCY,
+      toolTimeoutMs: e.SCAN_TOOL_TIMEOUT_MS,
+      textLayerMinChars: e.SCAN_TEXT_LAYER_MIN_CHARS,
+      classificationThreshold: e.SCAN_CLASSIFICATION_THRESHOLD,
+      dropDir: e.SCAN_DROP_DIR,
+      dropPollMs: e.SCAN_DROP_POLL_MS,
+      processPollMs: e.SCAN_PROCESS_POLL_MS,
+    },
   };
 }

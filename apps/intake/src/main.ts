@@ -25,6 +25,15 @@ async function main(): Promise<void> {
         next();
       },
     );
+    // Scan documents are streamed to the blob store like FIT-Connect uploads; the batch index is read raw (XML).
+    app.use(
+      '/v1/scan/batches',
+      (req: { method: string; path: string; headers: Record<string, unknown> }, _res: unknown, next: () => void) => {
+        if (req.method === 'PUT' && req.path.includes('/documents/')) delete req.headers['content-type'];
+        next();
+      },
+    );
+    app.use('/v1/scan/batches', express.raw({ type: ['application/xml', 'text/xml'], limit: settings.scan.indexMaxBytes * 2 }));
     app.use('/v1/email', express.raw({ type: 'message/rfc822', limit: settings.email.maxMessageBytes * 2 }));
   });
 }

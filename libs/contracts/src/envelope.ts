@@ -33,6 +33,7 @@ export const EventTypes = {
   caseStatusChanged: 'case.status-changed',
   caseEvidenceAdded: 'case.evidence-added',
   portalMessage: 'notification.portal-message',
+  scanClassificationRequired: 'scan.classification-required',
 } as const;
 
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];

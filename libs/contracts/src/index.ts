@@ -13,3 +13,4 @@ export * from './events/payment-events.v1';
 export * from './events/archive-events.v1';
 export * from './events/invoice-events.v1';
 export * from './events/case-status.v1';
+export * from './events/scan-events.v1';

@@ -5,3 +5,4 @@ export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-
 export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
 export { minimalPdf } from './pdf';
+export { textPdf, scannedPage, coverSheetPdf, pdfToText, scanIndexXml, sha512, type ScanIndexDocument } from './scan-fixtures';

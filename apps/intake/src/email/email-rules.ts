@@ -1,4 +1,5 @@
 import { ARS, LEIKA_KEY, LEIKA_URN, leikaUrn } from '@poststelle/contracts';
+import { applicationFormOf } from '../content/application-form';
 import { IntakeErrorCode } from '../submissions/intake.exception';
 import {
   type ParsedAttachment,
@@ -234,22 +235,26 @@ export function signatureEvidence(detected: SignatureKind, v: SignatureVerificat
 export function buildEmailSubmission(input: EmailSubmissionInput): Record<string, unknown> {
   const { parsed } = input;
   const replyAddress = [parsed.replyTo, parsed.from, input.envelopeFrom].find(isPlausibleEmail);
+  // An attached application form (docs/canonical-model.md) carries the form data and applicant as the portal would.
+  const application = input.form ? applicationFormOf(input.form.content) : undefined;
   return {
     tenant: { ars: input.target.tenantArs },
     publicServiceType: { identifier: leikaUrn(input.target.leikaKey) },
     channel: { kind: 'email', email: emailEvidence(input) },
-    applicant: { kind: 'natural', ...(isPlausibleEmail(parsed.from) ? { email: parsed.from } : {}) },
-    formData: {
-      schemaUri: input.form
-        ? `urn:poststelle:email:form:${input.form.mimeType === 'application/xml' ? 'xml' : 'json'}`
-        : 'urn:poststelle:email:v1',
-      mimeType: 'application/json',
-      content: {
-        subject: parsed.subject ?? '',
-        text: (parsed.text ?? '').slice(0, 100_000),
-        ...(input.form ? { form: input.form.content, formFileName: input.form.fileName } : {}),
-      },
-    },
+    applicant: application?.applicant ?? { kind: 'natural', ...(isPlausibleEmail(parsed.from) ? { email: parsed.from } : {}) },
+    formData: application
+      ? { schemaUri: application.schemaUri, mimeType: 'application/json', content: application.data }
+      : {
+          schemaUri: input.form
+            ? `urn:poststelle:email:form:${input.form.mimeType === 'application/xml' ? 'xml' : 'json'}`
+            : 'urn:poststelle:email:v1',
+          mimeType: 'application/json',
+          content: {
+            subject: parsed.subject ?? '',
+            text: (parsed.text ?? '').slice(0, 100_000),
+            ...(input.form ? { form: input.form.content, formFileName: input.form.fileName } : {}),
+          },
+        },
     attachments: input.attachments,
     ...(replyAddress ? { replyChannel: { eMail: { address: replyAddress } } } : { replyChannel: {} }),
   };

@@ -48,6 +48,29 @@ export enum IntakeErrorCode {
   FitDataHashMismatch = 'FIT_DATA_HASH_MISMATCH',
   FitMetadataMismatch = 'FIT_METADATA_MISMATCH',
   FitUnsupportedService = 'FIT_UNSUPPORTED_SERVICE',
+  // Paper scan
+  ScanIndexMalformed = 'SCAN_INDEX_MALFORMED',
+  ScanIndexInvalid = 'SCAN_INDEX_INVALID',
+  ScanIndexTooLarge = 'SCAN_INDEX_TOO_LARGE',
+  ScanNotXml = 'SCAN_INDEX_NOT_XML',
+  ScanBatchTooLarge = 'SCAN_BATCH_TOO_LARGE',
+  ScanBatchDuplicate = 'SCAN_BATCH_DUPLICATE',
+  ScanBatchNotFound = 'SCAN_BATCH_NOT_FOUND',
+  ScanBatchState = 'SCAN_BATCH_WRONG_STATE',
+  ScanDocumentUnknown = 'SCAN_DOCUMENT_UNKNOWN',
+  ScanDocumentTooLarge = 'SCAN_DOCUMENT_TOO_LARGE',
+  ScanDocumentHashMismatch = 'SCAN_DOCUMENT_HASH_MISMATCH',
+  ScanDocumentMissing = 'SCAN_DOCUMENT_MISSING',
+  ScanUnsupportedMedia = 'SCAN_UNSUPPORTED_MEDIA_TYPE',
+  ScanPdfEncrypted = 'SCAN_PDF_ENCRYPTED',
+  ScanPdfDamaged = 'SCAN_PDF_DAMAGED',
+  ScanPageCountMismatch = 'SCAN_PAGE_COUNT_MISMATCH',
+  ScanOcrFailed = 'SCAN_OCR_FAILED',
+  ScanNoReplyChannel = 'SCAN_NO_REPLY_CHANNEL',
+  ScanQueueItemNotFound = 'SCAN_QUEUE_ITEM_NOT_FOUND',
+  ScanQueueItemResolved = 'SCAN_QUEUE_ITEM_ALREADY_RESOLVED',
+  ScanResolutionInvalid = 'SCAN_RESOLUTION_INVALID',
+  ScanRuleInvalid = 'SCAN_CLASSIFICATION_RULE_INVALID',
 }
 
 const STATUS: Record<IntakeErrorCode, number> = {
@@ -95,6 +118,28 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.FitDataHashMismatch]: 422,
   [IntakeErrorCode.FitMetadataMismatch]: 422,
   [IntakeErrorCode.FitUnsupportedService]: 422,
+  [IntakeErrorCode.ScanIndexMalformed]: 422,
+  [IntakeErrorCode.ScanIndexInvalid]: 422,
+  [IntakeErrorCode.ScanIndexTooLarge]: 413,
+  [IntakeErrorCode.ScanNotXml]: 415,
+  [IntakeErrorCode.ScanBatchTooLarge]: 413,
+  [IntakeErrorCode.ScanBatchDuplicate]: 409,
+  [IntakeErrorCode.ScanBatchNotFound]: 404,
+  [IntakeErrorCode.ScanBatchState]: 409,
+  [IntakeErrorCode.ScanDocumentUnknown]: 422,
+  [IntakeErrorCode.ScanDocumentTooLarge]: 413,
+  [IntakeErrorCode.ScanDocumentHashMismatch]: 422,
+  [IntakeErrorCode.ScanDocumentMissing]: 422,
+  [IntakeErrorCode.ScanUnsupportedMedia]: 415,
+  [IntakeErrorCode.ScanPdfEncrypted]: 422,
+  [IntakeErrorCode.ScanPdfDamaged]: 422,
+  [IntakeErrorCode.ScanPageCountMismatch]: 422,
+  [IntakeErrorCode.ScanOcrFailed]: 422,
+  [IntakeErrorCode.ScanNoReplyChannel]: 422,
+  [IntakeErrorCode.ScanQueueItemNotFound]: 404,
+  [IntakeErrorCode.ScanQueueItemResolved]: 409,
+  [IntakeErrorCode.ScanResolutionInvalid]: 422,
+  [IntakeErrorCode.ScanRuleInvalid]: 422,
 };
 
 export class IntakeException extends ServiceException {
@@ -114,6 +159,8 @@ const LOOKUPS: IntakeErrorCode[] = [
   IntakeErrorCode.InboundMessageNotFound,
   IntakeErrorCode.MailboxNotFound,
   IntakeErrorCode.FitSubmissionNotFound,
+  IntakeErrorCode.ScanBatchNotFound,
+  IntakeErrorCode.ScanQueueItemNotFound,
 ];
 
 /** Rejections caused by the input itself (kept as rejected inputs); the rest are lookups or server faults. */

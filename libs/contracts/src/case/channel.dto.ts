@@ -85,6 +85,15 @@ export class ScanEvidenceDto {
   @Matches(SHA512_HEX) indexSha512!: string;
   @IsBoolean() handwrittenSignature!: boolean;
   @IsOptional() @IsString() @MaxLength(500) barcode?: string;
+  /** The document within the batch (index `documentId`); optional for backwards compatibility. */
+  @IsOptional() @IsString() @MaxLength(100) documentId?: string;
+  /** sha512 of the scanned document exactly as delivered (checked against the index). */
+  @IsOptional() @Matches(SHA512_HEX) documentSha512?: string;
+  @IsOptional() @IsInt() @Min(1) pageCount?: number;
+  /** Where the text came from: the PDF's own text layer, or OCR (ocrmypdf/tesseract, output PDF/A-2b). */
+  @IsOptional() @IsIn(['text-layer', 'ocr']) textSource?: 'text-layer' | 'ocr';
+  /** How the document was assigned to its service: cover-sheet barcode, form id, document text, or a clerk. */
+  @IsOptional() @IsIn(['barcode', 'form-id', 'text', 'manual']) classifiedBy?: 'barcode' | 'form-id' | 'text' | 'manual';
 }
 
 /** The channel a case arrived through, with that channel's evidence (exactly the one matching `kind`). */

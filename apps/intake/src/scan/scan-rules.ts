@@ -1,0 +1,231 @@
+import { ARS, LEIKA_KEY, leikaUrn } from '@poststelle/contracts';
+import { findCaseReferences } from '../email/email-rules';
+import { type ApplicationForm } from '../content/application-form';
+import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
+
+/**
+ * Cover-sheet barcode (QR or Code 128), printed by the authority on the sheet the applicant sends with the paper:
+ * `POSTSTELLE:1;leika=<14-digit LeiKa key>;ars=<12-digit ARS>[;case=PS-XXXXXXXX]`, parameters in any order,
+ * case-insensitive keys. A sheet with only `case=` marks a follow-up for an existing case.
+ */
+export interface CoverSheet {
+  leikaKey?: string;
+  tenantArs?: string;
+  caseReference?: string;
+}
+
+export function parseCoverSheetBarcode(content: string): CoverSheet | undefined {
+  const [head, ...params] = content.trim().split(';');
+  if (!/^POSTSTELLE:1$/i.test(head ?? '')) return undefined;
+  const out: CoverSheet = {};
+  for (const p of params) {
+    const [k, ...rest] = p.split('=');
+    const key = (k ?? '').trim().toLowerCase();
+    const value = rest.join('=').trim();
+    if (key === 'leika' && LEIKA_KEY.test(value)) out.leikaKey = value;
+    else if (key === 'ars' && ARS.test(value)) out.tenantArs = value;
+    else if (key === 'case' && /^PS-[0-9A-F]{8}$/i.test(value)) out.caseReference = value.toUpperCase();
+  }
+  return out.leikaKey || out.caseReference ? out : undefined;
+}
+
+export interface ClassificationRule {
+  ruleId: string;
+  leikaKey: string;
+  tenantArs?: string;
+  formIds: string[];
+  keywords: string[];
+}
+
+export interface ClassificationInput {
+  barcodes: string[];
+  formId?: string;
+  /** The batch's authority (index `tenantArs`). */
+  batchTenantArs?: string;
+  text: string;
+  rules: ClassificationRule[];
+  threshold: number;
+}
+
+export type Classification =
+  | { kind: 'service'; leikaKey: string; tenantArs: string; confidence: number; method: 'barcode' | 'form-id' | 'text' }
+  | {
+      kind: 'manual';
+      confidence: number;
+      reasonCode: 'low-confidence' | 'ambiguous' | 'no-tenant' | 'no-match';
+      reason: string;
+      candidates: { leikaKey: string; tenantArs?: string; score: number }[];
+    };
+
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** Share of a rule's keywords (phrases, normalised) found in the text, 0..1. */
+export function keywordScore(normalisedText: string, keywords: string[]): number {
+  const phrases = keywords.map(normaliseText).filter(Boolean);
+  if (phrases.length === 0) return 0;
+  const padded = ` ${normalisedText} `;
+  const hits = phrases.filter((p) => padded.includes(` ${p} `)).length;
+  return Math.round((hits / phrases.length) * 1000) / 1000;
+}
+
+/**
+ * Service and tenant of a scanned document, most explicit first: a cover-sheet barcode (confidence 1), the form id
+ * of the index matched against the rules (1), then the document text against each rule's keywords (share of
+ * keywords found; two rules with the same best score are ambiguous). Below the threshold, or without a tenant, the
+ * document goes to the manual-classification queue.
+ */
+export function classifyDocument(input: ClassificationInput): Classification {
+  for (const content of input.barcodes) {
+    const sheet = parseCoverSheetBarcode(content);
+    const tenantArs = sheet?.tenantArs ?? input.batchTenantArs;
+    if (sheet?.leikaKey && tenantArs) return { kind: 'service', leikaKey: sheet.leikaKey, tenantArs, confidence: 1, method: 'barcode' };
+  }
+  if (input.formId) {
+    const rule = input.rules.find((r) => r.formIds.includes(input.formId as string));
+    const tenantArs = rule?.tenantArs ?? input.batchTenantArs;
+    if (rule && tenantArs) return { kind: 'service', leikaKey: rule.leikaKey, tenantArs, confidence: 1, method: 'form-id' };
+  }
+  const text = normaliseText(input.text);
+  const scored = input.rules
+    .map((r) => ({ rule: r, score: keywordScore(text, r.keywords) }))
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score);
+  const candidates = scored.slice(0, 5).map((s) => ({
+    leikaKey: s.rule.leikaKey,
+    ...((s.rule.tenantArs ?? input.batchTenantArs) ? { tenantArs: s.rule.tenantArs ?? input.batchTenantArs } : {}),
+    score: s.score,
+  }));
+  const [best, second] = scored;
+  if (!best) {
+    return {
+      kind: 'manual',
+      confidence: 0,
+      reasonCode: 'no-match',
+      reason: 'no barcode, form id or keywords of a known service found',
+      candidates,
+    };
+  }
+  const ambiguous = !!second && second.score === best.score && second.rule.leikaKey !== best.rule.leikaKey;
+  const confidence = ambiguous ? Math.round((best.score / 2) * 1000) / 1000 : best.score;
+  if (ambiguous && confidence < input.threshold) {
+    return {
+      kind: 'manual',
+      confidence,
+      reasonCode: 'ambiguous',
+      reason: `the text matches ${scored.filter((s) => s.score === best.score).length} services equally well`,
+      candidates,
+    };
+  }
+  if (confidence < input.threshold) {
+    return {
+      kind: 'manual',
+      confidence,
+      reasonCode: 'low-confidence',
+      reason: `classification confidence ${confidence} is below the threshold ${input.threshold}`,
+      candidates,
+    };
+  }
+  const tenantArs = best.rule.tenantArs ?? input.batchTenantArs;
+  if (!tenantArs) {
+    return {
+      kind: 'manual',
+      confidence,
+      reasonCode: 'no-tenant',
+      reason: 'the service was recognised, but neither the rule nor the batch names the authority (tenantArs)',
+      candidates,
+    };
+  }
+  return { kind: 'service', leikaKey: best.rule.leikaKey, tenantArs, confidence, method: 'text' };
+}
+
+/** Case references naming an existing case: the index first, then cover-sheet barcodes, then the document text. */
+export function scanCaseReferences(doc: Pick<ScanIndexDocumentDto, 'caseReference'>, barcodes: string[], text: string): string[] {
+  const fromBarcodes = barcodes.map((b) => parseCoverSheetBarcode(b)?.caseReference).filter((r): r is string => !!r);
+  return [...new Set([...(doc.caseReference ? [doc.caseReference] : []), ...fromBarcodes, ...findCaseReferences(text)])];
+}
+
+export interface ScanDocumentFacts {
+  index: ScanIndexDto;
+  indexSha512: string;
+  document: ScanIndexDocumentDto;
+  documentSha512: string;
+  pageCount: number;
+  textSource: 'text-layer' | 'ocr';
+  text: string;
+  barcodes: string[];
+  form?: ApplicationForm;
+  /** Already in the blob store: the PDF/A (if OCR made one) and the original. */
+  attachments: { attachmentId: string; fileName: string; mediaType: string; sha512: string; purpose: 'form' | 'attachment' }[];
+}
+
+/** Scan evidence per TR-RESISCAN for the case: transfer note, integrity hashes, who, when, which profile. */
+export function scanEvidence(f: ScanDocumentFacts, classifiedBy: 'barcode' | 'form-id' | 'text' | 'manual'): Record<string, unknown> {
+  const barcode = f.barcodes[0] ?? f.document.barcodes?.[0];
+  return {
+    batchId: f.index.batchId,
+    scanCentre: f.index.scanCentre,
+    scannedAt: f.index.scannedAt,
+    operator: f.index.operator,
+    scannerProfile: f.index.scannerProfile,
+    resolutionDpi: f.index.resolutionDpi,
+    transferNote: f.index.transferNote,
+    indexSha512: f.indexSha512,
+    handwrittenSignature: f.document.handwrittenSignature,
+    ...(barcode ? { barcode: barcode.slice(0, 500) } : {}),
+    documentId: f.document.documentId,
+    documentSha512: f.documentSha512,
+    pageCount: f.pageCount,
+    textSource: f.textSource,
+    classifiedBy,
+  };
+}
+
+/**
+ * The SubmissionV1 (plain JSON) a scanned document becomes; AcceptSubmissionUseCase validates it like any other
+ * channel. Applicant and form data come from an application form captured with the batch, else from the index
+ * applicant and the document text. Reply channel: the applicant's e-mail address.
+ */
+export function buildScanSubmission(
+  f: ScanDocumentFacts,
+  target: { leikaKey: string; tenantArs: string },
+  classifiedBy: 'barcode' | 'form-id' | 'text' | 'manual',
+): Record<string, unknown> {
+  const a = f.document.applicant;
+  const applicant = f.form?.applicant ?? {
+    kind: a?.kind ?? 'natural',
+    ...(a?.givenName ? { givenName: a.givenName } : {}),
+    ...(a?.familyName ? { familyName: a.familyName } : {}),
+    ...(a?.organisation ? { organisation: a.organisation } : {}),
+    ...(a?.dateOfBirth ? { dateOfBirth: a.dateOfBirth } : {}),
+    ...(a?.email ? { email: a.email } : {}),
+    ...(a?.postalCode || a?.city
+      ? { address: { ...(a.postalCode ? { postalCode: a.postalCode } : {}), ...(a.city ? { city: a.city } : {}) } }
+      : {}),
+  };
+  const email = (applicant as { email?: unknown }).email;
+  return {
+    tenant: { ars: target.tenantArs },
+    publicServiceType: { identifier: leikaUrn(target.leikaKey) },
+    channel: { kind: 'scan', scan: scanEvidence(f, classifiedBy) },
+    applicant,
+    formData: f.form
+      ? { schemaUri: f.form.schemaUri, mimeType: 'application/json', content: f.form.data }
+      : {
+          schemaUri: 'urn:poststelle:scan:ocr:v1',
+          mimeType: 'application/json',
+          content: { text: f.text.slice(0, 100_000), pageCount: f.pageCount, textSource: f.textSource },
+        },
+    attachments: f.attachments,
+    replyChannel: typeof email === 'string' ? { eMail: { address: email } } : {},
+  };
+}

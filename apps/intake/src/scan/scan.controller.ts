@@ -1,0 +1,117 @@
+import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { type Request, type Response } from 'express';
+import { ContractValidationError, validateContract } from '@poststelle/contracts';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
+import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { ScanRepository } from './scan.repository';
+import { ScanIntakeUseCase } from './scan-intake.use-case';
+import { ClassificationRuleRequest } from './classification-rule.request';
+
+/** The paper-scan channel over HTTP (README "Paper scan"; the index format is `scan-index.xsd`). */
+@Controller('v1')
+export class ScanController {
+  constructor(
+    private readonly scan: ScanIntakeUseCase,
+    private readonly repo: ScanRepository,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  /** The batch index (XML) as the body; then each document is uploaded with PUT. */
+  @Post('scan/batches')
+  @HttpCode(201)
+  async create(@Body() raw: unknown, @Headers('content-type') contentType: string | undefined, @Res({ passthrough: true }) res: Response) {
+    if (!/^(application|text)\/xml\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
+      throw new IntakeException(IntakeErrorCode.ScanNotXml, 'send the batch index with content-type application/xml');
+    }
+    const { batch, created } = await this.scan.createBatch(raw, 'http');
+    if (!created) {
+      throw new IntakeException(IntakeErrorCode.ScanBatchDuplicate, 'this index was delivered before', {
+        batchId: batch.batchId,
+        batchStatus: batch.status,
+      });
+    }
+    res.location(`/v1/scan/batches/${batch.batchId}`);
+    const view = await this.scan.view(batch.batchId);
+    return {
+      ...view,
+      documents: view.documents.map((d) => ({
+        ...d,
+        upload: `/v1/scan/batches/${batch.batchId}/documents/${encodeURIComponent(d.documentId)}`,
+      })),
+    };
+  }
+
+  /** The document bytes are streamed to the blob store (main.ts keeps body parsers off this route). */
+  @Put('scan/batches/:batchId/documents/:documentId')
+  upload(
+    @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
+    @Param('documentId') documentId: string,
+    @Req() req: Request,
+  ) {
+    return this.scan.uploadDocument(batchId, documentId, req);
+  }
+
+  @Get('scan/batches/:batchId')
+  batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string) {
+    return this.scan.view(batchId);
+  }
+
+  /** The document as delivered (`original`) or the PDF/A-2b that OCR made of it (`pdfa`). */
+  @Get('scan/batches/:batchId/documents/:documentId/:variant')
+  async document(
+    @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
+    @Param('documentId') documentId: string,
+    @Param('variant') variant: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const doc = (await this.repo.documents(batchId)).find((d) => d.documentId === documentId);
+    const sha512 = variant === 'original' && doc?.sizeBytes != null ? doc.expectedSha512 : variant === 'pdfa' ? doc?.pdfaSha512 : undefined;
+    if (!doc || !sha512)
+      throw new IntakeException(IntakeErrorCode.ScanDocumentUnknown, `no ${variant} of document ${documentId} in batch ${batchId}`);
+    const stream = await this.blobs.open(sha512);
+    res.status(200).type(variant === 'pdfa' ? 'application/pdf' : doc.mediaType);
+    stream.pipe(res);
+  }
+
+  @Get('scan/classification-queue')
+  async queue(@Query('status') status: string | undefined) {
+    const s = status ?? 'open';
+    if (!['open', 'resolved', 'all'].includes(s)) {
+      throw new IntakeException(IntakeErrorCode.ScanResolutionInvalid, 'status must be open, resolved or all', {
+        errors: [{ field: 'status', message: 'must be open, resolved or all' }],
+      });
+    }
+    return { items: await this.scan.queue(s as 'open' | 'resolved' | 'all') };
+  }
+
+  @Post('scan/classification-queue/:itemId/resolve')
+  @HttpCode(201)
+  resolve(
+    @Param('itemId', new ParseUUIDPipe({ version: '4' })) itemId: string,
+    @Body() body: unknown,
+    @Headers('x-actor') actor: string | undefined,
+  ) {
+    return this.scan.resolve(itemId, body, (actor ?? 'unknown').slice(0, 200));
+  }
+
+  @Put('admin/scan/classification-rules/:ruleId')
+  async putRule(@Param('ruleId') ruleId: string, @Body() body: unknown) {
+    let rule: ClassificationRuleRequest;
+    try {
+      rule = validateContract(ClassificationRuleRequest, { ...((body ?? {}) as object), ruleId });
+    } catch (error) {
+      if (error instanceof ContractValidationError) {
+        throw new IntakeException(IntakeErrorCode.ScanRuleInvalid, 'the classification rule is invalid', { errors: error.errors });
+      }
+      throw error;
+    }
+    await this.repo.upsertRule({ ...rule, formIds: rule.formIds ?? [], keywords: rule.keywords ?? [] });
+    return rule;
+  }
+
+  @Get('admin/scan/classification-rules')
+  async rules() {
+    return { rules: await this.repo.rules() };
+  }
+}

@@ -29,6 +29,7 @@ export const EventTypes = {
   archiveFileOpened: 'archive.file-opened',
   invoiceFeeRecorded: 'invoice.fee-recorded',
   invoiceReceived: 'invoice.received',
+  invoiceSubmitted: 'invoice.submitted',
   caseStatusChanged: 'case.status-changed',
   caseEvidenceAdded: 'case.evidence-added',
   portalMessage: 'notification.portal-message',

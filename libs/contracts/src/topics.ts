@@ -23,6 +23,8 @@ export const Topics = {
   notificationsPortal: 'notifications.portal.v1',
   /** Fees recorded for invoicing (issuing XRechnung invoices is not built yet). Key: case id. */
   invoicesEvents: 'invoices.events.v1',
+  /** E-invoices received by intake (email attachments) for erechnung to validate; claim check by blob sha512. Key: submission id. */
+  invoicesInbound: 'invoices.inbound.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

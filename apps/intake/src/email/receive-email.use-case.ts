@@ -22,13 +22,16 @@ import {
   type EmailSubmissionInput,
 } from './email-rules';
 import { EmailRepository } from './email.repository';
+import { ForwardInvoiceEmailUseCase, type ForwardedInvoice } from './forward-invoice-email.use-case';
 import { MAIL_AUTH, MAIL_PARSER, type MailAuthPort, type MailParserPort, type ParsedEmail, type SmtpEnvelope } from './email.ports';
 
 export interface EmailOutcome {
   inboundId: string;
   rawMessageSha512: string;
-  status: 'case' | 'follow-up' | 'rejected';
+  status: 'case' | 'follow-up' | 'invoice' | 'rejected';
   caseId?: string;
+  /** Status `invoice`: the e-invoices handed to erechnung, which answers the sender by email. */
+  invoices?: ForwardedInvoice[];
   caseReference?: string;
   reasonCode?: string;
   reason?: string;
@@ -38,8 +41,8 @@ export interface EmailOutcome {
 const MAX_ATTACHMENTS = 50;
 
 /**
- * One inbound email → a case (through AcceptSubmissionUseCase), a follow-up on an existing case, or a rejection
- * with a specific reason. The raw message and its sha512 are stored before anything parses it.
+ * One inbound email → a case (through AcceptSubmissionUseCase), a follow-up on an existing case, e-invoices handed
+ * to erechnung (mail to an invoice mailbox), or a rejection with a specific reason. The raw message and its sha512 are stored before anything parses it.
  */
 @Injectable()
 export class ReceiveEmailUseCase {
@@ -48,6 +51,7 @@ export class ReceiveEmailUseCase {
   constructor(
     private readonly repo: EmailRepository,
     private readonly accept: AcceptSubmissionUseCase,
+    private readonly forwardInvoices: ForwardInvoiceEmailUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(MAIL_PARSER) private readonly parser: MailParserPort,
     @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
@@ -88,7 +92,25 @@ export class ReceiveEmailUseCase {
     const notACase = classifyNotACase(parsed);
     if (notACase) return reject(notACase.code, notACase.reason, evidence);
 
+    const candidates = [
+      ...envelope.rcptTo,
+      ...['delivered-to', 'x-original-to', 'envelope-to'].flatMap((h) => parsed.headers[h] ?? []),
+      ...parsed.recipients,
+    ]
+      .map((a) => a.replace(/[<>]/g, '').trim().toLowerCase())
+      .filter((a, i, all) => a && all.indexOf(a) === i);
+    const [mailbox] = await this.repo.findMailboxes(candidates);
+
     try {
+      if (mailbox?.purpose === 'invoices') {
+        // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0008-invoices-by-email.md).
+        const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox });
+        await this.repo.recordOutcome(inboundId, {
+          status: 'invoice',
+          evidence: { ...evidence, invoices: invoices.map((i) => i.submissionId) },
+        });
+        return { ...base, status: 'invoice', invoices };
+      }
       const { attachments, form } = await this.storeAttachments(parsed);
       const followUp = await this.followUpCase(parsed);
       if (followUp) {
@@ -102,14 +124,6 @@ export class ReceiveEmailUseCase {
         return { ...base, status: 'follow-up', caseId: followUp, caseReference: caseReferenceOf(followUp) };
       }
 
-      const candidates = [
-        ...envelope.rcptTo,
-        ...['delivered-to', 'x-original-to', 'envelope-to'].flatMap((h) => parsed.headers[h] ?? []),
-        ...parsed.recipients,
-      ]
-        .map((a) => a.replace(/[<>]/g, '').trim().toLowerCase())
-        .filter((a, i, all) => a && all.indexOf(a) === i);
-      const [mailbox] = await this.repo.findMailboxes(candidates);
       const target = resolveTarget(mailbox, subjectTokens(parsed.subject), formDataTarget(form?.content));
       if ('code' in target) return await reject(target.code, target.reason, evidence);
       if (![parsed.replyTo, parsed.from, envelope.mailFrom].some(isPlausibleEmail)) {

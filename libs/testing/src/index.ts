@@ -4,3 +4,4 @@ export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
 export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
+export { SmtpSink, type SunkMail } from './smtp-sink';

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { KafkaProbe, SmtpSink, Stack, waitFor, type SunkMail } from '@poststelle/testing';
+import { Client } from 'pg';
+import { KafkaProbe, SmtpSink, Stack, testKafka, waitFor, type SunkMail } from '@poststelle/testing';
 
 const VALID = resolve(__dirname, '../../../shared/testdata/xrechnung/valid');
 const INVOICE = readFileSync(resolve(VALID, '01.01a-INVOICE_ubl.xml'));
@@ -141,8 +143,38 @@ describe('erechnung: invoices received by email through intake', () => {
     const [event] = await probe.waitForCount((m) => m.key === secondId, 1);
     expect(JSON.parse(event!.value!)).toMatchObject({ payload: { duplicateOf: firstId } });
 
+    // A command delivered again under a new message id (say, an outbox replayed by hand) changes nothing either.
+    const command = probe.on(stack.topic('invoices.inbound.v1')).find((m) => m.key === original.payload.submissionId)!;
+    const replayedId = randomUUID();
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: stack.topic('invoices.inbound.v1'),
+      messages: [
+        {
+          key: command.key!,
+          value: JSON.stringify({ ...(JSON.parse(command.value!) as object), id: replayedId }),
+          headers: { ...command.headers, 'ps-message-id': replayedId },
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await waitFor('the replayed command handled', async () => {
+        const r = await db.query('SELECT 1 FROM erechnung.inbox WHERE message_id = $1', [replayedId]);
+        return r.rowCount === 1;
+      });
+      const invoices = await db.query('SELECT 1 FROM erechnung.inbound_invoices WHERE submission_id = $1', [original.payload.submissionId]);
+      expect(invoices.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+
     // Give a (wrong) second forward of the byte-identical mail time to show up, then count.
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 3000));
     expect(sink.mails.filter((m) => m.parsed.inReplyTo === '<inv-1@lieferant.example>')).toHaveLength(1);
     const received = probe
       .on(stack.topic('invoices.events.v1'))
@@ -237,8 +269,9 @@ describe('erechnung: invoices received by email through intake', () => {
     expect(stored.body).toMatchObject({ status: 'rejected', reasonCode: 'EMAIL_NO_INVOICE' });
   }, 30000);
 
-  it('never opened a case for any of these mails', async () => {
+  it('never opened a case for any of these mails, and dead-lettered nothing', async () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(probe.on(stack.topic('cases.received.v1'))).toHaveLength(0);
+    expect(probe.on(stack.topic('dlq.erechnung.inbound-invoices.v1'))).toHaveLength(0);
   });
 });

@@ -110,10 +110,13 @@ export class InvoiceReplyDispatcher implements OnApplicationBootstrap, OnApplica
               WHERE invoice_id = $1`,
             [r.invoice_id, attempts, describeError(error).error.slice(0, 1000), failed ? 'failed' : 'pending', String(delayMs)],
           );
+          // Relays quote the recipient in their errors: never log an address.
+          const described = describeError(error);
           this.log.warn(failed ? 'invoice reply failed for good' : 'invoice reply send failed; will retry', {
             invoiceId: r.invoice_id,
             attempts,
-            ...describeError(error),
+            ...described,
+            error: described.error.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '<address>'),
           });
         }
       }

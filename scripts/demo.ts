@@ -11,6 +11,7 @@ const URL = {
   intake: process.env['INTAKE_URL'] ?? 'http://127.0.0.1:8081',
   routing: process.env['ROUTING_URL'] ?? 'http://127.0.0.1:8082',
   payment: process.env['PAYMENT_URL'] ?? 'http://127.0.0.1:8083',
+  erechnung: process.env['ERECHNUNG_URL'] ?? 'http://127.0.0.1:8084',
 };
 const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 
@@ -51,7 +52,8 @@ function application(channel: Record<string, unknown>, leikaKey: string, name: s
         fileName: 'nachweis.pdf',
         mediaType: 'application/pdf',
         purpose: 'attachment',
-        contentBase64: Buffer.from(`%PDF-1.4 demo ${randomUUID()}`).toString('base64'),
+        // intake checks PDFs structurally (header, startxref, %%EOF): a tiny one that passes.
+        contentBase64: Buffer.from(`%PDF-1.4\n% demo ${randomUUID()}\ntrailer\n<< /Size 1 >>\nstartxref\n0\n%%EOF\n`).toString('base64'),
       },
     ],
     replyChannel: { eMail: { address: 'erika.mustermann@example.org' } },
@@ -81,6 +83,23 @@ async function main(): Promise<void> {
     bookingText: 'BEWOHNERPARKEN',
   });
   await must('PUT', `${URL.payment}/v1/admin/fees/${REGISTRATION}/12`, { amount: '0.00', policy: 'none', bookingText: 'MELDEWESEN' });
+  // Who issues Potsdam's fee invoices (XRechnung seller and payee account).
+  await must('PUT', `${URL.erechnung}/v1/admin/invoice-issuers/${POTSDAM}`, {
+    name: 'Landeshauptstadt Potsdam, Fachbereich Ordnung',
+    sellerIdentifier: '12054000-00001-51',
+    street: 'Friedrich-Ebert-Straße 79/81',
+    postalCode: '14469',
+    city: 'Potsdam',
+    country: 'DE',
+    electronicAddress: 'rechnungsausgang@potsdam.example',
+    contactName: 'Stadtkasse',
+    contactPhone: '+49 331 289-0',
+    contactEmail: 'stadtkasse@potsdam.example',
+    iban: 'DE75512108001245126199',
+    bic: 'SOLADEST600',
+    accountName: 'Stadtkasse Potsdam',
+    paymentDays: 30,
+  });
 
   const sent: { channel: string; what: string; caseId?: string; note?: string }[] = [];
 
@@ -106,6 +125,38 @@ async function main(): Promise<void> {
     { 'idempotency-key': randomUUID() },
   );
   sent.push({ channel: 'portal (HTTP)', what: 'parking permit', caseId: portal.body['caseId'] as string });
+  const business = await call(
+    'POST',
+    `${URL.intake}/v1/submissions`,
+    application(
+      { kind: 'portal', portal: { portalId: 'demo-portal', authenticationMethod: 'elster-certificate' } },
+      PARKING,
+      'Bewohnerparkausweis',
+      {
+        levelOfAssurance: 'substantial',
+        applicant: {
+          kind: 'legal',
+          organisation: 'Pflegedienst Sonnenschein GmbH',
+          email: 'rechnung@pflegedienst.example',
+          address: { street: 'Brandenburger Straße', houseNumber: '12', postalCode: '14467', city: 'Potsdam' },
+        },
+        paymentInformation: {
+          transactionReference: 'KZ-DEMO-2',
+          transactionId: 'tx-demo-2',
+          paymentMethod: 'INVOICE',
+          status: 'INITIAL',
+          grossAmount: '30.70',
+        },
+      },
+    ),
+    { 'idempotency-key': randomUUID() },
+  );
+  sent.push({
+    channel: 'portal (HTTP)',
+    what: 'parking permit for a business',
+    caseId: business.body['caseId'] as string,
+    note: 'paid by invoice: XRechnung issued, see /v1/cases/<id>/outbound-invoice on erechnung',
+  });
   const registration = await call(
     'POST',
     `${URL.intake}/v1/submissions`,

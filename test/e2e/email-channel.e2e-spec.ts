@@ -1,9 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { Stack, waitFor } from '@poststelle/testing';
+import { CaseEvidenceAddedV1, validateContract } from '@poststelle/contracts';
+import { KafkaProbe, Stack, minimalPdf, waitFor } from '@poststelle/testing';
 
 const EML = resolve(__dirname, '../../../shared/testdata/eml');
 const LEIKA = '99050012104000';
@@ -101,11 +105,58 @@ describe('email channel: SMTP and POST /v1/email', () => {
       rawMessageSha512: res.body.rawMessageSha512,
       signature: 'pgp',
       signatureVerified: false,
+      // the fixture's "signature" part is a hex string, not an OpenPGP signature
+      signatureValid: false,
+      signatureReason: 'malformed-signature',
       dkim: expect.stringMatching(/^(none|temperror)$/) as unknown,
     });
     expect(view.body.case['writtenForm']).toMatchObject({ satisfied: false });
     const attachments = view.body.case['attachments'] as { fileName: string; sha512: string }[];
     expect(attachments.map((a) => a.fileName)).toEqual(expect.arrayContaining(['blueball.png', 'greenball.png', 'redball.png']));
+  }, 30000);
+
+  it('verifies an S/MIME signature (openssl, test CA): valid but untrusted without a trust store; tampered → not valid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-smime-e2e-'));
+    try {
+      const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test CA');
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 's.key', '-out', 's.csr', '-subj', '/CN=Erika Mustermann');
+      openssl('x509', '-req', '-in', 's.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 's.pem', '-days', '1');
+      writeFileSync(
+        join(dir, 'body.txt'),
+        'Content-Type: text/plain; charset=utf-8\r\n\r\nHiermit beantrage ich einen Bewohnerparkausweis.\r\n',
+      );
+      openssl('smime', '-sign', '-in', 'body.txt', '-signer', 's.pem', '-inkey', 's.key', '-out', 'signed.eml');
+      const head = `From: erika@example.org\r\nTo: ${MAILBOX}\r\nSubject: Antrag [LeiKa:${LEIKA}]\r\nMessage-ID: <${Date.now()}@example.org>\r\n`;
+      const signed = Buffer.concat([Buffer.from(head), readFileSync(join(dir, 'signed.eml'))]);
+      const res = await postEmail(signed);
+      expect(res.status).toBe(202);
+      const view = await stack.json<{ case: { channel: { email: Record<string, unknown> }; writtenForm: Record<string, unknown> } }>(
+        'intake',
+        `/v1/cases/${res.body.caseId}`,
+      );
+      expect(view.body.case.channel.email).toMatchObject({
+        signature: 'smime',
+        signatureValid: true,
+        certificateTrusted: false,
+        signatureVerified: false,
+        signatureReason: 'untrusted-chain',
+        signer: { subject: 'CN=Erika Mustermann', issuer: 'CN=Test CA' },
+      });
+      // Even a valid S/MIME signature is no qualified electronic signature: the written form is not met.
+      expect(view.body.case.writtenForm).toMatchObject({ means: 'none', satisfied: false });
+
+      const tampered = Buffer.from(signed.toString('latin1').replace('Bewohnerparkausweis', 'Waffenschein'), 'latin1');
+      const bad = await postEmail(tampered);
+      const badView = await stack.json<{ case: { channel: { email: Record<string, unknown> } } }>('intake', `/v1/cases/${bad.body.caseId}`);
+      expect(badView.body.case.channel.email).toMatchObject({
+        signature: 'smime',
+        signatureValid: false,
+        signatureReason: 'bad-signature',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30000);
 
   it('takes mail over a real SMTP socket and attaches a reply quoting the case reference to that case', async () => {
@@ -115,7 +166,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
       to: MAILBOX,
       subject: `Antrag Bewohnerparken [LeiKa:${LEIKA}]`,
       text: 'Hiermit beantrage ich einen Bewohnerparkausweis.',
-      attachments: [{ filename: '..\\..\\fahrzeugschein.pdf', content: Buffer.from('%PDF-1.4 test'), contentType: 'application/pdf' }],
+      attachments: [{ filename: '..\\..\\fahrzeugschein.pdf', content: minimalPdf('test'), contentType: 'application/pdf' }],
     });
     const inboundId = /queued as ([0-9a-f-]{36})/.exec(sent.response)![1]!;
     const first = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${inboundId}`);
@@ -127,12 +178,14 @@ describe('email channel: SMTP and POST /v1/email', () => {
     expect(view.body.caseReference).toMatch(/^PS-[0-9A-F]{8}$/);
     expect(view.body.case.attachments.map((a) => a.fileName)).toEqual(['fahrzeugschein.pdf']);
 
+    const probe = await new KafkaProbe().start([stack.topic('cases.evidence.v1')]);
+    const nachweis = minimalPdf('nachweis');
     const reply = await transport.sendMail({
       from: 'erika@example.org',
       to: MAILBOX,
       subject: `Re: Ihr Antrag ${view.body.caseReference}`,
       text: 'Anbei der fehlende Nachweis.',
-      attachments: [{ filename: 'nachweis.pdf', content: Buffer.from('%PDF-1.4 nachweis') }],
+      attachments: [{ filename: 'nachweis.pdf', content: nachweis }],
     });
     const replyId = /queued as ([0-9a-f-]{36})/.exec(reply.response)![1]!;
     const followUp = await stack.json<{ status: string; caseId: string }>('intake', `/v1/email/messages/${replyId}`);
@@ -142,6 +195,27 @@ describe('email channel: SMTP and POST /v1/email', () => {
       return r.body.timeline.find((t) => t.type === 'email.follow-up');
     });
     expect(timeline.attachments).toHaveLength(1);
+    // ... and the follow-up's evidence is published for routing (outbox → cases.evidence.v1, key = case id).
+    try {
+      const [evidence] = await probe.waitForCount(stack.topic('cases.evidence.v1'), 1);
+      expect(evidence!.key).toBe(first.body.caseId);
+      const envelope = JSON.parse(evidence!.value!) as { type: string; correlationId: string; payload: unknown };
+      expect(envelope.type).toBe('case.evidence-added');
+      const payload = validateContract(CaseEvidenceAddedV1, envelope.payload);
+      expect(payload).toMatchObject({
+        caseId: first.body.caseId,
+        channel: 'email',
+        writtenForm: { means: 'none', satisfied: false },
+        email: { signature: 'none', signatureVerified: false },
+      });
+      const raw = await stack.json<{ rawMessageSha512: string }>('intake', `/v1/email/messages/${replyId}`);
+      expect(payload.email?.rawMessageSha512).toBe(raw.body.rawMessageSha512);
+      expect(payload.attachments?.map((a) => [a.fileName, a.sha512, a.sizeBytes])).toEqual([
+        ['nachweis.pdf', createHash('sha512').update(nachweis).digest('hex'), nachweis.length],
+      ]);
+    } finally {
+      await probe.stop();
+    }
 
     await expect(
       transport.sendMail({ from: 'x@example.org', to: MAILBOX, subject: 'big', text: 'x'.repeat(600 * 1024) }),

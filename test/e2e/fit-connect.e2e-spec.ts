@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Stack } from '@poststelle/testing';
+import { Stack, minimalPdf } from '@poststelle/testing';
 
 const sha512 = (b: Buffer | string) => createHash('sha512').update(b).digest('hex');
 const TENANT = '120540000000';
@@ -13,7 +13,7 @@ describe('FIT-Connect compatible portal channel', () => {
       ...(body === undefined ? {} : { body: Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
 
-  const pdf = Buffer.from(`%PDF-1.4 ${randomUUID()}`);
+  const pdf = minimalPdf(`Fahrzeugschein ${randomUUID()}`);
   const data = JSON.stringify({ plate: 'P-AB 123' });
   const metadata = (attachmentId: string, overrides: Record<string, unknown> = {}) => ({
     contentStructure: {

@@ -13,6 +13,11 @@ import { XRechnungValidatorLifecycle, xrechnungValidatorProvider } from './invoi
 import { ErechnungSchema1732300000400 } from './migrations/1732300000400-erechnung-schema.migration';
 import { ErechnungInboundInvoices1732300000410 } from './migrations/1732300000410-erechnung-inbound-invoices.migration';
 import { ErechnungInvoicesByEmail1732300000437 } from './migrations/1732300000437-erechnung-invoices-by-email.migration';
+import { ErechnungOutboundInvoices1732300000420 } from './migrations/1732300000420-erechnung-outbound-invoices.migration';
+import { FeeInvoicingConsumer } from './outbound/fee-invoicing.consumer';
+import { InvoiceIssuersController } from './outbound/invoice-issuers.controller';
+import { IssueFeeInvoiceUseCase } from './outbound/issue-fee-invoice.use-case';
+import { OutboundInvoicesController } from './outbound/outbound-invoices.controller';
 
 @Module({})
 export class ErechnungModule {
@@ -24,10 +29,15 @@ export class ErechnungModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [ErechnungSchema1732300000400, ErechnungInboundInvoices1732300000410, ErechnungInvoicesByEmail1732300000437],
+          migrations: [
+            ErechnungSchema1732300000400,
+            ErechnungInboundInvoices1732300000410,
+            ErechnungOutboundInvoices1732300000420,
+            ErechnungInvoicesByEmail1732300000437,
+          ],
         }),
       ],
-      controllers: [FeeRecordsController, InvoicesController],
+      controllers: [FeeRecordsController, InvoicesController, OutboundInvoicesController, InvoiceIssuersController],
       providers: [
         RecordFeeForInvoicingUseCase,
         PaymentEventsConsumer,
@@ -38,6 +48,8 @@ export class ErechnungModule {
         { provide: REPLY_MAILER, useValue: smtp ? new SmtpReplyMailer(smtp, from) : new UnconfiguredReplyMailer() },
         InboundInvoicesConsumer,
         InvoiceReplyDispatcher,
+        IssueFeeInvoiceUseCase,
+        FeeInvoicingConsumer,
       ],
     };
   }

@@ -4,13 +4,15 @@ import { BundlesController } from './bundles/bundles.controller';
 import { CaseTimelineConsumer } from './cases/case-timeline.consumer';
 import { CasesController } from './cases/cases.controller';
 import { EmailController } from './email/email.controller';
-import { MAIL_AUTH, MAIL_PARSER } from './email/email.ports';
+import { MAIL_AUTH, MAIL_PARSER, SIGNATURE_VERIFIER } from './email/email.ports';
 import { EmailRepository } from './email/email.repository';
 import { ForwardInvoiceEmailUseCase } from './email/forward-invoice-email.use-case';
 import { MailauthAdapter, offlineResolver, systemResolver } from './email/mailauth.adapter';
 import { MailparserAdapter } from './email/mailparser.adapter';
 import { ReceiveEmailUseCase } from './email/receive-email.use-case';
+import { SignatureVerifierAdapter } from './email/signature-verifier.adapter';
 import { SmtpReceiver } from './email/smtp-receiver';
+import { RecordFollowUpUseCase } from './email/record-follow-up.use-case';
 import { FitConnectController } from './fit-connect/fit-connect.controller';
 import { FitConnectRepository } from './fit-connect/fit-connect.repository';
 import { FIT_METADATA_VALIDATOR, FitConnectUseCase } from './fit-connect/fit-connect.use-case';
@@ -55,8 +57,13 @@ export class IntakeModule {
         SubmissionIntakeConsumer,
         CaseTimelineConsumer,
         EmailRepository,
+        {
+          provide: SIGNATURE_VERIFIER,
+          useFactory: () => SignatureVerifierAdapter.fromDirectories(settings.email.smimeTrustStoreDir, settings.email.pgpKeyringDir),
+        },
         ReceiveEmailUseCase,
         ForwardInvoiceEmailUseCase,
+        RecordFollowUpUseCase,
         SmtpReceiver,
         FitConnectRepository,
         FitConnectUseCase,

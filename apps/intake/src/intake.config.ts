@@ -20,6 +20,10 @@ export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) FIT_CONNECT_ATTACHMENT_MAX_BYTES: number = 20 * 1024 * 1024;
   /** The published FIT-Connect metadata schema 1.0.0 (JSON Schema 2020-12), relative to the working directory. */
   @IsString() FIT_CONNECT_METADATA_SCHEMA: string = '../shared/reference/fit-connect/metadata.schema.v1.0.0.json';
+  /** S/MIME trust anchors: a directory of PEM/DER CA certificates; empty = trust nobody (valid but untrusted). */
+  @IsString() SMIME_TRUST_STORE_DIR: string = '';
+  /** PGP public keys (armoured or binary files) whose signatures are accepted; empty = every key is unknown. */
+  @IsString() PGP_KEYRING_DIR: string = '';
 }
 
 export interface IntakeSettings extends PlatformSettings {
@@ -31,6 +35,8 @@ export interface IntakeSettings extends PlatformSettings {
     maxMessageBytes: number;
     dns: 'system' | 'offline';
     dnsTimeoutMs: number;
+    smimeTrustStoreDir: string;
+    pgpKeyringDir: string;
   };
   archives: { maxUncompressedBytes: number; maxRatio: number };
   fitConnect: { attachmentMaxBytes: number; metadataSchemaPath: string };
@@ -50,6 +56,8 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       maxMessageBytes: e.SMTP_MAX_MESSAGE_BYTES,
       dns: e.MAIL_AUTH_DNS,
       dnsTimeoutMs: e.MAIL_AUTH_DNS_TIMEOUT_MS,
+      smimeTrustStoreDir: e.SMIME_TRUST_STORE_DIR,
+      pgpKeyringDir: e.PGP_KEYRING_DIR,
     },
     archives: { maxUncompressedBytes: e.ARCHIVE_MAX_UNCOMPRESSED_BYTES, maxRatio: e.ARCHIVE_MAX_RATIO },
     fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES, metadataSchemaPath: e.FIT_CONNECT_METADATA_SCHEMA },

@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     app.use(
       '/v1/fit-connect/submissions',
       (req: { method: string; path: string; headers: Record<string, unknown> }, _res: unknown, next: () => void) => {
-        if (req.method === 'PUT' && req.path.includes('/attachments/')) delete req.headers['content-type'];
+        if (req.method === 'PUT' && req.path.includes('/attachments/')) {
+          // Kept for the announced-type check (a client-sent header of this name is overwritten), then hidden.
+          req.headers['x-ps-upload-content-type'] = req.headers['content-type'] ?? '';
+          delete req.headers['content-type'];
+        }
         next();
       },
     );

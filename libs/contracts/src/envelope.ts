@@ -30,6 +30,7 @@ export const EventTypes = {
   invoiceFeeRecorded: 'invoice.fee-recorded',
   invoiceReceived: 'invoice.received',
   invoiceSubmitted: 'invoice.submitted',
+  invoiceIssued: 'invoice.issued',
   caseStatusChanged: 'case.status-changed',
   caseEvidenceAdded: 'case.evidence-added',
   portalMessage: 'notification.portal-message',

@@ -21,7 +21,7 @@ export const Topics = {
   casesEvidence: 'cases.evidence.v1',
   /** Messages for the applicant's portal mailbox (reply channels other than email). Key: case id. */
   notificationsPortal: 'notifications.portal.v1',
-  /** Fees recorded for invoicing (issuing XRechnung invoices is not built yet). Key: case id. */
+  /** Fees recorded for invoicing and outbound invoices issued (key: case id); inbound e-invoices received (key: invoice id). */
   invoicesEvents: 'invoices.events.v1',
   /** E-invoices received by intake (email attachments) for erechnung to validate; claim check by blob sha512. Key: submission id. */
   invoicesInbound: 'invoices.inbound.v1',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { minimalPdf } from './pdf';
 
 /** A valid portal submission (SubmissionV1 as JSON); override any part. */
 export function portalSubmission(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -21,7 +22,7 @@ export function portalSubmission(overrides: Record<string, unknown> = {}): Recor
         fileName: 'fahrzeugschein.pdf',
         mediaType: 'application/pdf',
         purpose: 'attachment',
-        contentBase64: Buffer.from(`%PDF-1.4 ${randomUUID()}`).toString('base64'),
+        contentBase64: minimalPdf(`Fahrzeugschein ${randomUUID()}`).toString('base64'),
       },
     ],
     levelOfAssurance: 'high',

@@ -5,3 +5,4 @@ export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-
 export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
 export { SmtpSink, type SunkMail } from './smtp-sink';
+export { minimalPdf } from './pdf';

@@ -30,6 +30,8 @@ export function summarise(envelope: EventEnvelope): { caseId: string; summary: R
       };
     case 'invoice.fee-recorded':
       return { caseId, summary: pick(p, ['invoiceCandidateId', 'amount', 'billing']) };
+    case 'invoice.issued':
+      return { caseId, summary: pick(p, ['invoiceId', 'invoiceNumber', 'payableAmount', 'kassenzeichen', 'dueDate']) };
     default:
       return { caseId, summary: {} };
   }

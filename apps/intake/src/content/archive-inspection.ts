@@ -57,7 +57,12 @@ export function archiveFacts(bytes: Buffer): ArchiveFacts | undefined {
  * Refuses zip/gzip attachments whose declared uncompressed size or compression ratio is extreme (zip bombs),
  * judged from headers only.
  */
-export function assertNotArchiveBomb(bytes: Buffer, fileName: string, limits: ArchiveLimits): ArchiveFacts | undefined {
+export function assertNotArchiveBomb(
+  bytes: Buffer,
+  fileName: string,
+  limits: ArchiveLimits,
+  field: string = fileName,
+): ArchiveFacts | undefined {
   const facts = archiveFacts(bytes);
   if (!facts) return undefined;
   const ratio = facts.declaredUncompressedBytes / Math.max(facts.compressedBytes, 1);
@@ -66,7 +71,7 @@ export function assertNotArchiveBomb(bytes: Buffer, fileName: string, limits: Ar
       IntakeErrorCode.ArchiveBomb,
       `attachment '${fileName}' is a ${facts.format} archive declaring ${facts.declaredUncompressedBytes} uncompressed bytes ` +
         `(ratio ${Math.round(ratio)}:1); limits are ${limits.maxUncompressedBytes} bytes and ${limits.maxRatio}:1`,
-      { errors: [{ field: fileName, message: 'archive expands beyond the limits (possible zip bomb)' }] },
+      { errors: [{ field, message: 'archive expands beyond the limits (possible zip bomb)' }] },
     );
   }
   return facts;

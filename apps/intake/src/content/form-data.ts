@@ -8,7 +8,9 @@ export function decodeUtf8(bytes: Buffer, what: string): string {
   try {
     return utf8.decode(bytes).replace(/^\uFEFF/, '');
   } catch {
-    throw new IntakeException(IntakeErrorCode.InvalidUtf8, `${what} is not valid UTF-8`);
+    throw new IntakeException(IntakeErrorCode.InvalidUtf8, `${what} is not valid UTF-8`, {
+      errors: [{ field: what, message: 'invalid UTF-8 byte sequence' }],
+    });
   }
 }
 
@@ -22,6 +24,7 @@ export async function parseXmlFormData(bytes: Buffer, what = 'XML form data'): P
     throw new IntakeException(
       IntakeErrorCode.XmlDoctypeForbidden,
       `${what} contains a DOCTYPE or ENTITY declaration; these are refused (external entities, entity expansion)`,
+      { errors: [{ field: what, message: 'DOCTYPE/ENTITY declarations are not allowed' }] },
     );
   }
   try {
@@ -32,6 +35,7 @@ export async function parseXmlFormData(bytes: Buffer, what = 'XML form data'): P
     throw new IntakeException(
       IntakeErrorCode.FormDataMalformed,
       `${what} is not well-formed XML: ${(error as Error).message.split('\n')[0]}`,
+      { errors: [{ field: what, message: 'not well-formed XML' }] },
     );
   }
 }
@@ -42,10 +46,14 @@ export function parseJsonFormData(bytes: Buffer, what = 'JSON form data'): Recor
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new IntakeException(IntakeErrorCode.FormDataMalformed, `${what} is not valid JSON: ${(error as Error).message}`);
+    throw new IntakeException(IntakeErrorCode.FormDataMalformed, `${what} is not valid JSON: ${(error as Error).message}`, {
+      errors: [{ field: what, message: 'not valid JSON' }],
+    });
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new IntakeException(IntakeErrorCode.FormDataMalformed, `${what} must be a JSON object`);
+    throw new IntakeException(IntakeErrorCode.FormDataMalformed, `${what} must be a JSON object`, {
+      errors: [{ field: what, message: 'must be a JSON object' }],
+    });
   }
   return parsed as Record<string, unknown>;
 }

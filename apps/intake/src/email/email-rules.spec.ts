@@ -5,6 +5,7 @@ import {
   caseReferenceOf,
   classifyNotACase,
   detectSignature,
+  signatureEvidence,
   findCaseReferences,
   formDataTarget,
   resolveTarget,
@@ -132,5 +133,37 @@ describe('routing an email to tenant and service', () => {
     const ref = caseReferenceOf('3f2a9c1b-1111-4aaa-8bbb-123456789abc');
     expect(ref).toBe('PS-3F2A9C1B');
     expect(findCaseReferences(`Re: Ihr Antrag ${ref}`, 'siehe ps-3f2a9c1b')).toEqual(['PS-3F2A9C1B']);
+  });
+});
+
+describe('signature evidence', () => {
+  const valid = { kind: 'smime' as const, signatureValid: true, certificateTrusted: false, reason: 'untrusted-chain' as const };
+  it('keeps signatureValid apart from certificateTrusted; signatureVerified needs both', () => {
+    expect(signatureEvidence('smime', valid)).toEqual({
+      signature: 'smime',
+      signatureVerified: false,
+      signatureValid: true,
+      certificateTrusted: false,
+      signatureReason: 'untrusted-chain',
+    });
+    expect(signatureEvidence('smime', { ...valid, certificateTrusted: true, reason: undefined } as never)).toMatchObject({
+      signatureVerified: true,
+      signatureValid: true,
+      certificateTrusted: true,
+    });
+  });
+  it('a detected signature that could not be verified here is reported as unsupported, never as verified', () => {
+    expect(signatureEvidence('pgp', undefined)).toMatchObject({
+      signature: 'pgp',
+      signatureVerified: false,
+      signatureReason: 'unsupported',
+    });
+    expect(
+      signatureEvidence('pgp', { kind: 'none', signatureValid: false, certificateTrusted: false, reason: 'not-signed' }),
+    ).toMatchObject({
+      signatureValid: false,
+      signatureReason: 'unsupported',
+    });
+    expect(signatureEvidence('none', undefined)).toEqual({ signature: 'none', signatureVerified: false });
   });
 });

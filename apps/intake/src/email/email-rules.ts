@@ -1,6 +1,12 @@
 import { ARS, LEIKA_KEY, LEIKA_URN, leikaUrn } from '@poststelle/contracts';
 import { IntakeErrorCode } from '../submissions/intake.exception';
-import { type ParsedAttachment, type ParsedEmail, type SenderAuthentication } from './email.ports';
+import {
+  type ParsedAttachment,
+  type ParsedEmail,
+  type SenderAuthentication,
+  type SignatureKind,
+  type SignatureVerification,
+} from './email.ports';
 
 export interface NotACase {
   code: IntakeErrorCode;
@@ -57,7 +63,7 @@ export function classifyNotACase(m: ParsedEmail): NotACase | undefined {
 }
 
 /** S/MIME (`smime.p7s`, application/pkcs7-signature) or PGP (multipart/signed, inline armour). */
-export function detectSignature(m: ParsedEmail): 'none' | 'smime' | 'pgp' {
+export function detectSignature(m: ParsedEmail): SignatureKind {
   const protocol = (m.contentTypeParams['protocol'] ?? '').toLowerCase();
   const smime = (a: ParsedAttachment) =>
     /^application\/(x-)?pkcs7-(signature|mime)$/.test(a.contentType) || /^smime\.p7[sm]$/i.test(a.fileName ?? '');
@@ -183,35 +189,61 @@ export interface EmailSubmissionInput {
   envelopeFrom?: string;
   recipient?: string;
   auth: SenderAuthentication;
+  /** Result of cryptographic verification; without it a detected signature is reported as not verified. */
+  signature?: SignatureVerification;
   target: { tenantArs: string; leikaKey: string };
   form?: { mimeType: 'application/json' | 'application/xml'; fileName: string; content: Record<string, unknown> };
   /** Attachments already in the blob store. */
   attachments: { attachmentId: string; fileName: string; mediaType: string; sha512: string; purpose: 'form' | 'attachment' }[];
 }
 
+/** The channel evidence of one email (`EmailEvidenceDto` as plain JSON): on a new case and on a follow-up alike. */
+export function emailEvidence(
+  input: Pick<EmailSubmissionInput, 'parsed' | 'rawSha512' | 'envelopeFrom' | 'recipient' | 'auth' | 'signature'>,
+): Record<string, unknown> {
+  const { parsed } = input;
+  return {
+    rawMessageSha512: input.rawSha512,
+    ...(parsed.messageId ? { messageId: parsed.messageId.slice(0, 998) } : {}),
+    ...(isPlausibleEmail(input.envelopeFrom) ? { envelopeFrom: input.envelopeFrom } : {}),
+    ...(isPlausibleEmail(input.recipient) ? { recipient: input.recipient } : {}),
+    dkim: input.auth.dkim,
+    spf: input.auth.spf,
+    dmarc: input.auth.dmarc,
+    ...signatureEvidence(detectSignature(parsed), input.signature),
+  };
+}
+
+/**
+ * The signature fields of the email evidence. `signatureVerified` is true only for a valid signature by a trusted
+ * signer; even then the written form (§ 3a VwVfG) is not met: that needs a qualified electronic signature, which
+ * neither a plain S/MIME certificate nor a PGP key is (see assessWrittenForm).
+ */
+export function signatureEvidence(detected: SignatureKind, v: SignatureVerification | undefined): Record<string, unknown> {
+  const kind = detected !== 'none' ? detected : (v?.kind ?? 'none');
+  if (kind === 'none') return { signature: 'none', signatureVerified: false };
+  if (!v || v.kind !== kind) {
+    // Detected (e.g. inline PGP, a signed part nested deeper) but not verifiable here: never claim more than that.
+    return { signature: kind, signatureVerified: false, signatureValid: false, certificateTrusted: false, signatureReason: 'unsupported' };
+  }
+  return {
+    signature: kind,
+    signatureVerified: v.signatureValid && v.certificateTrusted,
+    signatureValid: v.signatureValid,
+    certificateTrusted: v.certificateTrusted,
+    ...(v.reason ? { signatureReason: v.reason } : {}),
+    ...(v.signer ? { signer: v.signer } : {}),
+  };
+}
+
 /** The SubmissionV1 (plain JSON) an email becomes; AcceptSubmissionUseCase validates it like any other channel. */
 export function buildEmailSubmission(input: EmailSubmissionInput): Record<string, unknown> {
   const { parsed } = input;
   const replyAddress = [parsed.replyTo, parsed.from, input.envelopeFrom].find(isPlausibleEmail);
-  const signature = detectSignature(parsed);
   return {
     tenant: { ars: input.target.tenantArs },
     publicServiceType: { identifier: leikaUrn(input.target.leikaKey) },
-    channel: {
-      kind: 'email',
-      email: {
-        rawMessageSha512: input.rawSha512,
-        ...(parsed.messageId ? { messageId: parsed.messageId.slice(0, 998) } : {}),
-        ...(isPlausibleEmail(input.envelopeFrom) ? { envelopeFrom: input.envelopeFrom } : {}),
-        ...(isPlausibleEmail(input.recipient) ? { recipient: input.recipient } : {}),
-        dkim: input.auth.dkim,
-        spf: input.auth.spf,
-        dmarc: input.auth.dmarc,
-        signature,
-        // Signatures are detected, not cryptographically verified: never claim more than that.
-        signatureVerified: false,
-      },
-    },
+    channel: { kind: 'email', email: emailEvidence(input) },
     applicant: { kind: 'natural', ...(isPlausibleEmail(parsed.from) ? { email: parsed.from } : {}) },
     formData: {
       schemaUri: input.form

@@ -53,3 +53,42 @@ export const MAIL_AUTH = Symbol('MAIL_AUTH');
 
 /** DNS resolver as mailauth calls it: `(domain, rrtype) → records`. Injectable so tests and offline sites work. */
 export type DnsResolver = (domain: string, rrtype: string) => Promise<unknown[]>;
+
+export type SignatureKind = 'none' | 'smime' | 'pgp';
+
+/** Why a signature is not (fully) verified; absent when it is valid and trusted. */
+export type SignatureReason =
+  | 'not-signed'
+  | 'malformed-signature'
+  | 'unsupported'
+  | 'bad-signature'
+  | 'unknown-key'
+  | 'untrusted-chain'
+  | 'certificate-expired';
+
+/** Who signed: certificate facts (S/MIME) or key facts (PGP). Personal data: kept as evidence, never logged. */
+export interface SignerFacts {
+  subject?: string;
+  issuer?: string;
+  serialNumber?: string;
+  notBefore?: string;
+  notAfter?: string;
+  keyId?: string;
+  fingerprint?: string;
+}
+
+export interface SignatureVerification {
+  kind: SignatureKind;
+  /** The signature matches the signed content (nothing was altered after signing). */
+  signatureValid: boolean;
+  /** S/MIME: the signer certificate chains to the trust store and is within its validity; PGP: the key is in the keyring. */
+  certificateTrusted: boolean;
+  reason?: SignatureReason;
+  signer?: SignerFacts;
+}
+
+export interface SignatureVerifierPort {
+  /** Never throws: anything unreadable is `malformed-signature`. */
+  verify(raw: Buffer): Promise<SignatureVerification>;
+}
+export const SIGNATURE_VERIFIER = Symbol('SIGNATURE_VERIFIER');

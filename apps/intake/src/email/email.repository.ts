@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type MailboxEntry, type MailboxPurpose } from './email-rules';
 
 export type InboundStatus = 'received' | 'case' | 'follow-up' | 'invoice' | 'rejected';
@@ -49,8 +49,9 @@ export class EmailRepository {
       caseId?: string;
       evidence?: Record<string, unknown>;
     },
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    await this.dataSource.query(
+    await manager.query(
       `UPDATE intake.inbound_messages SET status = $2, reason_code = $3, reason = $4, case_id = $5, evidence = $6, processed_at = now()
        WHERE inbound_id = $1`,
       [inboundId, o.status, o.reasonCode ?? null, o.reason ?? null, o.caseId ?? null, o.evidence ? JSON.stringify(o.evidence) : null],
@@ -125,6 +126,12 @@ export class EmailRepository {
       }));
   }
 
+  /** The case's tenant (ARS), for the envelope of events about it. */
+  async caseTenant(caseId: string, manager: EntityManager = this.dataSource.manager): Promise<string | undefined> {
+    const [row] = await manager.query<{ tenant_ars: string }[]>('SELECT tenant_ars FROM intake.cases WHERE case_id = $1', [caseId]);
+    return row?.tenant_ars;
+  }
+
   async caseIdsByReference(reference: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ case_id: string }[]>('SELECT case_id FROM intake.cases WHERE case_ref = $1 LIMIT 2', [
       reference,
@@ -133,8 +140,13 @@ export class EmailRepository {
   }
 
   /** A follow-up mail becomes a row on the case's timeline (no personal data: ids, hashes, counts). */
-  async addFollowUp(caseId: string, inboundId: string, summary: Record<string, unknown>): Promise<void> {
-    await this.dataSource.query(
+  async addFollowUp(
+    caseId: string,
+    inboundId: string,
+    summary: Record<string, unknown>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query(
       `INSERT INTO intake.case_timeline (message_id, case_id, event_type, topic, summary, occurred_at) VALUES ($1, $2, 'email.follow-up', 'email', $3, now())
        ON CONFLICT (message_id) DO NOTHING`,
       [inboundId, caseId, JSON.stringify(summary)],

@@ -7,6 +7,7 @@ import { type BlobStore, type StoredBlob } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { sniffInvoice, type InvoiceSyntax } from '@poststelle/xrechnung';
+import { validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { isPlausibleEmail, safeFileName, safeMediaType, type MailboxEntry } from './email-rules';
@@ -57,12 +58,12 @@ export class ForwardInvoiceEmailUseCase {
       const fileName = safeFileName(a.fileName, index, mediaType);
       if (sniffed.kind === 'xml') otherXml.push(`'${fileName}' ({${sniffed.root.namespace ?? ''}}${sniffed.root.localName})`);
       if (sniffed.kind !== 'invoice') continue;
-      if (a.content.length > this.settings.limits.attachmentMaxBytes) {
-        throw new IntakeException(
-          IntakeErrorCode.AttachmentTooLarge,
-          `invoice '${fileName}' has ${a.content.length} bytes; the limit is ${this.settings.limits.attachmentMaxBytes}`,
-        );
-      }
+      // The content check every channel runs (size, declared type vs. bytes); the XML itself is erechnung's to judge.
+      validateContent(
+        a.content,
+        { name: fileName, field: fileName, declaredMediaType: mediaType },
+        { attachmentMaxBytes: this.settings.limits.attachmentMaxBytes, archives: this.settings.archives },
+      );
       found.push({ index, fileName, mediaType, syntax: sniffed.syntax, content: a.content });
     }
     if (found.length === 0) {

@@ -3,11 +3,10 @@ import { ContractValidationError, type FieldError } from '@poststelle/contracts'
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { assertNotArchiveBomb } from '../content/archive-inspection';
-import { parseJsonFormData, parseXmlFormData } from '../content/form-data';
+import { parseJsonFormData, parseXmlFormData, validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase } from '../submissions/accept-submission.use-case';
-import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import { IntakeErrorCode, isInputRejection } from '../submissions/intake.exception';
 import {
   buildEmailSubmission,
   caseReferenceOf,
@@ -23,7 +22,17 @@ import {
 } from './email-rules';
 import { EmailRepository } from './email.repository';
 import { ForwardInvoiceEmailUseCase, type ForwardedInvoice } from './forward-invoice-email.use-case';
-import { MAIL_AUTH, MAIL_PARSER, type MailAuthPort, type MailParserPort, type ParsedEmail, type SmtpEnvelope } from './email.ports';
+import { RecordFollowUpUseCase } from './record-follow-up.use-case';
+import {
+  MAIL_AUTH,
+  MAIL_PARSER,
+  SIGNATURE_VERIFIER,
+  type MailAuthPort,
+  type MailParserPort,
+  type ParsedEmail,
+  type SmtpEnvelope,
+  type SignatureVerifierPort,
+} from './email.ports';
 
 export interface EmailOutcome {
   inboundId: string;
@@ -56,6 +65,8 @@ export class ReceiveEmailUseCase {
     @Inject(MAIL_PARSER) private readonly parser: MailParserPort,
     @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly followUps: RecordFollowUpUseCase,
+    @Inject(SIGNATURE_VERIFIER) private readonly signatures: SignatureVerifierPort,
   ) {}
 
   async receive(raw: Buffer, envelope: SmtpEnvelope, transport: 'smtp' | 'http'): Promise<EmailOutcome> {
@@ -87,7 +98,13 @@ export class ReceiveEmailUseCase {
       return reject(IntakeErrorCode.EmailUnparseable, `the message could not be parsed as RFC 822: ${(error as Error).message}`);
     }
     const auth = await this.auth.authenticate(raw, envelope);
-    const evidence: Record<string, unknown> = { ...auth, contentType: parsed.contentType, attachments: parsed.attachments.length };
+    const signature = await this.signatures.verify(raw);
+    const evidence: Record<string, unknown> = {
+      ...auth,
+      contentType: parsed.contentType,
+      attachments: parsed.attachments.length,
+      signature: { kind: signature.kind, signatureValid: signature.signatureValid, certificateTrusted: signature.certificateTrusted },
+    };
 
     const notACase = classifyNotACase(parsed);
     if (notACase) return reject(notACase.code, notACase.reason, evidence);
@@ -103,7 +120,7 @@ export class ReceiveEmailUseCase {
 
     try {
       if (mailbox?.purpose === 'invoices') {
-        // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0008-invoices-by-email.md).
+        // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0009-invoices-by-email.md).
         const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox });
         await this.repo.recordOutcome(inboundId, {
           status: 'invoice',
@@ -114,13 +131,17 @@ export class ReceiveEmailUseCase {
       const { attachments, form } = await this.storeAttachments(parsed);
       const followUp = await this.followUpCase(parsed);
       if (followUp) {
-        await this.repo.addFollowUp(followUp, inboundId, {
+        await this.followUps.execute({
+          caseId: followUp,
           inboundId,
-          rawMessageSha512: stored.sha512,
-          attachments: attachments.map((a) => a.sha512),
+          rawSha512: stored.sha512,
+          envelope,
+          parsed,
+          auth,
+          attachments,
+          outcomeEvidence: evidence,
+          signature,
         });
-        await this.repo.recordOutcome(inboundId, { status: 'follow-up', caseId: followUp, evidence });
-        this.log.info('email attached to case as follow-up', { inboundId, caseId: followUp });
         return { ...base, status: 'follow-up', caseId: followUp, caseReference: caseReferenceOf(followUp) };
       }
 
@@ -136,6 +157,7 @@ export class ReceiveEmailUseCase {
         ...(envelope.mailFrom ? { envelopeFrom: envelope.mailFrom } : {}),
         ...(recipient ? { recipient } : {}),
         auth,
+        signature,
         target,
         ...(form ? { form } : {}),
         attachments,
@@ -175,13 +197,14 @@ export class ReceiveEmailUseCase {
       let fileName = safeFileName(a.fileName, i, mediaType);
       while (used.has(fileName)) fileName = `${i + 1}-${fileName}`;
       used.add(fileName);
-      if (a.content.length > this.settings.limits.attachmentMaxBytes) {
-        throw new IntakeException(
-          IntakeErrorCode.AttachmentTooLarge,
-          `attachment '${fileName}' has ${a.content.length} bytes; the limit is ${this.settings.limits.attachmentMaxBytes}`,
-        );
-      }
-      assertNotArchiveBomb(a.content, fileName, this.settings.archives);
+      validateContent(
+        a.content,
+        { name: fileName, field: fileName, declaredMediaType: mediaType },
+        {
+          attachmentMaxBytes: this.settings.limits.attachmentMaxBytes,
+          archives: this.settings.archives,
+        },
+      );
       let purpose: 'form' | 'attachment' = 'attachment';
       if (!form && (mediaType === 'application/json' || /\.json$/i.test(fileName))) {
         form = { mimeType: 'application/json', fileName, content: parseJsonFormData(a.content, `form data '${fileName}'`) };

@@ -1,6 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
 import { type Request } from 'express';
+import { type RawBodyRequest } from '@poststelle/platform';
 import { FitConnectUseCase } from './fit-connect.use-case';
+
+/** main.ts moves an upload's Content-Type here (the body parsers must not see it); always overwritten. */
+export const UPLOAD_CONTENT_TYPE = 'x-ps-upload-content-type';
 
 /** FIT-Connect compatible submission API (unencrypted; see README "Channels"). */
 @Controller('v1/fit-connect/submissions')
@@ -9,8 +13,8 @@ export class FitConnectController {
 
   @Post()
   @HttpCode(201)
-  announce(@Body() body: unknown) {
-    return this.fit.announce(body);
+  announce(@Body() body: unknown, @Req() req: RawBodyRequest) {
+    return this.fit.announce(body, req.rawBody);
   }
 
   /** The body is streamed to the blob store (main.ts keeps body parsers off this route). */
@@ -20,13 +24,18 @@ export class FitConnectController {
     @Param('attachmentId') attachmentId: string,
     @Req() req: Request,
   ) {
-    return this.fit.upload(submissionId, attachmentId, req);
+    const contentType = req.headers[UPLOAD_CONTENT_TYPE];
+    return this.fit.upload(submissionId, attachmentId, req, typeof contentType === 'string' ? contentType : undefined);
   }
 
   @Post(':submissionId/submit')
   @HttpCode(202)
-  submit(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string, @Body() body: unknown) {
-    return this.fit.submit(submissionId, body);
+  submit(
+    @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
+    @Body() body: unknown,
+    @Req() req: RawBodyRequest,
+  ) {
+    return this.fit.submit(submissionId, body, req.rawBody);
   }
 
   @Get(':submissionId/events')

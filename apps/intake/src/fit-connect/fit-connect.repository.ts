@@ -70,6 +70,15 @@ export class FitConnectRepository {
     );
   }
 
+  /** Bytes uploaded so far for the submission, not counting `exceptAttachmentId` (about to be replaced). */
+  async uploadedBytes(submissionId: string, exceptAttachmentId: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ total: string | null }[]>(
+      'SELECT SUM(size_bytes) AS total FROM intake.fit_attachments WHERE submission_id = $1 AND attachment_id <> $2',
+      [submissionId, exceptAttachmentId],
+    );
+    return Number(row?.total ?? 0);
+  }
+
   async attachments(submissionId: string): Promise<Map<string, string>> {
     const rows = await this.dataSource.query<{ attachment_id: string; sha512: string }[]>(
       'SELECT attachment_id, sha512 FROM intake.fit_attachments WHERE submission_id = $1',

@@ -5,10 +5,11 @@ import { ContractValidationError, LEIKA_URN, type FieldError } from '@poststelle
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { parseJsonFormData, parseXmlFormData } from '../content/form-data';
+import { decodeUtf8, parseJsonFormData, parseXmlFormData, validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import { RejectedInputsRepository } from '../submissions/rejected-inputs.repository';
 import { FitConnectRepository, type FitSubmissionRow } from './fit-connect.repository';
 import { FitMetadataValidator, type FitMetadata } from './fit-metadata';
 
@@ -31,9 +32,40 @@ export class FitConnectUseCase {
     @Inject(FIT_METADATA_VALIDATOR) private readonly validator: FitMetadataValidator,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly rejections: RejectedInputsRepository,
   ) {}
 
-  async announce(body: unknown): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+  /**
+   * Keeps a refused input (in `rejected_inputs`, bytes inline or referenced in the blob store) and adds its
+   * `rejectionId` to the problem details; other errors pass through unchanged.
+   */
+  private async kept(error: unknown, original: { bytes?: Buffer; blobSha512?: string }): Promise<unknown> {
+    if (error instanceof ContractValidationError) {
+      error = fail(IntakeErrorCode.InvalidSubmission, 'the submission does not map to a valid case', error.errors);
+    }
+    if (!isInputRejection(error)) return error;
+    const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }];
+    const rejectionId = await this.rejections.record({
+      source: 'http',
+      reasonCode: error.code,
+      errors,
+      original: original.bytes,
+      ...(original.blobSha512 ? { originalBlobSha512: original.blobSha512 } : {}),
+    });
+    return new IntakeException(error.code, error.message, { ...error.extensions, errors, rejectionId });
+  }
+
+  /** `raw` is the request body as received: it must be valid UTF-8 (JSON parsers would silently replace bad bytes). */
+  async announce(body: unknown, raw?: Buffer): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+    try {
+      if (raw) decodeUtf8(raw, 'request body');
+      return await this.doAnnounce(body);
+    } catch (error) {
+      throw await this.kept(error, raw ? { bytes: raw } : {});
+    }
+  }
+
+  private async doAnnounce(body: unknown): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const tenantArs = b['tenantArs'];
     if (typeof tenantArs !== 'string' || !/^\d{12}$/.test(tenantArs)) {
@@ -81,7 +113,17 @@ export class FitConnectUseCase {
     return { row, metadata: checked.metadata };
   }
 
-  async upload(submissionId: string, attachmentId: string, body: Readable): Promise<{ sha512: string; sizeBytes: number }> {
+  /**
+   * `contentType` is the upload's Content-Type header (if any): it must agree with the announced mimeType. The bytes
+   * are streamed to the blob store, hash-checked, then checked by the shared content validation; refused bytes stay
+   * in the blob store, referenced by the rejection.
+   */
+  async upload(
+    submissionId: string,
+    attachmentId: string,
+    body: Readable,
+    contentType?: string,
+  ): Promise<{ sha512: string; sizeBytes: number }> {
     const { row, metadata } = await this.open(submissionId);
     if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is ${row.status}; uploads are closed`);
     const announced = metadata.contentStructure.attachments.find((a) => a.attachmentId === attachmentId);
@@ -90,13 +132,27 @@ export class FitConnectUseCase {
       await this.reject(submissionId, IntakeErrorCode.FitAttachmentUnannounced, `attachment ${attachmentId} was not announced`, false);
       throw fail(IntakeErrorCode.FitAttachmentUnannounced, `attachment ${attachmentId} was not announced in contentStructure.attachments`);
     }
+    const field = `contentStructure.attachments[${attachmentId}]`;
+    const declared = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    if (declared && declared !== 'application/octet-stream' && declared !== announced.mimeType.toLowerCase()) {
+      body.resume();
+      await this.reject(submissionId, IntakeErrorCode.ContentTypeMismatch, `attachment ${attachmentId} uploaded as ${declared}`, false);
+      throw fail(
+        IntakeErrorCode.ContentTypeMismatch,
+        `attachment ${attachmentId} was announced as ${announced.mimeType} but uploaded as ${declared}`,
+        [{ field: `${field}.mimeType`, message: `upload Content-Type ${declared} differs from the announced ${announced.mimeType}` }],
+      );
+    }
     let stored;
     try {
       stored = await this.blobs.putStream(body, this.settings.fitConnect.attachmentMaxBytes);
     } catch (error) {
       if (error instanceof BlobTooLargeError) {
         body.resume();
-        throw fail(IntakeErrorCode.FitAttachmentTooLarge, `attachment ${attachmentId} exceeds ${error.maxBytes} bytes`);
+        await this.reject(submissionId, IntakeErrorCode.FitAttachmentTooLarge, `attachment ${attachmentId} too large`, false);
+        throw fail(IntakeErrorCode.FitAttachmentTooLarge, `attachment ${attachmentId} exceeds ${error.maxBytes} bytes`, [
+          { field, message: `larger than ${error.maxBytes} bytes` },
+        ]);
       }
       throw error;
     }
@@ -110,31 +166,54 @@ export class FitConnectUseCase {
       throw fail(
         IntakeErrorCode.FitAttachmentHashMismatch,
         `attachment ${attachmentId}: the uploaded bytes do not match the announced sha512`,
-        [{ field: `contentStructure.attachments[${attachmentId}].hash.content`, message: `uploaded content has sha512 ${stored.sha512}` }],
+        [{ field: `${field}.hash.content`, message: `uploaded content has sha512 ${stored.sha512}` }],
       );
+    }
+    try {
+      const total = (await this.repo.uploadedBytes(submissionId, attachmentId)) + stored.sizeBytes;
+      if (total > this.settings.limits.submissionMaxBytes) {
+        throw fail(
+          IntakeErrorCode.SubmissionTooLarge,
+          `the attachments of submission ${submissionId} add up to ${total} bytes; the limit is ${this.settings.limits.submissionMaxBytes}`,
+          [{ field, message: 'the submission would exceed its size limit' }],
+        );
+      }
+      validateContent(
+        await this.read(stored.sha512),
+        { name: announced.filename ?? attachmentId, field, declaredMediaType: announced.mimeType },
+        { attachmentMaxBytes: this.settings.fitConnect.attachmentMaxBytes, archives: this.settings.archives },
+      );
+    } catch (error) {
+      if (isInputRejection(error)) {
+        await this.repo.event(submissionId, 'attachment-rejected', { attachmentId, code: error.code, receivedSha512: stored.sha512 });
+        this.log.info('FIT-Connect attachment refused', { submissionId, attachmentId, code: error.code });
+      }
+      throw await this.kept(error, { blobSha512: stored.sha512 });
     }
     await this.repo.recordAttachment(submissionId, attachmentId, stored.sha512, stored.sizeBytes);
     return { sha512: stored.sha512, sizeBytes: stored.sizeBytes };
   }
 
-  async submit(submissionId: string, body: unknown): Promise<{ submissionId: string; status: string; caseId: string }> {
+  private async read(sha512: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.blobs.open(sha512)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async submit(submissionId: string, body: unknown, raw?: Buffer): Promise<{ submissionId: string; status: string; caseId: string }> {
     const { row, metadata } = await this.open(submissionId);
     if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is already ${row.status}`);
     try {
+      if (raw) decodeUtf8(raw, 'request body');
       const result = await this.finish(row, metadata, body);
       await this.repo.setStatus(submissionId, 'accepted', result.caseId);
       await this.repo.event(submissionId, 'submitted', {});
       await this.repo.event(submissionId, 'accepted', { caseId: result.caseId });
       return { submissionId, status: 'accepted', caseId: result.caseId };
     } catch (error) {
-      if (error instanceof ContractValidationError) {
-        await this.reject(submissionId, IntakeErrorCode.InvalidSubmission, error.message, true);
-        throw fail(IntakeErrorCode.InvalidSubmission, 'the submission does not map to a valid case', error.errors);
-      }
-      if (isInputRejection(error)) {
-        await this.reject(submissionId, error.code, error.message, true);
-      }
-      throw error;
+      const refused = await this.kept(error, raw ? { bytes: raw } : {});
+      if (isInputRejection(refused)) await this.reject(submissionId, refused.code, refused.message, true);
+      throw refused;
     }
   }
 
@@ -167,10 +246,11 @@ export class FitConnectUseCase {
           { field: 'data', message: 'hash mismatch' },
         ]);
       }
+      // Kept before parsing, so refused data is still on record (its hash is the announced one).
+      const blob = await this.blobs.put(bytes);
       schemaUri = data.submissionSchema.schemaUri;
       content =
         data.submissionSchema.mimeType === 'application/xml' ? await parseXmlFormData(bytes, 'data') : parseJsonFormData(bytes, 'data');
-      const blob = await this.blobs.put(bytes);
       extra.push({
         attachmentId: 'fit-data',
         fileName: data.submissionSchema.mimeType === 'application/xml' ? 'data.xml' : 'data.json',

@@ -16,6 +16,7 @@ import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
+import { validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { assembleCase, duplicateFingerprint } from './case-assembly';
 import { IntakeErrorCode, IntakeException } from './intake.exception';
@@ -97,15 +98,11 @@ export class AcceptSubmissionUseCase {
       let stored;
       if (a.contentBase64 !== undefined) {
         const bytes = Buffer.from(a.contentBase64, 'base64');
-        if (bytes.length > this.settings.limits.attachmentMaxBytes) {
-          throw new IntakeException(
-            IntakeErrorCode.AttachmentTooLarge,
-            `attachment '${a.attachmentId}' has ${bytes.length} bytes; the limit is ${this.settings.limits.attachmentMaxBytes}`,
-            {
-              errors: [{ field: `attachments[${i}].contentBase64`, message: 'attachment too large' }],
-            },
-          );
-        }
+        validateContent(
+          bytes,
+          { name: a.fileName, field: `attachments[${i}].contentBase64`, declaredMediaType: a.mediaType },
+          { attachmentMaxBytes: this.settings.limits.attachmentMaxBytes, archives: this.settings.archives },
+        );
         stored = await this.blobs.put(bytes);
         if (a.sha512 && a.sha512 !== stored.sha512) {
           throw new IntakeException(

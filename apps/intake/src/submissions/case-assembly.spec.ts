@@ -43,6 +43,23 @@ describe('written form (§ 3a VwVfG) from channel evidence', () => {
       'none',
     ],
     ['plain email', { kind: 'email', email: { rawMessageSha512: 'a'.repeat(128) } }, 'none', false, 'none'],
+    [
+      // A valid S/MIME signature by a trusted signer is still not a qualified electronic signature (§ 3a VwVfG).
+      'email with a verified, trusted S/MIME signature',
+      {
+        kind: 'email',
+        email: {
+          rawMessageSha512: 'a'.repeat(128),
+          signature: 'smime',
+          signatureVerified: true,
+          signatureValid: true,
+          certificateTrusted: true,
+        },
+      },
+      'none',
+      false,
+      'none',
+    ],
   ] as const)('%s', (_name, channel, loa, satisfied, means) => {
     const result = assessWrittenForm(channel as never, loa);
     expect(result).toMatchObject({ satisfied, means });

@@ -9,6 +9,8 @@ export interface Rejection {
   reasonCode: string;
   errors: FieldError[];
   original: Buffer | undefined;
+  /** When the original bytes are already kept in the blob store: their sha512 (the row then references them). */
+  originalBlobSha512?: string;
 }
 
 /** Every rejected input is kept with its reason, so nothing that arrived is lost. */
@@ -26,7 +28,7 @@ export class RejectedInputsRepository {
         rejection.reasonCode,
         JSON.stringify(rejection.errors),
         rejection.original ?? null,
-        rejection.original ? sha512Hex(rejection.original) : null,
+        rejection.original ? sha512Hex(rejection.original) : (rejection.originalBlobSha512 ?? null),
       ],
     );
     return id;

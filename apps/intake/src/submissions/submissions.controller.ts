@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ContractValidationError, type FieldError } from '@poststelle/contracts';
+import { decodeUtf8 } from '../content';
 import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
 import { RejectedInputsRepository } from './rejected-inputs.repository';
@@ -31,8 +32,13 @@ export class SubmissionsController {
     const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
     let body: unknown;
     try {
-      body = JSON.parse(bytes.toString('utf8'));
+      body = JSON.parse(decodeUtf8(bytes, 'request body'));
     } catch (error) {
+      if (error instanceof IntakeException) {
+        const errors = error.extensions['errors'] as FieldError[];
+        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: bytes });
+        throw new IntakeException(error.code, error.message, { errors, rejectionId });
+      }
       const errors: FieldError[] = [{ field: '$', message: `not valid JSON: ${(error as Error).message}` }];
       const rejectionId = await this.rejections.record({
         source: 'http',

@@ -4,7 +4,7 @@ import { type EntityManager } from 'typeorm';
 import { EventTypes, Topics, type CaseV1, type FeeEventV1 } from '@poststelle/contracts';
 import { addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
-import { kassenzeichen, pickFee, type FeeRow } from './fee-policy';
+import { feePayer, kassenzeichen, pickFee, type FeeRow } from './fee-policy';
 
 /** Looks up the fee for the routed case and records what is due (`fee.due`) or that nothing is (`fee.not-required`). */
 @Injectable()
@@ -28,6 +28,7 @@ export class RecordFeeUseCase {
         kz = kassenzeichen(kase.tenant.ars, new Date().getUTCFullYear(), seq);
       }
     }
+    const payer = due ? feePayer(kase) : undefined;
     const event: FeeEventV1 = {
       kind: due ? 'fee.due' : 'fee.not-required',
       caseId: kase.caseId,
@@ -40,6 +41,7 @@ export class RecordFeeUseCase {
       ...(due ? { bookingText: fee.bookingText } : {}),
       ...(kase.paymentInformation ? { paymentMethod: kase.paymentInformation.paymentMethod } : {}),
       policy: fee?.policy ?? 'none',
+      ...(payer ? { payer } : {}),
       recordedAt: new Date().toISOString(),
     };
     await manager.query(

@@ -29,6 +29,29 @@ export class PortalEvidenceDto {
   @IsOptional() @IsString() @MaxLength(100) authenticationMethod?: string;
 }
 
+export const SIGNATURE_REASONS = [
+  'not-signed',
+  'malformed-signature',
+  'unsupported',
+  'bad-signature',
+  'unknown-key',
+  'untrusted-chain',
+  'certificate-expired',
+] as const;
+export type SignatureReason = (typeof SIGNATURE_REASONS)[number];
+
+/** Who signed an email: certificate facts (S/MIME) or key facts (PGP). Personal data: evidence, never logged. */
+export class EmailSignerDto {
+  @IsOptional() @IsString() @MaxLength(1000) subject?: string;
+  @IsOptional() @IsString() @MaxLength(1000) issuer?: string;
+  @IsOptional() @IsString() @MaxLength(100) serialNumber?: string;
+  @IsOptional() @IsISO8601() notBefore?: string;
+  @IsOptional() @IsISO8601() notAfter?: string;
+  /** PGP key id (16 hex digits) and fingerprint of the signing key. */
+  @IsOptional() @Matches(/^[0-9a-f]{16}$/) keyId?: string;
+  @IsOptional() @Matches(/^[0-9a-f]{40,64}$/) fingerprint?: string;
+}
+
 /** Email evidence: the raw message is kept by intake and referenced by hash. */
 export class EmailEvidenceDto {
   @Matches(SHA512_HEX) rawMessageSha512!: string;
@@ -39,7 +62,15 @@ export class EmailEvidenceDto {
   @IsOptional() @IsIn(['pass', 'fail', 'none', 'neutral', 'temperror', 'permerror', 'softfail', 'policy']) spf?: string;
   @IsOptional() @IsIn(['pass', 'fail', 'none', 'temperror', 'permerror']) dmarc?: string;
   @IsOptional() @IsIn(['none', 'smime', 'pgp']) signature?: 'none' | 'smime' | 'pgp';
+  /** True only when the signature is valid and the signer is trusted (`signatureValid && certificateTrusted`). */
   @IsOptional() @IsBoolean() signatureVerified?: boolean;
+  /** The signature matches the signed content (it was not altered after signing). */
+  @IsOptional() @IsBoolean() signatureValid?: boolean;
+  /** S/MIME: the signer certificate chains to intake's trust store and is within its validity; PGP: the key is in the keyring. */
+  @IsOptional() @IsBoolean() certificateTrusted?: boolean;
+  /** Why the signature is not (fully) verified; absent when valid and trusted. */
+  @IsOptional() @IsIn(SIGNATURE_REASONS) signatureReason?: SignatureReason;
+  @IsOptional() @ValidateNested() @Type(() => EmailSignerDto) signer?: EmailSignerDto;
 }
 
 /** Paper-scan evidence per BSI TR-RESISCAN: transfer note, integrity hash, who, when, which profile. */

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AttachmentRefDto, LEVELS_OF_ASSURANCE, type LevelOfAssurance, WrittenFormEvidenceDto } from '../case/common.dto';
-import { CHANNEL_KINDS, type ChannelKind } from '../case/channel.dto';
+import { CHANNEL_KINDS, EmailEvidenceDto, type ChannelKind } from '../case/channel.dto';
 
 /** Status values as the BundID mailbox knows them (FIT-Connect status messages), plus REJECTED. */
 export const CASE_STATUSES = ['RECEIVED', 'PROCESSING', 'ACTION_REQUIRED', 'COMPLETED', 'REJECTED'] as const;
@@ -47,6 +47,8 @@ export class CaseEvidenceAddedV1 {
   @IsOptional() @IsIn(LEVELS_OF_ASSURANCE) levelOfAssurance?: LevelOfAssurance;
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AttachmentRefDto) attachments?: AttachmentRefDto[];
   @IsISO8601() receivedAt!: string;
+  /** Email follow-ups: the message's evidence (raw message hash, sender authentication, signature result). */
+  @IsOptional() @ValidateNested() @Type(() => EmailEvidenceDto) email?: EmailEvidenceDto;
 }
 
 /** `notifications.portal.v1` / type `notification.portal-message`: a message for the applicant's portal mailbox. */

@@ -1,5 +1,20 @@
-import { IsISO8601, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { DECIMAL_AMOUNT } from '../case/common.dto';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsISO8601,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DECIMAL_AMOUNT, SHA512_HEX } from '../case/common.dto';
 import { ARS } from '../identifiers';
 
 /** `invoices.events.v1` / type `invoice.fee-recorded`: a fee erechnung will bill by invoice. */
@@ -34,4 +49,41 @@ export class InboundInvoiceReceivedV1 {
   /** Set when the same seller already sent an invoice with this number and date. */
   @IsOptional() @IsUUID('4') duplicateOf?: string;
   @IsISO8601() receivedAt!: string;
+}
+
+/** One rendering of an issued outbound invoice. */
+export class OutboundInvoiceDocumentV1 {
+  /** `ubl` = UBL 2.1 Invoice, `cii` = UN/CEFACT CII D16B; both XRechnung 3.0. */
+  @IsIn(['ubl', 'cii']) format!: 'ubl' | 'cii';
+  @Matches(SHA512_HEX) sha512!: string;
+}
+
+/**
+ * `invoices.events.v1` / type `invoice.issued`: erechnung issued an XRechnung invoice for a fee billed by invoice.
+ * It passed the validation engine (zero errors) in both syntaxes. Key: case id.
+ */
+export class OutboundInvoiceIssuedV1 {
+  @IsUUID('4') invoiceId!: string;
+  @IsUUID('4') caseId!: string;
+  @IsUUID('4') feeId!: string;
+  @Matches(ARS) tenantArs!: string;
+  /** BT-1, e.g. `RE-000042`. */
+  @IsString() @MaxLength(50) invoiceNumber!: string;
+  /** The tenant's gap-free running number behind BT-1 (1, 2, 3, ...). */
+  @IsInt() @Min(1) sequence!: number;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) issueDate!: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) dueDate!: string;
+  /** BT-115. */
+  @Matches(DECIMAL_AMOUNT) payableAmount!: string;
+  @IsIn(['EUR']) currency!: 'EUR';
+  /** BT-83 remittance information. */
+  @IsString() @MaxLength(36) kassenzeichen!: string;
+  @IsIn(['O', 'S']) vatCategory!: 'O' | 'S';
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2)
+  @ValidateNested({ each: true })
+  @Type(() => OutboundInvoiceDocumentV1)
+  documents!: OutboundInvoiceDocumentV1[];
+  @IsISO8601() issuedAt!: string;
 }

@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * Invoices received by email through intake (docs/adr/0009-invoices-by-email.md): where each invoice came from, and
+ * Invoices received by email through intake (docs/adr/0010-invoices-by-email.md): where each invoice came from, and
  * one answer per invoice to its sender, sent after commit by the reply dispatcher.
  */
 export class ErechnungInvoicesByEmail1732300000437 implements MigrationInterface {

@@ -120,7 +120,7 @@ export class ReceiveEmailUseCase {
 
     try {
       if (mailbox?.purpose === 'invoices') {
-        // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0009-invoices-by-email.md).
+        // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0010-invoices-by-email.md).
         const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox });
         await this.repo.recordOutcome(inboundId, {
           status: 'invoice',

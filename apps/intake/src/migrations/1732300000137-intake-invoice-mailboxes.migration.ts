@@ -3,7 +3,7 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 /**
  * Invoice mailboxes: a mailbox receives applications (cases) or e-invoices (forwarded to erechnung). Every invoice
  * attachment forwarded is recorded once per raw message and attachment, so the same email received twice is
- * forwarded once (docs/adr/0009-invoices-by-email.md).
+ * forwarded once (docs/adr/0010-invoices-by-email.md).
  */
 export class IntakeInvoiceMailboxes1732300000137 implements MigrationInterface {
   name = 'IntakeInvoiceMailboxes1732300000137';

@@ -18,6 +18,7 @@ read_topic svc-intake intake.submissions.v1 intake.submissions
 for t in cases.routed.v1 routing.manual.v1 payments.events.v1 archive.records.v1 invoices.events.v1; do read_topic svc-intake "$t" intake.case-timeline; done
 write_topic svc-intake cases.received.v1
 write_topic svc-intake cases.evidence.v1
+write_topic svc-intake invoices.inbound.v1
 write_topic svc-intake dlq.intake. prefixed
 
 read_topic svc-routing cases.received.v1 routing
@@ -32,8 +33,9 @@ write_topic svc-payment payments.events.v1
 write_topic svc-payment dlq.payment.v1
 
 read_topic svc-erechnung payments.events.v1 erechnung
+read_topic svc-erechnung invoices.inbound.v1 erechnung.inbound-invoices
 write_topic svc-erechnung invoices.events.v1
-write_topic svc-erechnung dlq.erechnung.v1
+write_topic svc-erechnung dlq.erechnung prefixed
 
 read_topic svc-archive cases.routed.v1 archive
 write_topic svc-archive archive.records.v1

@@ -1,13 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type PlatformSettings } from '@poststelle/platform';
+import { PlatformModule } from '@poststelle/platform';
+import { ERECHNUNG_SETTINGS, type ErechnungSettings } from './erechnung.config';
 import { FeeRecordsController } from './fees/fee-records.controller';
 import { PaymentEventsConsumer } from './fees/payment-events.consumer';
 import { RecordFeeForInvoicingUseCase } from './fees/record-fee-for-invoicing.use-case';
+import { InboundInvoicesConsumer } from './invoices/inbound-invoices.consumer';
+import { InvoiceReplyDispatcher } from './invoices/invoice-reply.dispatcher';
 import { InvoicesController } from './invoices/invoices.controller';
 import { ReceiveInvoiceUseCase } from './invoices/receive-invoice.use-case';
+import { REPLY_MAILER, SmtpReplyMailer, UnconfiguredReplyMailer } from './invoices/reply-mailer';
 import { XRechnungValidatorLifecycle, xrechnungValidatorProvider } from './invoices/validator.provider';
 import { ErechnungSchema1732300000400 } from './migrations/1732300000400-erechnung-schema.migration';
 import { ErechnungInboundInvoices1732300000410 } from './migrations/1732300000410-erechnung-inbound-invoices.migration';
+import { ErechnungInvoicesByEmail1732300000437 } from './migrations/1732300000437-erechnung-invoices-by-email.migration';
 import { ErechnungOutboundInvoices1732300000420 } from './migrations/1732300000420-erechnung-outbound-invoices.migration';
 import { FeeInvoicingConsumer } from './outbound/fee-invoicing.consumer';
 import { InvoiceIssuersController } from './outbound/invoice-issuers.controller';
@@ -16,14 +21,20 @@ import { OutboundInvoicesController } from './outbound/outbound-invoices.control
 
 @Module({})
 export class ErechnungModule {
-  static forRoot(settings: PlatformSettings): DynamicModule {
+  static forRoot(settings: ErechnungSettings): DynamicModule {
+    const { smtp, from } = settings.replies;
     return {
       module: ErechnungModule,
       imports: [
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [ErechnungSchema1732300000400, ErechnungInboundInvoices1732300000410, ErechnungOutboundInvoices1732300000420],
+          migrations: [
+            ErechnungSchema1732300000400,
+            ErechnungInboundInvoices1732300000410,
+            ErechnungOutboundInvoices1732300000420,
+            ErechnungInvoicesByEmail1732300000437,
+          ],
         }),
       ],
       controllers: [FeeRecordsController, InvoicesController, OutboundInvoicesController, InvoiceIssuersController],
@@ -33,6 +44,10 @@ export class ErechnungModule {
         xrechnungValidatorProvider,
         XRechnungValidatorLifecycle,
         ReceiveInvoiceUseCase,
+        { provide: ERECHNUNG_SETTINGS, useValue: settings },
+        { provide: REPLY_MAILER, useValue: smtp ? new SmtpReplyMailer(smtp, from) : new UnconfiguredReplyMailer() },
+        InboundInvoicesConsumer,
+        InvoiceReplyDispatcher,
         IssueFeeInvoiceUseCase,
         FeeInvoicingConsumer,
       ],

@@ -6,6 +6,7 @@ import { CasesController } from './cases/cases.controller';
 import { EmailController } from './email/email.controller';
 import { MAIL_AUTH, MAIL_PARSER, SIGNATURE_VERIFIER } from './email/email.ports';
 import { EmailRepository } from './email/email.repository';
+import { ForwardInvoiceEmailUseCase } from './email/forward-invoice-email.use-case';
 import { MailauthAdapter, offlineResolver, systemResolver } from './email/mailauth.adapter';
 import { MailparserAdapter } from './email/mailparser.adapter';
 import { ReceiveEmailUseCase } from './email/receive-email.use-case';
@@ -20,6 +21,7 @@ import { INTAKE_SETTINGS, type IntakeSettings } from './intake.config';
 import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
 import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
 import { IntakeDuplicates1732300000120 } from './migrations/1732300000120-intake-duplicates.migration';
+import { IntakeInvoiceMailboxes1732300000137 } from './migrations/1732300000137-intake-invoice-mailboxes.migration';
 import { AcceptSubmissionUseCase } from './submissions/accept-submission.use-case';
 import { RejectedInputsRepository } from './submissions/rejected-inputs.repository';
 import { SubmissionIntakeConsumer } from './submissions/submission-intake.consumer';
@@ -48,7 +50,13 @@ export class IntakeModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [IntakeSchema1732300000100, IntakeChannels1732300000110, IntakeDuplicates1732300000120, IntakeScan1732300000130],
+          migrations: [
+            IntakeSchema1732300000100,
+            IntakeChannels1732300000110,
+            IntakeDuplicates1732300000120,
+            IntakeScan1732300000130,
+            IntakeInvoiceMailboxes1732300000137,
+          ],
         }),
       ],
       controllers: [BundlesController, SubmissionsController, CasesController, EmailController, FitConnectController, ScanController],
@@ -69,6 +77,7 @@ export class IntakeModule {
           useFactory: () => SignatureVerifierAdapter.fromDirectories(settings.email.smimeTrustStoreDir, settings.email.pgpKeyringDir),
         },
         ReceiveEmailUseCase,
+        ForwardInvoiceEmailUseCase,
         RecordFollowUpUseCase,
         SmtpReceiver,
         FitConnectRepository,

@@ -29,6 +29,7 @@ export const EventTypes = {
   archiveFileOpened: 'archive.file-opened',
   invoiceFeeRecorded: 'invoice.fee-recorded',
   invoiceReceived: 'invoice.received',
+  invoiceSubmitted: 'invoice.submitted',
   invoiceIssued: 'invoice.issued',
   caseStatusChanged: 'case.status-changed',
   caseEvidenceAdded: 'case.evidence-added',

@@ -12,5 +12,6 @@ export * from './events/case-events.v1';
 export * from './events/payment-events.v1';
 export * from './events/archive-events.v1';
 export * from './events/invoice-events.v1';
+export * from './events/invoice-inbound.v1';
 export * from './events/case-status.v1';
 export * from './events/scan-events.v1';

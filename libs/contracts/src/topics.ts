@@ -25,6 +25,8 @@ export const Topics = {
   intakeScanClassification: 'intake.scan.classification.v1',
   /** Fees recorded for invoicing and outbound invoices issued (key: case id); inbound e-invoices received (key: invoice id). */
   invoicesEvents: 'invoices.events.v1',
+  /** E-invoices received by intake (email attachments) for erechnung to validate; claim check by blob sha512. Key: submission id. */
+  invoicesInbound: 'invoices.inbound.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -4,5 +4,6 @@ export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
 export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
+export { SmtpSink, type SunkMail } from './smtp-sink';
 export { minimalPdf } from './pdf';
 export { textPdf, scannedPage, coverSheetPdf, pdfToText, scanIndexXml, sha512, type ScanIndexDocument } from './scan-fixtures';

@@ -1,5 +1,6 @@
 export { XRechnungValidator, type XRechnungValidatorOptions } from './engine/xrechnung-validator';
 export { RULES_BUNDLE } from './engine/rules-bundle';
+export { sniffInvoice, type RootElement, type SniffResult } from './input/sniff-root';
 export { preCheck, DEFAULT_MAX_DOCUMENT_BYTES, type PreCheckResult } from './input/pre-check';
 export {
   PEPPOL_BILLING_PROFILE_ID,

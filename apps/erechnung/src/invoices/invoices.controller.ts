@@ -64,6 +64,25 @@ export class InvoicesController {
     res.json({ invoiceId, duplicateOf: row.duplicate_of, ...row.report });
   }
 
+  /** The answer to an invoice received by email: state (`pending` | `sent` | `failed`), attempts, last error. */
+  @Get('invoices/:invoiceId/reply')
+  async reply(@Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string) {
+    const [row] = await this.dataSource.query<
+      { subject: string; state: string; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }[]
+    >('SELECT subject, state, attempts, last_error, created_at, sent_at FROM erechnung.invoice_replies WHERE invoice_id = $1', [invoiceId]);
+    if (!row) throw new ServiceException('INVOICE_REPLY_NOT_FOUND', 404, `no email answer for invoice ${invoiceId}`);
+    return {
+      invoiceId,
+      messageId: `<reply-${invoiceId}@poststelle>`,
+      subject: row.subject,
+      state: row.state,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+      sentAt: row.sent_at,
+    };
+  }
+
   /** Which accounting destination receives invoices for a Leitweg-ID (per tenant). */
   @Put('admin/leitweg-ids/:leitwegId')
   async upsertDestination(@Param('leitwegId') leitwegId: string, @Body() body: unknown) {

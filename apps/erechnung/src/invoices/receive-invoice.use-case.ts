@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EventTypes, Topics, type InboundInvoiceReceivedV1 } from '@poststelle/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  EventTypes,
+  Topics,
+  type InboundInvoiceReceivedV1,
+  type InvoiceDocumentRefV1,
+  type InvoiceEmailOriginV1,
+} from '@poststelle/contracts';
 import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import { parseLeitwegId, type Finding, type ValidationReport, type XRechnungValidator } from '@poststelle/xrechnung';
+import { composeInvoiceReply } from './invoice-reply';
 import { XRECHNUNG_VALIDATOR } from './validator.provider';
 
 export interface ReceivedInvoice {
@@ -16,9 +23,30 @@ export interface ReceivedInvoice {
 }
 
 /**
- * An inbound e-invoice: validate (XSD, EN 16931, XRechnung), check the Leitweg-ID (BT-10: format and ISO 7064
- * MOD 97-10 check digits) and resolve it to the authority's accounting destination. The document is kept either way;
- * an accepted one is announced on `invoices.events.v1`, a duplicate (same seller, number and date) is flagged.
+ * Where an invoice came from. `http`: `POST /v1/invoices`, answered in the response. `email`: an attachment intake
+ * forwarded (`invoice.submitted`); the tenant is the invoice mailbox's, and the sender is answered by email.
+ */
+export type InvoiceSource =
+  | { channel: 'http' }
+  | { channel: 'email'; submissionId: string; tenantArs: string; document: InvoiceDocumentRefV1; email: InvoiceEmailOriginV1 };
+
+interface Destination {
+  tenant_ars: string;
+  destination: string;
+  name: string;
+}
+
+interface Assessed {
+  full: ValidationReport;
+  destination: Destination | undefined;
+  bt10: string | undefined;
+}
+
+/**
+ * An inbound e-invoice, whatever the channel: validate (XSD, EN 16931, XRechnung), check the Leitweg-ID (BT-10:
+ * format and ISO 7064 MOD 97-10 check digits) and resolve it to the authority's accounting destination. The document
+ * is kept either way; an accepted one is announced on `invoices.events.v1`, a duplicate (same seller, number and
+ * date) is flagged. An emailed invoice also gets its answer queued (`erechnung.invoice_replies`) in the same transaction.
  */
 @Injectable()
 export class ReceiveInvoiceUseCase {
@@ -30,18 +58,39 @@ export class ReceiveInvoiceUseCase {
     @Inject(XRECHNUNG_VALIDATOR) private readonly validator: XRechnungValidator,
   ) {}
 
-  async execute(document: Buffer): Promise<ReceivedInvoice> {
+  /** HTTP: validated before, recorded in a transaction of its own (no connection is held while the rules run). */
+  async execute(document: Buffer, source: InvoiceSource = { channel: 'http' }): Promise<ReceivedInvoice> {
+    const assessed = await this.assess(this.dataSource.manager, document, source);
+    const result = await this.dataSource.transaction((manager) => this.record(manager, document, source, assessed));
+    if (result.accepted) this.messaging.relay.nudge();
+    return result;
+  }
+
+  /**
+   * In the caller's transaction (the consumer's, with its inbox row). An email submission already recorded is not
+   * validated again: its earlier result is returned.
+   */
+  async executeIn(manager: EntityManager, document: Buffer, source: InvoiceSource): Promise<ReceivedInvoice> {
+    if (source.channel === 'email') {
+      const earlier = await this.bySubmission(manager, source.submissionId);
+      if (earlier) return earlier;
+    }
+    return this.record(manager, document, source, await this.assess(manager, document, source));
+  }
+
+  /** The one validation point: the validator's report plus the Leitweg-ID checks and its destination. */
+  private async assess(db: EntityManager, document: Buffer, source: InvoiceSource): Promise<Assessed> {
     const report = await this.validator.validate(document);
     const extra: Finding[] = [];
     const bt10 = report.summary.buyerReference;
-    let destination: { tenant_ars: string; destination: string } | undefined;
+    let destination: Destination | undefined;
     if (report.syntax && bt10 !== undefined) {
       const leitweg = parseLeitwegId(bt10);
       if (!leitweg.valid) {
         extra.push({ layer: 'scenario', ruleId: 'POSTSTELLE-LEITWEG-ID', severity: 'error', location: 'BT-10', message: leitweg.message });
       } else {
-        [destination] = await this.dataSource.query<{ tenant_ars: string; destination: string }[]>(
-          'SELECT tenant_ars, destination FROM erechnung.accounting_destinations WHERE leitweg_id = $1',
+        [destination] = await db.query<Destination[]>(
+          'SELECT tenant_ars, destination, name FROM erechnung.accounting_destinations WHERE leitweg_id = $1',
           [leitweg.id.value],
         );
         if (!destination) {
@@ -52,75 +101,131 @@ export class ReceiveInvoiceUseCase {
             location: 'BT-10',
             message: `Leitweg-ID "${leitweg.id.value}" is valid but no authority here receives invoices under it.`,
           });
+        } else if (source.channel === 'email' && destination.tenant_ars !== source.tenantArs) {
+          // The mailbox belongs to one tenant: it does not take invoices for another authority's Leitweg-ID.
+          extra.push({
+            layer: 'scenario',
+            ruleId: 'POSTSTELLE-LEITWEG-OTHER-TENANT',
+            severity: 'error',
+            location: 'BT-10',
+            message: `Leitweg-ID "${leitweg.id.value}" belongs to another authority than the mailbox ${source.email.mailbox}; send the invoice to that authority.`,
+          });
+          destination = undefined;
         }
       }
     }
     const findings = [...extra, ...report.findings];
     const errorCount = findings.filter((f) => f.severity === 'error').length;
-    const full: ValidationReport = { ...report, findings, errorCount, accepted: errorCount === 0 };
+    return { full: { ...report, findings, errorCount, accepted: errorCount === 0 }, destination, bt10 };
+  }
+
+  private async record(manager: EntityManager, document: Buffer, source: InvoiceSource, assessed: Assessed): Promise<ReceivedInvoice> {
+    const { full, destination, bt10 } = assessed;
     const seller = full.summary.sellerVatId ?? full.summary.sellerName ?? null;
     const invoiceId = randomUUID();
-    const result = await this.dataSource.transaction(async (manager) => {
-      let duplicateOf: string | null = null;
-      if (full.accepted && seller && full.summary.invoiceNumber && full.summary.issueDate) {
-        const [earlier] = await manager.query<{ invoice_id: string }[]>(
-          `SELECT invoice_id FROM erechnung.inbound_invoices WHERE accepted AND seller = $1 AND invoice_number = $2 AND issue_date = $3
-            ORDER BY received_at LIMIT 1`,
-          [seller, full.summary.invoiceNumber, full.summary.issueDate],
-        );
-        duplicateOf = earlier?.invoice_id ?? null;
-      }
-      await manager.query(
-        `INSERT INTO erechnung.inbound_invoices (invoice_id, document, document_sha256, accepted, report, syntax, leitweg_id, tenant_ars, destination,
-           seller, invoice_number, issue_date, duplicate_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          invoiceId,
-          document,
-          full.documentSha256,
-          full.accepted,
-          JSON.stringify(full),
-          full.syntax ?? null,
-          bt10 ?? null,
-          destination?.tenant_ars ?? null,
-          destination?.destination ?? null,
-          seller,
-          full.summary.invoiceNumber ?? null,
-          full.summary.issueDate ?? null,
-          duplicateOf,
-        ],
+    let duplicateOf: string | null = null;
+    if (full.accepted && seller && full.summary.invoiceNumber && full.summary.issueDate) {
+      const [earlier] = await manager.query<{ invoice_id: string }[]>(
+        `SELECT invoice_id FROM erechnung.inbound_invoices WHERE accepted AND seller = $1 AND invoice_number = $2 AND issue_date = $3
+          ORDER BY received_at LIMIT 1`,
+        [seller, full.summary.invoiceNumber, full.summary.issueDate],
       );
-      if (full.accepted && destination) {
-        await addToOutbox<InboundInvoiceReceivedV1>(manager, {
-          topic: Topics.invoicesEvents,
-          key: invoiceId,
-          type: EventTypes.invoiceReceived,
-          payload: {
-            invoiceId,
-            leitwegId: bt10 as string,
-            tenantArs: destination.tenant_ars,
-            destination: destination.destination,
-            syntax: full.syntax as InboundInvoiceReceivedV1['syntax'],
-            ...(full.summary.invoiceNumber ? { invoiceNumber: full.summary.invoiceNumber } : {}),
-            ...(full.summary.issueDate ? { issueDate: full.summary.issueDate } : {}),
-            ...(full.summary.payableAmount ? { payableAmount: full.summary.payableAmount } : {}),
-            ...(full.summary.currency ? { currency: full.summary.currency } : {}),
-            documentSha256: full.documentSha256,
-            ...(duplicateOf ? { duplicateOf } : {}),
-            receivedAt: new Date().toISOString(),
-          },
-          correlationId: invoiceId,
-          tenant: destination.tenant_ars,
-        });
-      }
-      return { invoiceId, accepted: full.accepted, report: full, duplicateOf, destination: destination?.destination ?? null };
-    });
-    if (result.accepted) this.messaging.relay.nudge();
+      duplicateOf = earlier?.invoice_id ?? null;
+    }
+    const email = source.channel === 'email' ? source : undefined;
+    await manager.query(
+      `INSERT INTO erechnung.inbound_invoices (invoice_id, document, document_sha256, accepted, report, syntax, leitweg_id, tenant_ars, destination,
+         seller, invoice_number, issue_date, duplicate_of, channel, submission_id, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        invoiceId,
+        document,
+        full.documentSha256,
+        full.accepted,
+        JSON.stringify(full),
+        full.syntax ?? null,
+        bt10 ?? null,
+        destination?.tenant_ars ?? null,
+        destination?.destination ?? null,
+        seller,
+        full.summary.invoiceNumber ?? null,
+        full.summary.issueDate ?? null,
+        duplicateOf,
+        source.channel,
+        email?.submissionId ?? null,
+        // Where it came from, without the sender's address (that lives only with the pending answer).
+        email
+          ? JSON.stringify({
+              tenantArs: email.tenantArs,
+              inboundId: email.email.inboundId,
+              rawMessageSha512: email.email.rawMessageSha512,
+              mailbox: email.email.mailbox,
+              document: email.document,
+            })
+          : null,
+      ],
+    );
+    if (full.accepted && destination) {
+      await addToOutbox<InboundInvoiceReceivedV1>(manager, {
+        topic: Topics.invoicesEvents,
+        key: invoiceId,
+        type: EventTypes.invoiceReceived,
+        payload: {
+          invoiceId,
+          leitwegId: bt10 as string,
+          tenantArs: destination.tenant_ars,
+          destination: destination.destination,
+          syntax: full.syntax as InboundInvoiceReceivedV1['syntax'],
+          ...(full.summary.invoiceNumber ? { invoiceNumber: full.summary.invoiceNumber } : {}),
+          ...(full.summary.issueDate ? { issueDate: full.summary.issueDate } : {}),
+          ...(full.summary.payableAmount ? { payableAmount: full.summary.payableAmount } : {}),
+          ...(full.summary.currency ? { currency: full.summary.currency } : {}),
+          documentSha256: full.documentSha256,
+          ...(duplicateOf ? { duplicateOf } : {}),
+          receivedAt: new Date().toISOString(),
+        },
+        correlationId: invoiceId,
+        tenant: destination.tenant_ars,
+      });
+    }
+    if (email?.email.replyTo) {
+      const reply = composeInvoiceReply({
+        invoiceId,
+        report: full,
+        fileName: email.document.fileName,
+        ...(destination ? { authorityName: destination.name } : {}),
+        duplicateOf,
+      });
+      await manager.query(
+        `INSERT INTO erechnung.invoice_replies (invoice_id, recipient, in_reply_to, subject, body, attach_report) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [invoiceId, email.email.replyTo, email.email.messageId ?? null, reply.subject, reply.body, reply.attachReport],
+      );
+    }
     this.log.info('inbound invoice', {
       invoiceId,
-      accepted: result.accepted,
+      channel: source.channel,
+      ...(email ? { submissionId: email.submissionId } : {}),
+      accepted: full.accepted,
       errors: full.errorCount,
-      duplicate: result.duplicateOf !== null,
+      duplicate: duplicateOf !== null,
     });
-    return result;
+    return { invoiceId, accepted: full.accepted, report: full, duplicateOf, destination: destination?.destination ?? null };
+  }
+
+  private async bySubmission(manager: EntityManager, submissionId: string): Promise<ReceivedInvoice | undefined> {
+    const [row] = await manager.query<
+      { invoice_id: string; accepted: boolean; report: ValidationReport; duplicate_of: string | null; destination: string | null }[]
+    >('SELECT invoice_id, accepted, report, duplicate_of, destination FROM erechnung.inbound_invoices WHERE submission_id = $1', [
+      submissionId,
+    ]);
+    return (
+      row && {
+        invoiceId: row.invoice_id,
+        accepted: row.accepted,
+        report: row.report,
+        duplicateOf: row.duplicate_of,
+        destination: row.destination,
+      }
+    );
   }
 }

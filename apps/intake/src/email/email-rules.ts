@@ -149,10 +149,16 @@ export function formDataTarget(content: Record<string, unknown> | undefined): { 
   return { ...(leikaKey ? { leikaKey } : {}), ...(ars ? { ars } : {}) };
 }
 
+/** `applications`: mail becomes cases; `invoices`: e-invoice attachments go to erechnung, never a case. */
+export const MAILBOX_PURPOSES = ['applications', 'invoices'] as const;
+export type MailboxPurpose = (typeof MAILBOX_PURPOSES)[number];
+
 export interface MailboxEntry {
   address: string;
   tenantArs: string;
   leikaKey?: string;
+  /** Absent means `applications`. */
+  purpose?: MailboxPurpose;
 }
 
 /**

@@ -52,7 +52,10 @@ export class EmailController {
         ...(outcome.errors ? { errors: outcome.errors } : {}),
       });
     }
-    return { ...outcome, links: { case: `/v1/cases/${outcome.caseId}`, raw: `/v1/email/raw/${outcome.rawMessageSha512}` } };
+    return {
+      ...outcome,
+      links: { ...(outcome.caseId ? { case: `/v1/cases/${outcome.caseId}` } : {}), raw: `/v1/email/raw/${outcome.rawMessageSha512}` },
+    };
   }
 
   @Get('email/messages/:inboundId')

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type MailboxEntry } from './email-rules';
+import { type MailboxEntry, type MailboxPurpose } from './email-rules';
 
-export type InboundStatus = 'received' | 'case' | 'follow-up' | 'rejected';
+export type InboundStatus = 'received' | 'case' | 'follow-up' | 'invoice' | 'rejected';
 
 export interface InboundMessageRow {
   inboundId: string;
@@ -98,9 +98,9 @@ export class EmailRepository {
 
   async upsertMailbox(m: MailboxEntry & { name?: string }): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO intake.mailboxes (address, tenant_ars, leika_key, name, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (address) DO UPDATE SET tenant_ars = $2, leika_key = $3, name = $4, updated_at = now()`,
-      [m.address, m.tenantArs, m.leikaKey ?? null, m.name ?? null],
+      `INSERT INTO intake.mailboxes (address, tenant_ars, leika_key, name, purpose, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (address) DO UPDATE SET tenant_ars = $2, leika_key = $3, name = $4, purpose = $5, updated_at = now()`,
+      [m.address, m.tenantArs, m.leikaKey ?? null, m.name ?? null, m.purpose ?? 'applications'],
     );
   }
 
@@ -111,16 +111,16 @@ export class EmailRepository {
   /** The configured mailboxes among these addresses, in the order given. */
   async findMailboxes(addresses: string[]): Promise<(MailboxEntry & { name?: string })[]> {
     if (addresses.length === 0) return [];
-    const rows = await this.dataSource.query<{ address: string; tenant_ars: string; leika_key: string | null; name: string | null }[]>(
-      'SELECT address, tenant_ars, leika_key, name FROM intake.mailboxes WHERE address = ANY($1)',
-      [addresses],
-    );
+    const rows = await this.dataSource.query<
+      { address: string; tenant_ars: string; leika_key: string | null; name: string | null; purpose: MailboxPurpose }[]
+    >('SELECT address, tenant_ars, leika_key, name, purpose FROM intake.mailboxes WHERE address = ANY($1)', [addresses]);
     return addresses
       .map((a) => rows.find((r) => r.address === a))
       .filter((r): r is NonNullable<typeof r> => !!r)
       .map((r) => ({
         address: r.address,
         tenantArs: r.tenant_ars,
+        purpose: r.purpose,
         ...(r.leika_key ? { leikaKey: r.leika_key } : {}),
         ...(r.name ? { name: r.name } : {}),
       }));

@@ -21,6 +21,7 @@ import {
   type EmailSubmissionInput,
 } from './email-rules';
 import { EmailRepository } from './email.repository';
+import { ForwardInvoiceEmailUseCase, type ForwardedInvoice } from './forward-invoice-email.use-case';
 import { RecordFollowUpUseCase } from './record-follow-up.use-case';
 import {
   MAIL_AUTH,
@@ -36,8 +37,10 @@ import {
 export interface EmailOutcome {
   inboundId: string;
   rawMessageSha512: string;
-  status: 'case' | 'follow-up' | 'rejected';
+  status: 'case' | 'follow-up' | 'invoice' | 'rejected';
   caseId?: string;
+  /** Status `invoice`: the e-invoices handed to erechnung, which answers the sender by email. */
+  invoices?: ForwardedInvoice[];
   caseReference?: string;
   reasonCode?: string;
   reason?: string;
@@ -47,8 +50,8 @@ export interface EmailOutcome {
 const MAX_ATTACHMENTS = 50;
 
 /**
- * One inbound email → a case (through AcceptSubmissionUseCase), a follow-up on an existing case, or a rejection
- * with a specific reason. The raw message and its sha512 are stored before anything parses it.
+ * One inbound email → a case (through AcceptSubmissionUseCase), a follow-up on an existing case, e-invoices handed
+ * to erechnung (mail to an invoice mailbox), or a rejection with a specific reason. The raw message and its sha512 are stored before anything parses it.
  */
 @Injectable()
 export class ReceiveEmailUseCase {
@@ -57,6 +60,7 @@ export class ReceiveEmailUseCase {
   constructor(
     private readonly repo: EmailRepository,
     private readonly accept: AcceptSubmissionUseCase,
+    private readonly forwardInvoices: ForwardInvoiceEmailUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(MAIL_PARSER) private readonly parser: MailParserPort,
     @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
@@ -105,7 +109,25 @@ export class ReceiveEmailUseCase {
     const notACase = classifyNotACase(parsed);
     if (notACase) return reject(notACase.code, notACase.reason, evidence);
 
+    const candidates = [
+      ...envelope.rcptTo,
+      ...['delivered-to', 'x-original-to', 'envelope-to'].flatMap((h) => parsed.headers[h] ?? []),
+      ...parsed.recipients,
+    ]
+      .map((a) => a.replace(/[<>]/g, '').trim().toLowerCase())
+      .filter((a, i, all) => a && all.indexOf(a) === i);
+    const [mailbox] = await this.repo.findMailboxes(candidates);
+
     try {
+      if (mailbox?.purpose === 'invoices') {
+        // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0010-invoices-by-email.md).
+        const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox });
+        await this.repo.recordOutcome(inboundId, {
+          status: 'invoice',
+          evidence: { ...evidence, invoices: invoices.map((i) => i.submissionId) },
+        });
+        return { ...base, status: 'invoice', invoices };
+      }
       const { attachments, form } = await this.storeAttachments(parsed);
       const followUp = await this.followUpCase(parsed);
       if (followUp) {
@@ -123,14 +145,6 @@ export class ReceiveEmailUseCase {
         return { ...base, status: 'follow-up', caseId: followUp, caseReference: caseReferenceOf(followUp) };
       }
 
-      const candidates = [
-        ...envelope.rcptTo,
-        ...['delivered-to', 'x-original-to', 'envelope-to'].flatMap((h) => parsed.headers[h] ?? []),
-        ...parsed.recipients,
-      ]
-        .map((a) => a.replace(/[<>]/g, '').trim().toLowerCase())
-        .filter((a, i, all) => a && all.indexOf(a) === i);
-      const [mailbox] = await this.repo.findMailboxes(candidates);
       const target = resolveTarget(mailbox, subjectTokens(parsed.subject), formDataTarget(form?.content));
       if ('code' in target) return await reject(target.code, target.reason, evidence);
       if (![parsed.replyTo, parsed.from, envelope.mailFrom].some(isPlausibleEmail)) {

@@ -1,5 +1,6 @@
 import { type Finding, type InvoiceSyntax } from '../report/validation-report';
 import { syntaxOfRoot } from '../scenario';
+import { rootElement } from './sniff-root';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
@@ -47,28 +48,4 @@ export function preCheck(body: Uint8Array, maxBytes: number = DEFAULT_MAX_DOCUME
     );
   }
   return { ok: true, text, syntax };
-}
-
-/** The first element's name and namespace, skipping the prolog (XML declaration, comments, PIs, whitespace). */
-function rootElement(text: string): { qname: string; localName: string; namespace?: string } | undefined {
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (;;) {
-    while (i < text.length && /\s/.test(text[i] ?? '')) i++;
-    if (text.startsWith('<?', i)) {
-      const end = text.indexOf('?>', i + 2);
-      if (end < 0) return undefined;
-      i = end + 2;
-    } else if (text.startsWith('<!--', i)) {
-      const end = text.indexOf('-->', i + 4);
-      if (end < 0) return undefined;
-      i = end + 3;
-    } else break;
-  }
-  const tag = /^<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)([^>]*)>/.exec(text.slice(i, i + 64 * 1024));
-  if (!tag?.[1]) return undefined;
-  const qname = tag[1];
-  const [prefix, localName] = qname.includes(':') ? (qname.split(':') as [string, string]) : [undefined, qname];
-  const attrs = tag[2] ?? '';
-  const nsAttr = new RegExp(`\\sxmlns${prefix ? `:${prefix}` : ''}\\s*=\\s*(["'])(.*?)\\1`).exec(attrs);
-  return { qname, localName, namespace: nsAttr?.[2] };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { CaseReceivedV1, validateContract, type CaseV1 } from '@poststelle/contracts';
-import { KafkaProbe, Stack, scanIndexXml, sha512, textPdf, waitFor } from '@poststelle/testing';
+import { KafkaProbe, Stack, minimalPdf, scanIndexXml, sha512, textPdf, waitFor } from '@poststelle/testing';
 
 const TENANT = '120540000000';
 const PARKING = '99050012104000';
@@ -54,7 +54,7 @@ describe('one application through portal, email and scan → three canonical cas
   it('portal (FIT-Connect), email (POST /v1/email) and scan yield the same case', async () => {
     // Portal: FIT-Connect announce → upload → submit.
     const data = JSON.stringify(DATA);
-    const pdf = Buffer.from(`%PDF-1.4 ${randomUUID()}`);
+    const pdf = minimalPdf(`Nachweis ${randomUUID()}`);
     const attachmentId = randomUUID();
     const fit = (method: string, path: string, body: Buffer | object, contentType = 'application/json') =>
       stack.json<{ submissionId: string; caseId: string }>('intake', `/v1/fit-connect/submissions${path}`, {

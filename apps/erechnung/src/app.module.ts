@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@poststelle/platform';
+import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { ERECHNUNG_SETTINGS, type ErechnungSettings } from './erechnung.config';
 import { FeeRecordsController } from './fees/fee-records.controller';
 import { PaymentEventsConsumer } from './fees/payment-events.consumer';
@@ -8,7 +8,6 @@ import { InboundInvoicesConsumer } from './invoices/inbound-invoices.consumer';
 import { InvoiceReplyDispatcher } from './invoices/invoice-reply.dispatcher';
 import { InvoicesController } from './invoices/invoices.controller';
 import { ReceiveInvoiceUseCase } from './invoices/receive-invoice.use-case';
-import { REPLY_MAILER, SmtpReplyMailer, UnconfiguredReplyMailer } from './invoices/reply-mailer';
 import { XRechnungValidatorLifecycle, xrechnungValidatorProvider } from './invoices/validator.provider';
 import { ErechnungSchema1732300000400 } from './migrations/1732300000400-erechnung-schema.migration';
 import { ErechnungInboundInvoices1732300000410 } from './migrations/1732300000410-erechnung-inbound-invoices.migration';
@@ -45,7 +44,7 @@ export class ErechnungModule {
         XRechnungValidatorLifecycle,
         ReceiveInvoiceUseCase,
         { provide: ERECHNUNG_SETTINGS, useValue: settings },
-        { provide: REPLY_MAILER, useValue: smtp ? new SmtpReplyMailer(smtp, from) : new UnconfiguredReplyMailer() },
+        { provide: MAILER, useValue: mailerFor(smtp, from) },
         InboundInvoicesConsumer,
         InvoiceReplyDispatcher,
         IssueFeeInvoiceUseCase,

@@ -1,12 +1,14 @@
-import { IsEmail, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
+import { IsEmail, IsInt, Max, Min } from 'class-validator';
+import {
+  SmtpRelayEnv,
+  loadConfig,
+  smtpRelaySettings,
+  platformSettings,
+  type PlatformSettings,
+  type SmtpRelaySettings,
+} from '@poststelle/platform';
 
-export class ErechnungEnv extends ServiceEnv {
-  /** SMTP relay for the answers to invoices received by email; without it every send fails visibly (`failed` after REPLY_MAX_ATTEMPTS). */
-  @IsOptional() @IsString() SMTP_RELAY_HOST?: string;
-  @IsInt() @Min(1) @Max(65535) SMTP_RELAY_PORT: number = 25;
-  @IsOptional() @IsString() SMTP_RELAY_USER?: string;
-  @IsOptional() @IsString() SMTP_RELAY_PASSWORD?: string;
+export class ErechnungEnv extends SmtpRelayEnv {
   /** Sender of the answers (acceptance or rejection with the report). */
   @IsEmail({ require_tld: false }) INVOICE_REPLY_FROM: string = 'erechnung@localhost';
   @IsInt() @Min(1) @Max(100) REPLY_MAX_ATTEMPTS: number = 10;
@@ -15,7 +17,7 @@ export class ErechnungEnv extends ServiceEnv {
 
 export interface ErechnungSettings extends PlatformSettings {
   replies: {
-    smtp?: { host: string; port: number; user?: string; password?: string };
+    smtp?: SmtpRelaySettings;
     from: string;
     maxAttempts: number;
     retryBaseMs: number;
@@ -29,16 +31,7 @@ export function loadErechnungSettings(env: NodeJS.ProcessEnv = process.env): Ere
   return {
     ...platformSettings(e, 'erechnung', 'erechnung', 8084),
     replies: {
-      ...(e.SMTP_RELAY_HOST
-        ? {
-            smtp: {
-              host: e.SMTP_RELAY_HOST,
-              port: e.SMTP_RELAY_PORT,
-              ...(e.SMTP_RELAY_USER ? { user: e.SMTP_RELAY_USER } : {}),
-              ...(e.SMTP_RELAY_PASSWORD ? { password: e.SMTP_RELAY_PASSWORD } : {}),
-            },
-          }
-        : {}),
+      ...smtpRelaySettings(e),
       from: e.INVOICE_REPLY_FROM,
       maxAttempts: e.REPLY_MAX_ATTEMPTS,
       retryBaseMs: e.REPLY_RETRY_BASE_MS,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@poststelle/platform';
+import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
 import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-schema.migration';
 import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
@@ -13,7 +13,6 @@ import { RoutingController } from './routing/routing.controller';
 import { CaseEvidenceConsumer } from './status/case-evidence.consumer';
 import { CaseStatusConsumer } from './status/case-status.consumer';
 import { CaseStatusController } from './status/case-status.controller';
-import { MAILER, SmtpMailer, UnconfiguredMailer } from './status/mailer';
 import { NotificationDispatcher } from './status/notification-dispatcher';
 import { RecordStatusUseCase } from './status/record-status.use-case';
 
@@ -38,7 +37,7 @@ export class RoutingModule {
       controllers: [RoutingController, RoutingAdminController, CaseStatusController, BundlesController],
       providers: [
         { provide: ROUTING_SETTINGS, useValue: settings },
-        { provide: MAILER, useValue: smtp ? new SmtpMailer(smtp, from) : new UnconfiguredMailer() },
+        { provide: MAILER, useValue: mailerFor(smtp, from) },
         RouteCaseUseCase,
         RecordStatusUseCase,
         NotificationDispatcher,

@@ -7,3 +7,7 @@ export { ProblemDetailsFilter, toProblem } from './http/problem-details.filter';
 export { PlatformModule, type PlatformModuleOptions } from './nest/platform.module';
 export { bootstrapService, type RawBodyRequest } from './nest/bootstrap';
 export { BLOB_STORE, PLATFORM_SETTINGS } from './nest/tokens';
+export { MAILER, SmtpMailer, UnconfiguredMailer, mailerFor, type Mailer, type OutgoingMail, type SmtpRelaySettings } from './mail/mailer';
+export { SmtpRelayEnv, smtpRelaySettings } from './mail/smtp-relay-env';
+export { PendingMailDispatcher, type PendingMail, type MailRetryPolicy, type FailedAttempt } from './mail/pending-mail-dispatcher';
+export { PollingLoop } from './jobs/polling-loop';

@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PollingLoop } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
@@ -20,15 +21,15 @@ export const REASON_FILE = 'REJECTED.txt';
 @Injectable()
 export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('ScanDropFolder');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly repo: ScanRepository,
     private readonly scan: ScanIntakeUseCase,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
-  ) {}
+  ) {
+    this.loop = new PollingLoop('ScanDropFolder', () => this.poll().then(() => 0), settings.scan.dropPollMs, this.log);
+  }
 
   get root(): string {
     return this.settings.scan.dropDir;
@@ -38,20 +39,11 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.root) return;
     for (const d of ['processed', 'rejected']) await mkdir(join(this.root, d), { recursive: true });
     this.log.info('watching the scan drop folder', { pollMs: this.settings.scan.dropPollMs });
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.poll().finally(() => this.schedule(this.settings.scan.dropPollMs));
-    }, delayMs);
+    await this.loop.stop();
   }
 
   async poll(): Promise<void> {
@@ -63,7 +55,7 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     for (const e of entries) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'processed' || e.name === 'rejected') continue;
       const folder = join(this.root, e.name);
       if (!(await stat(join(folder, INDEX_FILE)).catch(() => undefined))) continue;

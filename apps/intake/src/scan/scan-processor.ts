@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PollingLoop } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { ScanRepository } from './scan.repository';
@@ -15,44 +16,35 @@ const LEASE_MINUTES = 10;
 @Injectable()
 export class ScanProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('ScanProcessor');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly repo: ScanRepository,
     private readonly scan: ScanIntakeUseCase,
-    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
-  ) {}
+    @Inject(INTAKE_SETTINGS) settings: IntakeSettings,
+  ) {
+    this.loop = new PollingLoop('ScanProcessor', () => this.tick(), settings.scan.processPollMs, this.log);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule(this.settings.scan.processPollMs));
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      for (
-        let batch = await this.repo.claimReadyBatch(LEASE_MINUTES);
-        batch && !this.stopped;
-        batch = await this.repo.claimReadyBatch(LEASE_MINUTES)
-      ) {
-        await this.scan.processBatch(batch);
-      }
-    } catch (error) {
-      this.log.error('scan batch processing failed; retried later', { error: (error as Error).message });
+  /** Processes the claimable batches one by one; returns how many it processed. */
+  private async tick(): Promise<number> {
+    let processed = 0;
+    for (
+      let batch = await this.repo.claimReadyBatch(LEASE_MINUTES);
+      batch && !this.loop.stopped;
+      batch = await this.repo.claimReadyBatch(LEASE_MINUTES)
+    ) {
+      await this.scan.processBatch(batch);
+      processed += 1;
     }
+    return processed;
   }
 }

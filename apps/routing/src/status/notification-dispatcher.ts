@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Logger, describeError } from '@poststelle/telemetry';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MAILER, PendingMailDispatcher, type FailedAttempt, type Mailer, type PendingMail } from '@poststelle/platform';
 import { ROUTING_SETTINGS, type RoutingSettings } from '../routing.config';
-import { MAILER, type Mailer } from './mailer';
 
 interface DueNotification {
   notification_id: string;
@@ -19,86 +18,37 @@ interface DueNotification {
  * is marked failed, never silently dropped. Several instances share the work (SKIP LOCKED).
  */
 @Injectable()
-export class NotificationDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger('NotificationDispatcher');
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(MAILER) private readonly mailer: Mailer,
-    @Inject(ROUTING_SETTINGS) private readonly settings: RoutingSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+export class NotificationDispatcher extends PendingMailDispatcher {
+  constructor(dataSource: DataSource, @Inject(MAILER) mailer: Mailer, @Inject(ROUTING_SETTINGS) settings: RoutingSettings) {
+    super('NotificationDispatcher', dataSource, mailer, settings.notifications);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+  protected async selectDue(manager: EntityManager): Promise<PendingMail[]> {
+    const due = await manager.query<DueNotification[]>(
+      `SELECT notification_id, case_id, recipient, subject, body, attempts FROM routing.notifications
+        WHERE state = 'pending' AND channel = 'email' AND next_attempt_at <= now()
+        ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`,
+    );
+    return due.map((n) => ({
+      id: n.notification_id,
+      attempts: n.attempts,
+      mail: { to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.notification_id}@poststelle>` },
+      logContext: { caseId: n.case_id, notificationId: n.notification_id },
+    }));
   }
 
-  nudge(): void {
-    this.wake?.();
+  protected async markSent(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(
+      `UPDATE routing.notifications SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE notification_id = $1`,
+      [id],
+    );
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let sent = 0;
-      try {
-        sent = await this.dispatchDue();
-      } catch (error) {
-        this.log.warn('notification dispatch failed', describeError(error));
-      }
-      if (sent === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1000);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
-    }
-  }
-
-  /** Sends what is due; returns how many were handled. */
-  async dispatchDue(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const due = await manager.query<DueNotification[]>(
-        `SELECT notification_id, case_id, recipient, subject, body, attempts FROM routing.notifications
-          WHERE state = 'pending' AND channel = 'email' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`,
-      );
-      for (const n of due) {
-        try {
-          await this.mailer.send({ to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.notification_id}@poststelle>` });
-          await manager.query(
-            `UPDATE routing.notifications SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE notification_id = $1`,
-            [n.notification_id],
-          );
-        } catch (error) {
-          const attempts = n.attempts + 1;
-          const failed = attempts >= this.settings.notifications.maxAttempts;
-          const delayMs = Math.min(600000, this.settings.notifications.retryBaseMs * 2 ** (attempts - 1));
-          await manager.query(
-            `UPDATE routing.notifications SET attempts = $2, last_error = $3, state = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval
-              WHERE notification_id = $1`,
-            [n.notification_id, attempts, describeError(error).error.slice(0, 1000), failed ? 'failed' : 'pending', String(delayMs)],
-          );
-          this.log.warn(failed ? 'notification failed for good' : 'notification send failed; will retry', {
-            caseId: n.case_id,
-            attempts,
-            ...describeError(error),
-          });
-        }
-      }
-      return due.length;
-    });
+  protected async markAttemptFailed(manager: EntityManager, id: string, f: FailedAttempt): Promise<void> {
+    await manager.query(
+      `UPDATE routing.notifications SET attempts = $2, last_error = $3, state = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval
+        WHERE notification_id = $1`,
+      [id, f.attempts, f.error, f.final ? 'failed' : 'pending', String(f.nextAttemptInMs)],
+    );
   }
 }

@@ -160,5 +160,11 @@ describe('scanned document → submission: reply channel', () => {
     expect(replyOf(facts({ applicant: { givenName: 'Erika', postalCode: '14467', city: 'Potsdam' } }))).toEqual({});
     expect(replyOf(facts({ applicant: { street: 'Musterweg', postalCode: '14467', city: 'Potsdam' } }))).toEqual({});
     expect(replyOf(facts({ applicant: { familyName: 'Mustermann', street: 'Musterweg', city: 'Potsdam' } }))).toEqual({});
+    const fragment = buildScanSubmission(
+      facts({ applicant: { familyName: 'Mustermann', city: 'Potsdam' } }),
+      { leikaKey: PARKING, tenantArs: TENANT },
+      'text',
+    );
+    expect([fragment['applicant'], fragment['replyChannel']]).toEqual([{ kind: 'natural', familyName: 'Mustermann' }, {}]);
   });
 });

@@ -206,7 +206,8 @@ function indexApplicant(a: ScanIndexDocumentDto['applicant']): Record<string, un
     ...(a?.organisation ? { organisation: a.organisation } : {}),
     ...(a?.dateOfBirth ? { dateOfBirth: a.dateOfBirth } : {}),
     ...(a?.email ? { email: a.email } : {}),
-    ...(Object.keys(address).length > 0 ? { address } : {}),
+    // A postal address needs at least postal code and city; fragments stay in the kept index, not on the case.
+    ...(a?.postalCode && a.city ? { address } : {}),
   };
 }
 

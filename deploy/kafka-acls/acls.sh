@@ -25,7 +25,7 @@ read_topic svc-routing cases.received.v1 routing
 read_topic svc-routing cases.status.v1 routing.status
 read_topic svc-routing cases.evidence.v1 routing.evidence
 write_topic svc-routing procedure. prefixed
-for t in cases.routed.v1 routing.manual.v1 notifications.portal.v1; do write_topic svc-routing "$t"; done
+for t in cases.routed.v1 routing.manual.v1 notifications.portal.v1 notifications.postal.v1; do write_topic svc-routing "$t"; done
 write_topic svc-routing dlq.routing prefixed
 
 read_topic svc-payment cases.routed.v1 payment
@@ -42,3 +42,4 @@ write_topic svc-archive archive.records.v1
 write_topic svc-archive dlq.archive.v1
 
 read_topic portal-mailbox notifications.portal.v1 portal-mailbox
+read_topic print-mail notifications.postal.v1 print-mail

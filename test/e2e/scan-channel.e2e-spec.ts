@@ -10,6 +10,7 @@ import {
   portalSubmission,
   scanIndexXml,
   scannedPage,
+  testKafka,
   textPdf,
   waitFor,
   type ScanIndexDocument,
@@ -20,6 +21,8 @@ const PARKING = '99050012104000';
 const BUILDING = '99108012003000';
 const PARKING_TEXT = ['Antrag auf Bewohnerparkausweis', 'Kennzeichen P-AB 123', 'Erika Mustermann, 14467 Potsdam'];
 const ERIKA = { givenName: 'Erika', familyName: 'Mustermann', postalCode: '14467', city: 'Potsdam', email: 'erika@example.org' };
+/** A paper applicant who gives no e-mail address, only a postal address: gets letters. */
+const HANS = { givenName: 'Hans', familyName: 'Papier', street: 'Am Kanal', houseNumber: '12', postalCode: '14467', city: 'Potsdam' };
 
 interface BatchView {
   batchId: string;
@@ -84,7 +87,11 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
         SCAN_DOCUMENT_MAX_BYTES: String(2 * 1024 * 1024),
       },
     }).start();
-    probe = await new KafkaProbe().start([stack.topic('intake.scan.classification.v1'), stack.topic('cases.evidence.v1')]);
+    probe = await new KafkaProbe().start([
+      stack.topic('intake.scan.classification.v1'),
+      stack.topic('cases.evidence.v1'),
+      stack.topic('notifications.postal.v1'),
+    ]);
     const admin = (service: 'routing' | 'intake', method: string, path: string, body: object) =>
       stack.json(service, path, {
         method,
@@ -169,6 +176,76 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       ['antrag.pdf', 'attachment'],
     ]);
     expect((await routing(doc!.caseId!)).outcome).toBe('routed');
+  }, 120000);
+
+  it('a paper applicant with only a postal address becomes a case; each status the back office reports orders one letter', async () => {
+    const content = await textPdf(PARKING_TEXT);
+    const batch = await scanBatch([
+      { documentId: 'd1', fileName: 'antrag.pdf', content, applicant: HANS },
+      { documentId: 'd2', fileName: 'ohne.pdf', content, applicant: { givenName: 'Nora', familyName: 'Nirgends', city: 'Potsdam' } },
+    ]);
+    const [withAddress, without] = batch.documents;
+    expect(withAddress).toMatchObject({ status: 'case' });
+    expect(without).toMatchObject({
+      status: 'rejected',
+      reasonCode: 'SCAN_NO_REPLY_CHANNEL',
+      reason: expect.stringMatching(/^neither e-mail nor postal address/) as unknown,
+    });
+    const caseId = withAddress!.caseId!;
+    const address = { street: 'Am Kanal', houseNumber: '12', postalCode: '14467', city: 'Potsdam' };
+    const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${caseId}`);
+    expect(view.body.case['replyChannel']).toEqual({ postal: { name: 'Hans Papier', address } });
+    const { procedureId, outcome } = await routing(caseId);
+    expect(outcome).toBe('routed');
+
+    // The back office reports on cases.status.v1; the same status message delivered twice orders one letter.
+    const report = (status: string, message?: string) => ({
+      id: randomUUID(),
+      type: 'case.status-changed',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: caseId,
+      tenant: TENANT,
+      payload: {
+        caseId,
+        procedureId,
+        status,
+        ...(message ? { message } : {}),
+        reportedBy: `procedure:${procedureId}`,
+        reportedAt: new Date().toISOString(),
+      },
+    });
+    const processing = report('PROCESSING', 'Wir prüfen Ihren Antrag.');
+    const producer = testKafka().producer();
+    await producer.connect();
+    for (const envelope of [processing, processing, report('COMPLETED')]) {
+      await producer.send({ topic: stack.topic('cases.status.v1'), messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+    }
+    await producer.disconnect();
+
+    const letters = await probe.waitForCount((m) => m.topic === stack.topic('notifications.postal.v1') && m.key === caseId, 2, 60000);
+    const payloads = letters.map((m) => {
+      const envelope = JSON.parse(m.value!) as { type: string; causationId: string; payload: Record<string, unknown> };
+      expect(envelope.type).toBe('notification.postal-letter');
+      return { causationId: envelope.causationId, ...envelope.payload };
+    });
+    expect(payloads).toEqual([
+      expect.objectContaining({
+        causationId: processing.id,
+        caseId,
+        status: 'PROCESSING',
+        subject: expect.any(String) as unknown,
+        body: expect.stringContaining('Wir prüfen Ihren Antrag.') as unknown,
+        recipient: { name: 'Hans Papier', address },
+      }),
+      expect.objectContaining({ caseId, status: 'COMPLETED', recipient: { name: 'Hans Papier', address } }),
+    ]);
+    const notifications = await stack.json<{ channel: string; state: string }[]>('routing', `/v1/cases/${caseId}/notifications`);
+    expect(notifications.body.map((n) => [n.channel, n.state])).toEqual([
+      ['postal', 'handed-over'],
+      ['postal', 'handed-over'],
+    ]);
+    expect(probe.on(stack.topic('notifications.postal.v1')).filter((m) => m.key === caseId)).toHaveLength(2);
   }, 120000);
 
   it('reads the text layer of a PDF that has one (no OCR) and classifies by form id', async () => {

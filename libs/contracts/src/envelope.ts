@@ -34,6 +34,7 @@ export const EventTypes = {
   caseStatusChanged: 'case.status-changed',
   caseEvidenceAdded: 'case.evidence-added',
   portalMessage: 'notification.portal-message',
+  postalLetter: 'notification.postal-letter',
   scanClassificationRequired: 'scan.classification-required',
 } as const;
 

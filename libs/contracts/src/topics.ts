@@ -21,6 +21,8 @@ export const Topics = {
   casesEvidence: 'cases.evidence.v1',
   /** Messages for the applicant's portal mailbox (reply channels other than email). Key: case id. */
   notificationsPortal: 'notifications.portal.v1',
+  /** Letter orders for the print-and-mail (hybrid mail) service (reply channel `postal`). Key: case id. */
+  notificationsPostal: 'notifications.postal.v1',
   /** Scanned documents intake could not assign to a service with enough confidence; a clerk classifies them. Key: item id. */
   intakeScanClassification: 'intake.scan.classification.v1',
   /** Fees recorded for invoicing and outbound invoices issued (key: case id); inbound e-invoices received (key: invoice id). */

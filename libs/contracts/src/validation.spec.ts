@@ -1,5 +1,6 @@
 import {
   CaseReceivedV1,
+  PostalLetterV1,
   SubmissionV1,
   arsPrefixes,
   leikaKeyFromUrn,
@@ -7,6 +8,7 @@ import {
   procedureTopic,
   validateContract,
   ContractValidationError,
+  replyChannelKinds,
 } from './index';
 
 const valid = () => ({
@@ -61,6 +63,44 @@ describe('contract validation (the one validation point)', () => {
   it('rejects a non-object payload', () => {
     expect(fieldsOf(() => validateContract(CaseReceivedV1, 'hello'))).toEqual(['$']);
     expect(fieldsOf(() => validateContract(CaseReceivedV1, [1]))).toEqual(['$']);
+  });
+});
+
+describe('postal reply channel', () => {
+  const postal = { name: 'Erika Mustermann', address: { street: 'Musterweg', houseNumber: '1', postalCode: '14467', city: 'Potsdam' } };
+
+  it('accepts a letter by post as reply channel and counts it as one kind', () => {
+    const s = validateContract(SubmissionV1, { ...valid(), replyChannel: { postal } });
+    expect(s.replyChannel.postal).toEqual(postal);
+    expect(replyChannelKinds(s.replyChannel)).toEqual(['postal']);
+    expect(replyChannelKinds({ eMail: { address: 'a@example.org' }, postal })).toEqual(['eMail', 'postal']);
+  });
+
+  const distinct = (fields: string[]) => [...new Set(fields)].sort();
+
+  it('requires the name (at most 200 characters) and a valid postal address', () => {
+    const body = { ...valid(), replyChannel: { postal: { address: { postalCode: '!', city: '' } } } };
+    expect(distinct(fieldsOf(() => validateContract(SubmissionV1, body)))).toEqual([
+      'replyChannel.postal.address.city',
+      'replyChannel.postal.address.postalCode',
+      'replyChannel.postal.name',
+    ]);
+    expect(
+      distinct(fieldsOf(() => validateContract(SubmissionV1, { ...valid(), replyChannel: { postal: { name: 'x'.repeat(201) } } }))),
+    ).toEqual(['replyChannel.postal.address', 'replyChannel.postal.name']);
+  });
+
+  it('validates a letter order with its recipient', () => {
+    const letter = {
+      notificationId: '8b0e7a2c-4a4e-4d7e-9a39-2f3a3c1f6b11',
+      caseId: '3f2a9c1b-0d1e-4f5a-8b6c-7d8e9f0a1b2c',
+      status: 'COMPLETED',
+      subject: 'Ihr Antrag',
+      body: 'Ihr Antrag ist abgeschlossen.',
+      recipient: postal,
+    };
+    expect(validateContract(PostalLetterV1, letter).recipient.address.city).toBe('Potsdam');
+    expect(fieldsOf(() => validateContract(PostalLetterV1, { ...letter, recipient: { name: 'Erika' } }))).toEqual(['recipient.address']);
   });
 });
 

@@ -41,8 +41,12 @@ export class ScanApplicantDto {
   @IsOptional() @IsString() @MaxLength(300) organisation?: string;
   @IsOptional() @IsISO8601({ strict: true }) dateOfBirth?: string;
   @IsOptional() @IsEmail() email?: string;
+  /** Postal address: with a name, street, postal code and city it is the reply channel when there is no e-mail. */
+  @IsOptional() @IsString() @MaxLength(200) street?: string;
+  @IsOptional() @IsString() @MaxLength(20) houseNumber?: string;
   @IsOptional() @IsString() @MaxLength(20) postalCode?: string;
   @IsOptional() @IsString() @MaxLength(200) city?: string;
+  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' }) country?: string;
 }
 
 export class ScanIndexDocumentDto {

@@ -388,7 +388,7 @@ export class ScanIntakeUseCase {
         if (error.code === IntakeErrorCode.ReplyChannelAmbiguous) {
           return reject(
             IntakeErrorCode.ScanNoReplyChannel,
-            "neither the application form nor the index names the applicant's e-mail address (reply channel)",
+            "neither e-mail nor postal address: the application form and the index give neither the applicant's e-mail address nor a complete postal address (name, street, postal code, city) to reply to",
           );
         }
         return reject(error.code, error.message);

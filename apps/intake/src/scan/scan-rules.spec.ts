@@ -1,10 +1,13 @@
+import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import {
+  buildScanSubmission,
   classifyDocument,
   keywordScore,
   normaliseText,
   parseCoverSheetBarcode,
   scanCaseReferences,
   type ClassificationRule,
+  type ScanDocumentFacts,
 } from './scan-rules';
 
 const PARKING = '99050012104000';
@@ -103,5 +106,65 @@ describe('case references of a scanned follow-up', () => {
       scanCaseReferences({ caseReference: 'PS-0000000A' }, ['POSTSTELLE:1;case=PS-0000000B'], 'Ihr Zeichen PS-0000000c und PS-0000000A'),
     ).toEqual(['PS-0000000A', 'PS-0000000B', 'PS-0000000C']);
     expect(scanCaseReferences({}, [], 'kein Bezug')).toEqual([]);
+  });
+});
+
+describe('scanned document → submission: reply channel', () => {
+  const ERIKA_ADDRESS = { street: 'Musterweg', houseNumber: '1', postalCode: '14467', city: 'Potsdam' };
+  const facts = (document: Partial<ScanIndexDocumentDto>, form?: ScanDocumentFacts['form']): ScanDocumentFacts => ({
+    index: { batchId: 'B-1', scanCentre: 'Scanzentrum', scannedAt: '2026-11-30T08:00:00Z' } as ScanIndexDto,
+    indexSha512: 'a'.repeat(128),
+    document: { documentId: 'd1', fileName: 'a.pdf', handwrittenSignature: false, ...document } as ScanIndexDocumentDto,
+    documentSha512: 'b'.repeat(128),
+    pageCount: 1,
+    textSource: 'text-layer',
+    text: 'Antrag',
+    barcodes: [],
+    ...(form ? { form } : {}),
+    attachments: [],
+  });
+  const replyOf = (f: ScanDocumentFacts) => buildScanSubmission(f, { leikaKey: PARKING, tenantArs: TENANT }, 'text')['replyChannel'];
+
+  it('e-mail wins when the index names one, even with a full postal address', () => {
+    const f = facts({ applicant: { givenName: 'Erika', familyName: 'Mustermann', email: 'erika@example.org', ...ERIKA_ADDRESS } });
+    expect(replyOf(f)).toEqual({ eMail: { address: 'erika@example.org' } });
+  });
+
+  it('without e-mail, a letter to the name and complete postal address of the index; the address also goes on the applicant', () => {
+    const f = facts({ applicant: { givenName: 'Erika', familyName: 'Mustermann', ...ERIKA_ADDRESS, country: 'DE' } });
+    const submission = buildScanSubmission(f, { leikaKey: PARKING, tenantArs: TENANT }, 'text');
+    expect(submission['replyChannel']).toEqual({ postal: { name: 'Erika Mustermann', address: { ...ERIKA_ADDRESS, country: 'DE' } } });
+    expect(submission['applicant']).toEqual({
+      kind: 'natural',
+      givenName: 'Erika',
+      familyName: 'Mustermann',
+      address: { ...ERIKA_ADDRESS, country: 'DE' },
+    });
+  });
+
+  it('a legal person is written to as the organisation', () => {
+    const f = facts({ applicant: { kind: 'legal', organisation: 'Musterbau GmbH', givenName: 'Max', ...ERIKA_ADDRESS } });
+    expect(replyOf(f)).toEqual({ postal: { name: 'Musterbau GmbH', address: ERIKA_ADDRESS } });
+  });
+
+  it('the application form applicant counts first: its e-mail, else its postal address', () => {
+    const form = (applicant: Record<string, unknown>) => ({ schemaUri: 'urn:form', data: {}, applicant });
+    const withEmail = facts({ applicant: { familyName: 'Index', ...ERIKA_ADDRESS } }, form({ kind: 'natural', email: 'form@example.org' }));
+    expect(replyOf(withEmail)).toEqual({ eMail: { address: 'form@example.org' } });
+    const postalOnly = facts({}, form({ kind: 'natural', familyName: 'Mustermann', address: ERIKA_ADDRESS }));
+    expect(replyOf(postalOnly)).toEqual({ postal: { name: 'Mustermann', address: ERIKA_ADDRESS } });
+  });
+
+  it('no reply channel without e-mail and without a complete postal address (name, street, postal code, city)', () => {
+    expect(replyOf(facts({}))).toEqual({});
+    expect(replyOf(facts({ applicant: { givenName: 'Erika', postalCode: '14467', city: 'Potsdam' } }))).toEqual({});
+    expect(replyOf(facts({ applicant: { street: 'Musterweg', postalCode: '14467', city: 'Potsdam' } }))).toEqual({});
+    expect(replyOf(facts({ applicant: { familyName: 'Mustermann', street: 'Musterweg', city: 'Potsdam' } }))).toEqual({});
+    const fragment = buildScanSubmission(
+      facts({ applicant: { familyName: 'Mustermann', city: 'Potsdam' } }),
+      { leikaKey: PARKING, tenantArs: TENANT },
+      'text',
+    );
+    expect([fragment['applicant'], fragment['replyChannel']]).toEqual([{ kind: 'natural', familyName: 'Mustermann' }, {}]);
   });
 });

@@ -6,6 +6,7 @@ import {
   EventTypes,
   SubmissionV1,
   Topics,
+  REPLY_CHANNEL_KINDS,
   replyChannelKinds,
   validateContract,
   type AttachmentRefDto,
@@ -79,7 +80,7 @@ export class AcceptSubmissionUseCase {
     if (kinds.length !== 1) {
       throw new IntakeException(
         IntakeErrorCode.ReplyChannelAmbiguous,
-        `replyChannel must name exactly one of eMail, deMail, fink, elster; found ${kinds.length === 0 ? 'none' : kinds.join(', ')}`,
+        `replyChannel must name exactly one of ${REPLY_CHANNEL_KINDS.join(', ')}; found ${kinds.length === 0 ? 'none' : kinds.join(', ')}`,
         {
           errors: [{ field: 'replyChannel', message: 'exactly one reply channel is required' }],
         },

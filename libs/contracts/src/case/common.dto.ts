@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
@@ -76,16 +77,32 @@ export class ElsterReplyDto {
   @IsOptional() @IsString() geschaeftszeichen?: string;
 }
 
-/** FIT-Connect `replyChannel`: exactly one of the four must be set (checked by `replyChannelKinds`). */
+/**
+ * A letter by post (Poststelle extension, not in FIT-Connect): the recipient as printed on the envelope. Paper
+ * applicants without an e-mail address get their notifications this way (print-and-mail service).
+ */
+export class PostalReplyDto {
+  @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @IsDefined() @ValidateNested() @Type(() => PostalAddressDto) address!: PostalAddressDto;
+}
+
+/** Every reply channel a case can carry, in the order intake reports them. */
+export const REPLY_CHANNEL_KINDS = ['eMail', 'deMail', 'fink', 'elster', 'postal'] as const;
+export type ReplyChannelKind = (typeof REPLY_CHANNEL_KINDS)[number];
+
+/**
+ * FIT-Connect `replyChannel` plus `postal`: exactly one must be set (checked by intake with `replyChannelKinds`).
+ */
 export class ReplyChannelDto {
   @IsOptional() @ValidateNested() @Type(() => EMailReplyDto) eMail?: EMailReplyDto;
   @IsOptional() @ValidateNested() @Type(() => DeMailReplyDto) deMail?: DeMailReplyDto;
   @IsOptional() @ValidateNested() @Type(() => FinkReplyDto) fink?: FinkReplyDto;
   @IsOptional() @ValidateNested() @Type(() => ElsterReplyDto) elster?: ElsterReplyDto;
+  @IsOptional() @ValidateNested() @Type(() => PostalReplyDto) postal?: PostalReplyDto;
 }
 
-export function replyChannelKinds(reply: ReplyChannelDto): string[] {
-  return (['eMail', 'deMail', 'fink', 'elster'] as const).filter((k) => reply[k] !== undefined);
+export function replyChannelKinds(reply: ReplyChannelDto): ReplyChannelKind[] {
+  return REPLY_CHANNEL_KINDS.filter((k) => reply[k] !== undefined);
 }
 
 /** FIT-Connect `authenticationInformation` entry (identification report, kept verbatim). */

@@ -13,7 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { AttachmentRefDto, LEVELS_OF_ASSURANCE, type LevelOfAssurance, WrittenFormEvidenceDto } from '../case/common.dto';
+import { AttachmentRefDto, LEVELS_OF_ASSURANCE, type LevelOfAssurance, PostalReplyDto, WrittenFormEvidenceDto } from '../case/common.dto';
 import { CHANNEL_KINDS, EmailEvidenceDto, type ChannelKind } from '../case/channel.dto';
 
 /** Status values as the BundID mailbox knows them (FIT-Connect status messages), plus REJECTED. */
@@ -59,4 +59,18 @@ export class PortalMessageV1 {
   @IsIn(CASE_STATUSES) status!: CaseStatus;
   @IsString() @MaxLength(200) subject!: string;
   @IsString() @MaxLength(4000) body!: string;
+}
+
+/**
+ * `notifications.postal.v1` / type `notification.postal-letter`: a letter order for the print-and-mail (hybrid mail)
+ * service, for applicants whose reply channel is `postal`. One per status message (`notificationId` is stable).
+ */
+export class PostalLetterV1 {
+  @IsUUID('4') notificationId!: string;
+  @IsUUID('4') caseId!: string;
+  @IsIn(CASE_STATUSES) status!: CaseStatus;
+  @IsString() @MaxLength(200) subject!: string;
+  @IsString() @MaxLength(4000) body!: string;
+  /** Name and postal address as printed on the envelope. */
+  @IsDefined() @ValidateNested() @Type(() => PostalReplyDto) recipient!: PostalReplyDto;
 }

@@ -117,7 +117,11 @@ describe('erechnung: invoices received by email through intake', () => {
       type: 'invoice.received',
       payload: { invoiceId, leitwegId: '04011000-12345-03', tenantArs: TENANT, destination: 'sap-fi-bremen', invoiceNumber: '123456XX' },
     });
-    expect((await stack.json<{ state: string }>('erechnung', `/v1/invoices/${invoiceId}/reply`)).body).toMatchObject({ state: 'sent' });
+    // The relay's 250 comes before the dispatcher's commit: the reply row turns `sent` a moment after the mail arrives.
+    await waitFor('the reply to be marked sent', async () => {
+      const reply = await stack.json<{ state: string }>('erechnung', `/v1/invoices/${invoiceId}/reply`);
+      return reply.body.state === 'sent' || undefined;
+    });
     const report = await stack.json<{ accepted: boolean; duplicateOf: string | null }>('erechnung', `/v1/invoices/${invoiceId}/report`);
     expect(report.body).toMatchObject({ accepted: true, duplicateOf: null });
   }, 120000);

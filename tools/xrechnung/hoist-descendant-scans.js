@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Build-time, semantics-preserving speed-up of the CEN EN 16931 Schematron XSLTs for saxon-js (ADR 0006).
+//
+// The EN 16931 asserts on the document element scan the whole document again and again: `//cac:TaxCategory[...]`,
+// `//cac:AllowanceCharge[...]`, ... (238 absolute `//` paths in the UBL XSLT, 109 in the CII one), and saxon-js
+// evaluates every one of them as a fresh descendant walk. This script gives each distinct absolute head step
+// (`//cac:AllowanceCharge`, `//(cac:InvoiceLine|cac:CreditNoteLine)`) one global variable, evaluated at most once
+// per document, and lets the asserts read the variable:
+//
+//   exists(//cac:AllowanceCharge[cbc:ChargeIndicator=false()]/cac:TaxCategory)
+//   exists($pst:d3[cbc:ChargeIndicator=false()]/cac:TaxCategory)      with <xsl:variable name="pst:d3" select="//cac:AllowanceCharge"/>
+//
+// Why the result is identical:
+//   - `//N` (an absolute path) selects, in document order, every N element of the document that contains the
+//     context node. These stylesheets read no other document (no doc(), document(), collection(), parse-xml(); the
+//     script refuses any that do) and build no temporary tree that a test navigates, so every context node of every
+//     test is in the source document, which is also the global context item the global variable is evaluated against.
+//     The variable holds the same nodes in the same (document) order.
+//   - A predicate after the head step (`//N[p]` = `/descendant-or-self::node()/child::N[p]`) is evaluated per parent
+//     in the original and over the whole sequence in `$v[p]`. That differs only for positional predicates (a numeric
+//     value, position(), last()). Only predicates that are comparisons or boolean functions are rewritten; any other
+//     occurrence stays as it is.
+//   - Only the `test` attribute of xsl:when / xsl:if (the evaluated condition) is rewritten, never the text copied
+//     into the SVRL output (svrl:failed-assert/@test), so the report is byte-for-byte the same.
+//
+// Usage: node hoist-descendant-scans.js file.xslt...   (rewrites in place; prints the number of rewrites per file)
+'use strict';
+const fs = require('node:fs');
+
+const PST_NS = 'urn:poststelle:xrechnung:build';
+const QNAME = String.raw`[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*`;
+// A bracketed predicate, with at most one level of nested brackets (all the predicates in these files).
+const PREDICATE = String.raw`\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]`;
+// `//` at the start of a path expression: not preceded by a step, a closing bracket/parenthesis, `.`, `*` or `$x`.
+const ABSOLUTE_SCAN = new RegExp(String.raw`(?<![\w\)\]\.\*\$-])//(\((?:${QNAME})(?:\|${QNAME})*\)|${QNAME})((?:${PREDICATE})*)`, 'g');
+// A predicate whose value is certainly boolean: a general/value comparison at its top level, or a boolean function.
+const isBooleanPredicate = (p) => {
+  const body = p.slice(1, -1).trim();
+  if (/\bposition\s*\(|\blast\s*\(/.test(body)) return false;
+  if (/^(not|exists|empty|boolean|contains|starts-with|ends-with|matches)\s*\(/.test(body) && body.endsWith(')')) return true;
+  // strip nested brackets and parenthesised groups, then look for a comparison operator at the top level
+  let flat = body;
+  for (let prev = ''; prev !== flat; ) {
+    prev = flat;
+    flat = flat.replace(/\([^()]*\)/g, '()').replace(/\[[^\[\]]*\]/g, '[]');
+  }
+  return /(!=|<=|>=|=|<|>|\beq\b|\bne\b|\blt\b|\ble\b|\bgt\b|\bge\b|\band\b|\bor\b)/.test(flat.replace(/'[^']*'|"[^"]*"/g, "''"));
+};
+
+const unescapeAttr = (s) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+const escapeAttr = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function rewrite(text, file) {
+  const xpaths = [...text.matchAll(/\s(?:select|test|match|use|group-by|group-adjacent)="([^"]*)"/g)].map((m) => unescapeAttr(m[1]));
+  if (xpaths.some((x) => /\b(doc|document|collection|parse-xml|parse-xml-fragment|unparsed-text|json-doc)\s*\(/.test(x))) {
+    throw new Error(`${file} reads other documents: the // hoisting is not valid for it`);
+  }
+  const marker = '<!--SCHEMATRON PATTERNS-->';
+  const at = text.indexOf(marker);
+  if (at < 0) throw new Error(`${file}: no ${marker} section`);
+  const heads = new Map(); // head step -> variable name
+  let count = 0;
+  const patterns = text.slice(at).replace(/(<xsl:(?:when|if) test=")([^"]*)(")/g, (_all, open, test, close) => {
+    const expr = unescapeAttr(test);
+    const out = expr.replace(ABSOLUTE_SCAN, (scan, head, predicates) => {
+      const preds = predicates.match(new RegExp(PREDICATE, 'g')) ?? [];
+      if (!preds.every(isBooleanPredicate)) return scan;
+      if (!heads.has(head)) heads.set(head, `pst:d${heads.size + 1}`);
+      count++;
+      return `$${heads.get(head)}${predicates}`;
+    });
+    return out === expr ? open + test + close : open + escapeAttr(out) + close;
+  });
+  if (count === 0) throw new Error(`${file}: no absolute // scan found: check this script against the new rules`);
+  const globals = [...heads].map(([head, name]) => `<xsl:variable name="${name}" select="${escapeAttr(`//${head}`)}" />`).join('\n  ');
+  const prolog = text
+    .slice(0, at)
+    .replace(/<xsl:stylesheet /, `<xsl:stylesheet xmlns:pst="${PST_NS}" `)
+    .replace(/(<xsl:stylesheet [^>]*)>/, `$1 exclude-result-prefixes="pst">`);
+  if (!prolog.includes(`xmlns:pst="${PST_NS}"`) || /exclude-result-prefixes="[^"]*" exclude-result-prefixes/.test(prolog)) {
+    throw new Error(`${file}: cannot declare the pst namespace on xsl:stylesheet`);
+  }
+  return {
+    text: `${prolog}<!--poststelle: absolute // scans hoisted into global variables (tools/xrechnung/hoist-descendant-scans.js)-->\n  ${globals}\n${patterns}`,
+    count,
+    heads: heads.size,
+  };
+}
+
+for (const file of process.argv.slice(2)) {
+  const result = rewrite(fs.readFileSync(file, 'utf8'), file);
+  fs.writeFileSync(file, result.text);
+  console.error(`[xrechnung-rules] ${file}: ${result.count} absolute // scans now read ${result.heads} global variables`);
+}

@@ -22,7 +22,7 @@ log() { printf '[xrechnung-rules] %s\n' "$*" >&2; }
 die() { printf '[xrechnung-rules] error: %s\n' "$*" >&2; exit 1; }
 
 # A bundle built by an older version of this script (without the // hoisting) is rebuilt.
-if [ -s "$OUT/manifest.json" ] && grep -q 'hoist-descendant-scans' "$OUT/manifest.json"; then log "up to date: $OUT"; exit 0; fi
+if [ -s "$OUT/manifest.json" ] && grep -qF 'not(path) on the document element' "$OUT/manifest.json"; then log "up to date: $OUT"; exit 0; fi
 command -v mvn >/dev/null || die "Maven is required to fetch the rule artifacts (mvn not found)"
 command -v unzip >/dev/null || die "unzip is required"
 
@@ -92,7 +92,7 @@ node -e '
     },
     patches: [
       "BR-DE-19/BR-DE-20 IBAN MOD 97 evaluated as xs:decimal (saxon-js xs:integer > 2^53 defect)",
-      "EN 16931 asserts: absolute // scans read global variables evaluated once per document (tools/xrechnung/hoist-descendant-scans.js)",
+      "EN 16931 asserts: absolute // scans and not(path) on the document element read global variables evaluated once per document (tools/xrechnung/hoist-descendant-scans.js)",
     ],
     files,
   };

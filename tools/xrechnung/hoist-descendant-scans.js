@@ -47,6 +47,14 @@ const isBooleanPredicate = (p) => {
   return /(!=|<=|>=|=|<|>|\beq\b|\bne\b|\blt\b|\ble\b|\bgt\b|\bge\b|\band\b|\bor\b)/.test(flat.replace(/'[^']*'|"[^"]*"/g, "''"));
 };
 
+// A plain location path: element name steps (`cac:X` or `(cac:X|cac:Y)`), the last one may be an attribute `@x`.
+const ELEMENT_STEP = String.raw`(?:${QNAME}|\(${QNAME}(?:\|${QNAME})*\))`;
+const SIMPLE_NOT_PATH = new RegExp(
+  String.raw`^\s*not\(\s*(${ELEMENT_STEP}(?:/${ELEMENT_STEP})*)/(${ELEMENT_STEP}|@[\w.-]+(?::[\w.-]+)?)\s*\)\s*$`,
+);
+// A template match that selects only the document element: a union of absolute one-step patterns (`/ubl:Invoice`).
+const DOCUMENT_ELEMENT_MATCH = new RegExp(String.raw`^\s*/${QNAME}(?:\s*\|\s*/${QNAME})*\s*$`);
+
 const unescapeAttr = (s) =>
   s
     .replace(/&lt;/g, '<')
@@ -78,7 +86,11 @@ function rewrite(text, file) {
     return out === expr ? open + test + close : open + escapeAttr(out) + close;
   });
   if (count === 0) throw new Error(`${file}: no absolute // scan found: check this script against the new rules`);
-  const globals = [...heads].map(([head, name]) => `<xsl:variable name="${name}" select="${escapeAttr(`//${head}`)}" />`).join('\n  ');
+  const root = hoistDocumentElementPaths(patterns);
+  const globals = [
+    ...[...heads].map(([head, name]) => `<xsl:variable name="${name}" select="${escapeAttr(`//${head}`)}" />`),
+    ...root.globals,
+  ].join('\n  ');
   const prolog = text
     .slice(0, at)
     .replace(/<xsl:stylesheet /, `<xsl:stylesheet xmlns:pst="${PST_NS}" `)
@@ -87,14 +99,55 @@ function rewrite(text, file) {
     throw new Error(`${file}: cannot declare the pst namespace on xsl:stylesheet`);
   }
   return {
-    text: `${prolog}<!--poststelle: absolute // scans hoisted into global variables (tools/xrechnung/hoist-descendant-scans.js)-->\n  ${globals}\n${patterns}`,
+    text: `${prolog}<!--poststelle: absolute // scans and document-element paths hoisted into global variables (tools/xrechnung/hoist-descendant-scans.js)-->\n  ${globals}\n${root.patterns}`,
     count,
     heads: heads.size,
+    rootCount: root.count,
+    rootPrefixes: root.globals.length,
   };
+}
+
+// Second rewrite, in the rules whose context is always the document element (match="/ubl:Invoice | /cn:CreditNote"):
+// hundreds of `not(cac:A/cac:B/cbc:C)` asserts (UBL-CR-*), each walking from the document element again. Every
+// distinct prefix of such a path gets one global variable built from the next shorter one (`$pst:r2 := $pst:r1/cac:B`,
+// `$pst:r1 := /*/cac:A`), and the assert reads `not($pst:r2/cbc:C)`. Equivalent because the context node E of these
+// rules is the document element, the only element child of the document node (so E/cac:A is /*/cac:A), a path
+// without predicates yields the same nodes however it is split into steps, and not() only asks whether it is empty.
+function hoistDocumentElementPaths(patterns) {
+  const prefixes = new Map(); // "cac:A/cac:B" -> variable name
+  const globals = [];
+  const variableFor = (steps) => {
+    const key = steps.join('/');
+    if (!prefixes.has(key)) {
+      const parent = steps.length === 1 ? '/*' : `$${variableFor(steps.slice(0, -1))}`;
+      const name = `pst:r${prefixes.size + 1}`;
+      prefixes.set(key, name);
+      globals.push(`<xsl:variable name="${name}" select="${escapeAttr(`${parent}/${steps[steps.length - 1]}`)}" />`);
+    }
+    return prefixes.get(key);
+  };
+  let count = 0;
+  const out = patterns.replace(
+    /(<xsl:template match=")([^"]*)(" mode="[^"]*" priority="[^"]*">)([\s\S]*?<\/xsl:template>)/g,
+    (all, open, match, rest, body) => {
+      if (!DOCUMENT_ELEMENT_MATCH.test(unescapeAttr(match))) return all;
+      const newBody = body.replace(/(<xsl:when test=")([^"]*)(")/g, (whole, o, test, c) => {
+        const m = SIMPLE_NOT_PATH.exec(unescapeAttr(test));
+        if (!m) return whole;
+        count++;
+        return `${o}${escapeAttr(`not($${variableFor(m[1].split('/'))}/${m[2]})`)}${c}`;
+      });
+      return open + match + rest + newBody;
+    },
+  );
+  return { patterns: out, globals, count };
 }
 
 for (const file of process.argv.slice(2)) {
   const result = rewrite(fs.readFileSync(file, 'utf8'), file);
   fs.writeFileSync(file, result.text);
-  console.error(`[xrechnung-rules] ${file}: ${result.count} absolute // scans now read ${result.heads} global variables`);
+  console.error(
+    `[xrechnung-rules] ${file}: ${result.count} absolute // scans now read ${result.heads} global variables; ` +
+      `${result.rootCount} not(path) asserts on the document element share ${result.rootPrefixes} path prefixes`,
+  );
 }

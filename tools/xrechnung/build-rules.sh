@@ -6,8 +6,9 @@
 #      .data/xrechnung-rules/<bundle>/ (git-ignored).
 #   3. saxon-js defect fix: xs:integer arithmetic above 2^53 is wrong in saxon-js, which breaks the IBAN MOD 97
 #      check of BR-DE-19/BR-DE-20; the XSLT text is patched to evaluate that number as xs:decimal.
-#   4. Speed-up, results unchanged: the absolute `//` scans of the EN 16931 asserts read global variables, evaluated
-#      once per document (tools/xrechnung/hoist-descendant-scans.js explains why that is equivalent).
+#   4. Speed-ups, results unchanged (tools/xrechnung/optimize-schematron-xslt.js explains why each is equivalent):
+#      the empty default-mode walks of the skeleton are removed; the absolute `//` scans and the not(path) asserts on
+#      the document element of the EN 16931 XSLTs read global variables, evaluated once per document.
 #   5. xslt3 compiles each XSLT to SEF (JSON) for saxon-js; manifest.json records every version and file hash.
 # Versions: docs/adr/0006-xrechnung-rules-artifact.md.
 set -euo pipefail
@@ -21,8 +22,8 @@ OUT="${XRECHNUNG_RULES_DIR:-$ROOT/.data/xrechnung-rules}/$BUNDLE"
 log() { printf '[xrechnung-rules] %s\n' "$*" >&2; }
 die() { printf '[xrechnung-rules] error: %s\n' "$*" >&2; exit 1; }
 
-# A bundle built by an older version of this script (without the // hoisting) is rebuilt.
-if [ -s "$OUT/manifest.json" ] && grep -qF 'not(path) on the document element' "$OUT/manifest.json"; then log "up to date: $OUT"; exit 0; fi
+# A bundle built by an older version of this script (without the XSLT optimizations) is rebuilt.
+if [ -s "$OUT/manifest.json" ] && grep -qF 'empty default-mode walks removed' "$OUT/manifest.json"; then log "up to date: $OUT"; exit 0; fi
 command -v mvn >/dev/null || die "Maven is required to fetch the rule artifacts (mvn not found)"
 command -v unzip >/dev/null || die "unzip is required"
 
@@ -64,9 +65,11 @@ for f in "$stage/xslt/xrechnung-ubl.xslt" "$stage/xslt/xrechnung-cii.xslt"; do
     || die "IBAN MOD 97 expression not found in $(basename "$f"): check the saxon-js fix against the new rules"
 done
 
-log "hoisting the absolute // scans of the EN 16931 asserts into global variables"
-node "$ROOT/tools/xrechnung/hoist-descendant-scans.js" "$stage/xslt/en16931-ubl.xslt" "$stage/xslt/en16931-cii.xslt" \
-  || die "could not hoist the // scans: check tools/xrechnung/hoist-descendant-scans.js against the new rules"
+log "optimizing the Schematron XSLTs (same results): empty default-mode walks, // scans, document-element paths"
+node "$ROOT/tools/xrechnung/optimize-schematron-xslt.js" --hoist "$stage/xslt/en16931-ubl.xslt" "$stage/xslt/en16931-cii.xslt" \
+  || die "could not optimize the EN 16931 XSLTs: check tools/xrechnung/optimize-schematron-xslt.js against the new rules"
+node "$ROOT/tools/xrechnung/optimize-schematron-xslt.js" "$stage/xslt/xrechnung-ubl.xslt" "$stage/xslt/xrechnung-cii.xslt" \
+  || die "could not optimize the XRechnung XSLTs: check tools/xrechnung/optimize-schematron-xslt.js against the new rules"
 
 log "compiling XSLT to SEF with xslt3"
 for f in "$stage"/xslt/*.xslt; do
@@ -92,7 +95,7 @@ node -e '
     },
     patches: [
       "BR-DE-19/BR-DE-20 IBAN MOD 97 evaluated as xs:decimal (saxon-js xs:integer > 2^53 defect)",
-      "EN 16931 asserts: absolute // scans and not(path) on the document element read global variables evaluated once per document (tools/xrechnung/hoist-descendant-scans.js)",
+      "all: empty default-mode walks removed; EN 16931: absolute // scans and not(path) on the document element read global variables (tools/xrechnung/optimize-schematron-xslt.js)",
     ],
     files,
   };

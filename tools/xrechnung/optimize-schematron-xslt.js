@@ -1,29 +1,39 @@
 #!/usr/bin/env node
-// Build-time, semantics-preserving speed-up of the CEN EN 16931 Schematron XSLTs for saxon-js (ADR 0006).
+// Build-time, semantics-preserving speed-ups of the Schematron XSLTs for saxon-js (ADR 0006). Three rewrites:
 //
-// The EN 16931 asserts on the document element scan the whole document again and again: `//cac:TaxCategory[...]`,
-// `//cac:AllowanceCharge[...]`, ... (238 absolute `//` paths in the UBL XSLT, 109 in the CII one), and saxon-js
-// evaluates every one of them as a fresh descendant walk. This script gives each distinct absolute head step
-// (`//cac:AllowanceCharge`, `//(cac:InvoiceLine|cac:CreditNoteLine)`) one global variable, evaluated at most once
-// per document, and lets the asserts read the variable:
+// 1. Empty default-mode walks (all four XSLTs, always). The ISO Schematron skeleton writes `<xsl:apply-templates/>`
+//    into every svrl:active-pattern: one walk over the whole document in the default mode per pattern (3 per EN 16931
+//    XSLT, 6 and 7 per XRechnung XSLT). In these stylesheets the default mode has only two templates, `match="/"`
+//    (never reached again: the walk starts at the children of the document node) and an empty
+//    `match="text()" priority="-1"`; elements fall to the built-in rule (apply templates to the children), comments
+//    and processing instructions to the empty built-in one. So each walk writes nothing and has no effect; it is
+//    removed. The script refuses a file with any other default-mode template, an xsl:mode, xsl:import or xsl:include.
 //
-//   exists(//cac:AllowanceCharge[cbc:ChargeIndicator=false()]/cac:TaxCategory)
-//   exists($pst:d3[cbc:ChargeIndicator=false()]/cac:TaxCategory)      with <xsl:variable name="pst:d3" select="//cac:AllowanceCharge"/>
+// 2. (--hoist, the EN 16931 XSLTs) Absolute `//` scans. The EN 16931 asserts on the document element scan the whole
+//    document again and again: `//cac:TaxCategory[...]`, `//cac:AllowanceCharge[...]`, ... (216 absolute `//` paths
+//    in the UBL XSLT, 111 in the CII one), and saxon-js evaluates every one of them as a fresh descendant walk. Each
+//    distinct absolute head step (`//cac:AllowanceCharge`, `//(cac:InvoiceLine|cac:CreditNoteLine)`) gets one global
+//    variable, evaluated at most once per document, and the asserts read the variable:
 //
-// Why the result is identical:
-//   - `//N` (an absolute path) selects, in document order, every N element of the document that contains the
-//     context node. These stylesheets read no other document (no doc(), document(), collection(), parse-xml(); the
-//     script refuses any that do) and build no temporary tree that a test navigates, so every context node of every
-//     test is in the source document, which is also the global context item the global variable is evaluated against.
-//     The variable holds the same nodes in the same (document) order.
-//   - A predicate after the head step (`//N[p]` = `/descendant-or-self::node()/child::N[p]`) is evaluated per parent
-//     in the original and over the whole sequence in `$v[p]`. That differs only for positional predicates (a numeric
-//     value, position(), last()). Only predicates that are comparisons or boolean functions are rewritten; any other
-//     occurrence stays as it is.
-//   - Only the `test` attribute of xsl:when / xsl:if (the evaluated condition) is rewritten, never the text copied
-//     into the SVRL output (svrl:failed-assert/@test), so the report is byte-for-byte the same.
+//      exists(//cac:AllowanceCharge[cbc:ChargeIndicator=false()]/cac:TaxCategory)
+//      exists($pst:d3[cbc:ChargeIndicator=false()]/cac:TaxCategory)  with <xsl:variable name="pst:d3" select="//cac:AllowanceCharge"/>
 //
-// Usage: node hoist-descendant-scans.js file.xslt...   (rewrites in place; prints the number of rewrites per file)
+//    Why the result is identical:
+//    - `//N` (an absolute path) selects, in document order, every N element of the document that contains the
+//      context node. These stylesheets read no other document (no doc(), document(), collection(), parse-xml(); the
+//      script refuses any that do) and build no temporary tree that a test navigates, so every context node of every
+//      test is in the source document, which is also the global context item the global variable is evaluated
+//      against. The variable holds the same nodes in the same (document) order.
+//    - A predicate after the head step (`//N[p]` = `/descendant-or-self::node()/child::N[p]`) is evaluated per parent
+//      in the original and over the whole sequence in `$v[p]`. That differs only for positional predicates (a
+//      numeric value, position(), last()). Only predicates that are comparisons or boolean functions are rewritten;
+//      any other occurrence stays as it is.
+//    - Only the `test` attribute of xsl:when / xsl:if (the evaluated condition) is rewritten, never the text copied
+//      into the SVRL output (svrl:failed-assert/@test), so the report is byte-for-byte the same.
+//
+// 3. (--hoist) `not(path)` asserts on the document element: see hoistDocumentElementPaths below.
+//
+// Usage: node optimize-schematron-xslt.js [--hoist] file.xslt...   (rewrites in place, reports what it did)
 'use strict';
 const fs = require('node:fs');
 
@@ -99,7 +109,7 @@ function rewrite(text, file) {
     throw new Error(`${file}: cannot declare the pst namespace on xsl:stylesheet`);
   }
   return {
-    text: `${prolog}<!--poststelle: absolute // scans and document-element paths hoisted into global variables (tools/xrechnung/hoist-descendant-scans.js)-->\n  ${globals}\n${root.patterns}`,
+    text: `${prolog}<!--poststelle: absolute // scans and document-element paths hoisted into global variables (tools/xrechnung/optimize-schematron-xslt.js)-->\n  ${globals}\n${root.patterns}`,
     count,
     heads: heads.size,
     rootCount: root.count,
@@ -107,7 +117,7 @@ function rewrite(text, file) {
   };
 }
 
-// Second rewrite, in the rules whose context is always the document element (match="/ubl:Invoice | /cn:CreditNote"):
+// Rewrite 3, in the rules whose context is always the document element (match="/ubl:Invoice | /cn:CreditNote"):
 // hundreds of `not(cac:A/cac:B/cbc:C)` asserts (UBL-CR-*), each walking from the document element again. Every
 // distinct prefix of such a path gets one global variable built from the next shorter one (`$pst:r2 := $pst:r1/cac:B`,
 // `$pst:r1 := /*/cac:A`), and the assert reads `not($pst:r2/cbc:C)`. Equivalent because the context node E of these
@@ -143,11 +153,37 @@ function hoistDocumentElementPaths(patterns) {
   return { patterns: out, globals, count };
 }
 
-for (const file of process.argv.slice(2)) {
-  const result = rewrite(fs.readFileSync(file, 'utf8'), file);
-  fs.writeFileSync(file, result.text);
-  console.error(
-    `[xrechnung-rules] ${file}: ${result.count} absolute // scans now read ${result.heads} global variables; ` +
-      `${result.rootCount} not(path) asserts on the document element share ${result.rootPrefixes} path prefixes`,
-  );
+// Rewrite 1: the empty default-mode walks inside svrl:active-pattern.
+function dropDefaultModeWalks(text, file) {
+  const defaultModeTemplates = [...text.matchAll(/<xsl:template\b[^>]*>/g)].map((m) => m[0]).filter((t) => !/\smode="/.test(t));
+  const expected = ['<xsl:template match="text()" priority="-1" />', '<xsl:template match="/">'];
+  if (defaultModeTemplates.length !== 2 || !expected.every((t) => defaultModeTemplates.includes(t))) {
+    throw new Error(`${file}: unexpected default-mode templates ${JSON.stringify(defaultModeTemplates)}`);
+  }
+  if (/<xsl:(mode|import|include)\b/.test(text)) throw new Error(`${file}: xsl:mode/xsl:import/xsl:include present`);
+  let count = 0;
+  const out = text.replace(/(<\/xsl:attribute>)\s*<xsl:apply-templates \/>(\s*<\/svrl:active-pattern>)/g, (_all, a, b) => {
+    count++;
+    return a + b;
+  });
+  if (count === 0) throw new Error(`${file}: no default-mode walk found: check this script against the new rules`);
+  if (/<xsl:apply-templates\s*\/>/.test(out)) throw new Error(`${file}: a default-mode walk outside svrl:active-pattern`);
+  return { text: out, count };
+}
+
+const args = process.argv.slice(2);
+const hoist = args.includes('--hoist');
+for (const file of args.filter((a) => a !== '--hoist')) {
+  const walks = dropDefaultModeWalks(fs.readFileSync(file, 'utf8'), file);
+  let text = walks.text;
+  let report = `${walks.count} empty default-mode walks removed`;
+  if (hoist) {
+    const result = rewrite(text, file);
+    text = result.text;
+    report +=
+      `; ${result.count} absolute // scans now read ${result.heads} global variables; ` +
+      `${result.rootCount} not(path) asserts on the document element share ${result.rootPrefixes} path prefixes`;
+  }
+  fs.writeFileSync(file, text);
+  console.error(`[xrechnung-rules] ${file}: ${report}`);
 }

@@ -6,7 +6,10 @@
 #      .data/xrechnung-rules/<bundle>/ (git-ignored).
 #   3. saxon-js defect fix: xs:integer arithmetic above 2^53 is wrong in saxon-js, which breaks the IBAN MOD 97
 #      check of BR-DE-19/BR-DE-20; the XSLT text is patched to evaluate that number as xs:decimal.
-#   4. xslt3 compiles each XSLT to SEF (JSON) for saxon-js; manifest.json records every version and file hash.
+#   4. Speed-ups, results unchanged (tools/xrechnung/optimize-schematron-xslt.js explains why each is equivalent):
+#      the empty default-mode walks of the skeleton are removed; the absolute `//` scans and the not(path) asserts on
+#      the document element of the EN 16931 XSLTs read global variables, evaluated once per document.
+#   5. xslt3 compiles each XSLT to SEF (JSON) for saxon-js; manifest.json records every version and file hash.
 # Versions: docs/adr/0006-xrechnung-rules-artifact.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,7 +22,8 @@ OUT="${XRECHNUNG_RULES_DIR:-$ROOT/.data/xrechnung-rules}/$BUNDLE"
 log() { printf '[xrechnung-rules] %s\n' "$*" >&2; }
 die() { printf '[xrechnung-rules] error: %s\n' "$*" >&2; exit 1; }
 
-if [ -s "$OUT/manifest.json" ]; then log "up to date: $OUT"; exit 0; fi
+# A bundle built by an older version of this script (without the XSLT optimizations) is rebuilt.
+if [ -s "$OUT/manifest.json" ] && grep -qF 'empty default-mode walks removed' "$OUT/manifest.json"; then log "up to date: $OUT"; exit 0; fi
 command -v mvn >/dev/null || die "Maven is required to fetch the rule artifacts (mvn not found)"
 command -v unzip >/dev/null || die "unzip is required"
 
@@ -61,6 +65,12 @@ for f in "$stage/xslt/xrechnung-ubl.xslt" "$stage/xslt/xrechnung-cii.xslt"; do
     || die "IBAN MOD 97 expression not found in $(basename "$f"): check the saxon-js fix against the new rules"
 done
 
+log "optimizing the Schematron XSLTs (same results): empty default-mode walks, // scans, document-element paths"
+node "$ROOT/tools/xrechnung/optimize-schematron-xslt.js" --hoist "$stage/xslt/en16931-ubl.xslt" "$stage/xslt/en16931-cii.xslt" \
+  || die "could not optimize the EN 16931 XSLTs: check tools/xrechnung/optimize-schematron-xslt.js against the new rules"
+node "$ROOT/tools/xrechnung/optimize-schematron-xslt.js" "$stage/xslt/xrechnung-ubl.xslt" "$stage/xslt/xrechnung-cii.xslt" \
+  || die "could not optimize the XRechnung XSLTs: check tools/xrechnung/optimize-schematron-xslt.js against the new rules"
+
 log "compiling XSLT to SEF with xslt3"
 for f in "$stage"/xslt/*.xslt; do
   name=$(basename "$f" .xslt)
@@ -83,7 +93,10 @@ node -e '
       "org.mustangproject:validator": prop("mustang-validator.version"),
       "com.helger.cii:ph-cii-d16b": prop("ph-cii-d16b.version"),
     },
-    patches: ["BR-DE-19/BR-DE-20 IBAN MOD 97 evaluated as xs:decimal (saxon-js xs:integer > 2^53 defect)"],
+    patches: [
+      "BR-DE-19/BR-DE-20 IBAN MOD 97 evaluated as xs:decimal (saxon-js xs:integer > 2^53 defect)",
+      "all: empty default-mode walks removed; EN 16931: absolute // scans and not(path) on the document element read global variables (tools/xrechnung/optimize-schematron-xslt.js)",
+    ],
     files,
   };
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");

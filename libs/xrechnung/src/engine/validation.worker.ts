@@ -4,8 +4,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import SaxonJS, { type SaxonNode } from 'saxon-js';
+import { type SaxonNode } from 'saxon-js';
 import { type Finding, type FindingLayer, type InvoiceSummary, type InvoiceSyntax, severityOfFlag } from '../report/validation-report';
+import { SaxonJS } from './saxon-runtime';
 import { type LayerResult, type ValidateRequest, type WorkerInit, type WorkerMessage } from './worker-protocol';
 
 type Libxml2 = typeof import('libxml2-wasm');

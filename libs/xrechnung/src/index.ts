@@ -31,5 +31,5 @@ export {
   type ValidationReport,
   severityOfFlag,
 } from './report/validation-report';
-export { SCENARIOS, scenarioFor, syntaxOfRoot, type Scenario } from './scenario';
+export { SCENARIOS, scenarioFor, syntaxOfRoot, type Scenario, type CustomLevel } from './scenario';
 export { XRechnungErrorCode, XRechnungException } from './xrechnung.exception';

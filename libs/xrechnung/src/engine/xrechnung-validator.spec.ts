@@ -86,6 +86,42 @@ describe('XRechnungValidator', () => {
     expect(html).toContain('BR-DE-15');
   });
 
+  describe('KoSIT scenario levels (customLevel in scenarios.xml)', () => {
+    const extensionCii = valid.find((f) => path.basename(f) === '04.05a-INVOICE_uncefact.xml') as string;
+    const EXTENSION_ID =
+      'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0';
+
+    it('runs the EN 16931 rules on an extension CII invoice and reports its XRechnung identifier schemes as warnings', async () => {
+      const report = await validator.validate(fs.readFileSync(extensionCii));
+      expect(report).toMatchObject({ accepted: true, scenario: 'XRechnung 3.0 Extension' });
+      const brCl10 = report.findings.filter((f) => f.ruleId === 'BR-CL-10');
+      expect(brCl10.length).toBeGreaterThan(0);
+      expect(brCl10.every((f) => f.layer === 'en16931' && f.severity === 'warning')).toBe(true);
+    });
+
+    it('rejects the same identifier schemes under the standard XRechnung scenario', async () => {
+      const standard = fs
+        .readFileSync(extensionCii, 'utf8')
+        .replace(EXTENSION_ID, 'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0');
+      const report = await validator.validate(standard);
+      expect(report).toMatchObject({ accepted: false, scenario: 'XRechnung 3.0' });
+      expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId: 'BR-CL-10', severity: 'error' })]));
+    });
+
+    it('treats an unknown item standard identifier scheme (BR-CL-21) as a warning in the standard scenario', async () => {
+      const ubl = valid.find((f) => path.basename(f) === '01.01a-INVOICE_ubl.xml') as string;
+      const unknownScheme = fs
+        .readFileSync(ubl, 'utf8')
+        .replace(
+          '</cac:SellersItemIdentification>',
+          '</cac:SellersItemIdentification><cac:StandardItemIdentification><cbc:ID schemeID="XX">4012345678901</cbc:ID></cac:StandardItemIdentification>',
+        );
+      const report = await validator.validate(unknownScheme);
+      expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId: 'BR-CL-21', severity: 'warning' })]));
+      expect(report.accepted).toBe(true);
+    });
+  });
+
   it('counts Schematron warnings without rejecting', async () => {
     const reports = await Promise.all(valid.slice(0, 6).map((f) => validator.validate(fs.readFileSync(f))));
     const warnings = reports.flatMap((r) => r.findings);

@@ -76,8 +76,11 @@ export class XRechnungValidator {
     if (!pre.ok) return finish({ ...base, summary: {} }, pre.findings);
     const result = await this.run({ id: this.nextId++, text: pre.text, syntax: pre.syntax });
     const scenario = scenarioFor(result.customizationId);
-    const skipCen = scenario?.withoutEn16931?.includes(pre.syntax) ?? false;
-    const findings: Finding[] = result.findings.filter((f) => !(skipCen && f.layer === 'en16931'));
+    const levels = scenario?.customLevels[pre.syntax] ?? {};
+    // KoSIT customLevel: the scenario demotes some rules; such a finding is reported, but never rejects the document.
+    const findings: Finding[] = result.findings.map((f) =>
+      f.severity === 'error' && levels[f.ruleId] ? { ...f, severity: 'warning' as const } : f,
+    );
     if (!scenario && result.findings.every((f) => f.ruleId !== 'XML-NOT-WELL-FORMED')) {
       findings.unshift({
         layer: 'scenario',

@@ -169,6 +169,21 @@ class ArrivalClock {
  * KRaft broker that wait can fail with "This server does not host this topic-partition" (kafkajs retries only
  * LEADER_NOT_AVAILABLE there), so the benchmark creates its topics first and polls for the leaders instead.
  */
+/** The unloaded round: `config.unloaded` items, one at a time, each waited for before the next, a gap apart. */
+async function unloadedRound<T>(what: string, sendOne: (i: number) => Promise<T>, arrived: (item: T) => Promise<unknown>): Promise<T[]> {
+  const items: T[] = [];
+  if (config.unloaded === 0) return items;
+  await sleep(2000);
+  log(`unloaded: ${config.unloaded} ${what}, one at a time, ${config.unloadedGapMs} ms apart`);
+  for (let i = 0; i < config.unloaded; i += 1) {
+    const one = await sendOne(i);
+    await arrived(one);
+    items.push(one);
+    await sleep(config.unloadedGapMs);
+  }
+  return items;
+}
+
 async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -428,17 +443,11 @@ async function benchPoststelle(): Promise<PoststelleResult> {
     const posted = await round('measured', config.count);
     const cpu = cpuSince(cpuBefore);
 
-    const unloaded: Posted[] = [];
-    if (config.unloaded > 0) {
-      await sleep(2000);
-      log(`unloaded: ${config.unloaded} case(s), one at a time, ${config.unloadedGapMs} ms apart`);
-      for (let i = 0; i < config.unloaded; i += 1) {
-        const one = await post();
-        await clock.waitForAll(onProcedure, [one.caseId], config.arrivalTimeoutMs);
-        unloaded.push(one);
-        await sleep(config.unloadedGapMs);
-      }
-    }
+    const unloaded = await unloadedRound(
+      'case(s)',
+      () => post(),
+      (one) => clock.waitForAll(onProcedure, [one.caseId], config.arrivalTimeoutMs),
+    );
 
     const at = (topic: string, caseId: string) => {
       const t = clock.at(topic, caseId);
@@ -548,17 +557,11 @@ async function benchRawKafka(payloadBytes: number): Promise<RawResult> {
     const sent = await round('measured', 'msg', config.count);
     const cpu = cpuSince(cpuBefore);
 
-    const unloaded: typeof sent = [];
-    if (config.unloaded > 0) {
-      await sleep(2000);
-      log(`unloaded: ${config.unloaded} message(s), one at a time, ${config.unloadedGapMs} ms apart`);
-      for (let i = 0; i < config.unloaded; i += 1) {
-        const one = await send(`one-${i}`);
-        await clock.waitForAll(topic, [one.key], config.arrivalTimeoutMs);
-        unloaded.push(one);
-        await sleep(config.unloadedGapMs);
-      }
-    }
+    const unloaded = await unloadedRound(
+      'message(s)',
+      (i) => send(`one-${i}`),
+      (one) => clock.waitForAll(topic, [one.key], config.arrivalTimeoutMs),
+    );
 
     const byKey = new Map(probe.messages.filter((m) => m.topic === topic).map((m) => [m.key ?? '', m] as const));
     const arrival = (key: string) => {

@@ -256,6 +256,8 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${batch.documents[0]!.caseId}`);
     expect(view.body.case['service']).toMatchObject({ leikaKey: BUILDING });
     expect(view.body.case['channel']).toMatchObject({ scan: { textSource: 'text-layer', classifiedBy: 'form-id' } });
+    // Seals are not required in this stack: the unsealed index is taken, and recorded as unsealed.
+    expect(view.body.case['channel']).toMatchObject({ scan: { indexSealed: false, indexSealValid: false, indexSealTrusted: false } });
   }, 120000);
 
   it('classifies by a cover-sheet QR code read from the scanned page (zbarimg): service and tenant from the code', async () => {

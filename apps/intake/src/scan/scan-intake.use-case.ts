@@ -30,10 +30,27 @@ import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { assessWrittenForm } from '../submissions/case-assembly';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
-import { BARCODE_PORT, OCR_PORT, ToolFailedError, type BarcodePort, type OcrPort } from './scan.ports';
+import {
+  BARCODE_PORT,
+  INDEX_SEAL_PORT,
+  OCR_PORT,
+  ToolFailedError,
+  type BarcodePort,
+  type IndexSeal,
+  type IndexSealPort,
+  type OcrPort,
+} from './scan.ports';
 import { parseScanIndex, type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import { ScanRepository, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
-import { buildScanSubmission, classifyDocument, scanCaseReferences, scanEvidence, type ScanDocumentFacts } from './scan-rules';
+import {
+  buildScanSubmission,
+  classifyDocument,
+  scanCaseReferences,
+  scanEvidence,
+  sealVerdict,
+  type ScanDocumentFacts,
+  type SealVerdict,
+} from './scan-rules';
 
 const fail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
   new IntakeException(code, message, errors ? { errors } : {});
@@ -66,18 +83,32 @@ export class ScanIntakeUseCase {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(OCR_PORT) private readonly ocr: OcrPort,
     @Inject(BARCODE_PORT) private readonly barcodes: BarcodePort,
+    @Inject(INDEX_SEAL_PORT) private readonly seals: IndexSealPort,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
 
-  /** Takes a batch index. A refused index is kept (blob + rejected batch row) and the error thrown. */
-  async createBatch(
-    indexBytes: Buffer,
-    source: 'http' | 'drop-folder',
-    dropFolder?: string,
-  ): Promise<{ batch: ScanBatchRow; created: boolean }> {
+  /**
+   * Takes a batch index and the scan centre's seal over it (detached CMS signature, optional unless
+   * `SCAN_REQUIRE_SEALED_INDEX`). The seal is verified first and recorded on the batch; a refused index is kept
+   * (blob + rejected batch row, seal included) and the error thrown.
+   */
+  async createBatch(input: {
+    index: Buffer;
+    seal?: Buffer;
+    source: 'http' | 'drop-folder';
+    dropFolder?: string;
+  }): Promise<{ batch: ScanBatchRow; created: boolean }> {
+    const { index: indexBytes, source, dropFolder } = input;
     const stored = await this.blobs.put(indexBytes);
+    const sealBlob = input.seal ? await this.blobs.put(input.seal) : undefined;
+    const indexSeal: IndexSeal = {
+      ...(await this.seals.verify(indexBytes, input.seal)),
+      ...(sealBlob ? { sealSha512: sealBlob.sha512 } : {}),
+    };
     let index: ScanIndexDto;
     try {
+      const verdict = sealVerdict(indexSeal, this.settings.scan.requireSealedIndex);
+      if (verdict) throw this.sealRefusal(verdict, indexSeal);
       index = await parseScanIndex(indexBytes, this.settings.scan);
       for (const [i, d] of index.documents.entries()) this.applicationForm(d, i);
     } catch (error) {
@@ -85,6 +116,7 @@ export class ScanIntakeUseCase {
         const { batch } = await this.repo.createBatch({
           source,
           indexSha512: stored.sha512,
+          indexSeal,
           status: 'rejected',
           reasonCode: error.code,
           reason: error.message,
@@ -100,11 +132,47 @@ export class ScanIntakeUseCase {
       source,
       indexSha512: stored.sha512,
       index,
+      indexSeal,
       status: 'awaiting-documents',
       ...(dropFolder ? { dropFolder } : {}),
     });
-    if (result.created) this.log.info('scan batch announced', { batchId: result.batch.batchId, documents: index.documents.length, source });
+    if (result.created) {
+      this.log.info('scan batch announced', {
+        batchId: result.batch.batchId,
+        documents: index.documents.length,
+        source,
+        sealed: indexSeal.sealed,
+        sealValid: indexSeal.valid,
+        sealTrusted: indexSeal.trusted,
+      });
+    }
     return result;
+  }
+
+  private sealRefusal(verdict: SealVerdict, seal: IndexSeal): IntakeException {
+    const field = { field: 'indexSignature', message: seal.reason ?? verdict };
+    switch (verdict) {
+      case 'missing':
+        return fail(IntakeErrorCode.ScanIndexSealMissing, 'the batch index must be sealed by the scan centre (detached CMS signature)', [
+          { field: 'indexSignature', message: 'required: a detached CMS (PKCS#7) signature over the index bytes' },
+        ]);
+      case 'invalid':
+        return fail(
+          IntakeErrorCode.ScanIndexSealInvalid,
+          seal.reason === 'bad-signature'
+            ? 'the seal does not match the index: the index was altered after sealing, or the seal belongs to another index'
+            : `the seal cannot be read as a CMS SignedData (${seal.reason ?? 'malformed'})`,
+          [field],
+        );
+      case 'untrusted':
+        return fail(
+          IntakeErrorCode.ScanIndexSealUntrusted,
+          seal.reason === 'certificate-expired'
+            ? 'the seal is intact, but the scan-centre certificate (or its chain) is outside its validity'
+            : 'the seal is intact, but its signer does not chain to a trusted scan-centre certificate',
+          [field],
+        );
+    }
   }
 
   private applicationForm(d: ScanIndexDocumentDto, i: number): ApplicationForm | undefined {
@@ -241,6 +309,7 @@ export class ScanIntakeUseCase {
       source: batch.source,
       status: batch.status,
       indexSha512: batch.indexSha512,
+      ...(batch.indexSeal ? { indexSeal: batch.indexSeal } : {}),
       ...(batch.reasonCode ? { reasonCode: batch.reasonCode, reason: batch.reason } : {}),
       documents: documents.map((d) => ({
         documentId: d.documentId,
@@ -436,6 +505,7 @@ export class ScanIntakeUseCase {
       return {
         index,
         indexSha512: batch.indexSha512,
+        ...(batch.indexSeal ? { indexSeal: batch.indexSeal } : {}),
         document: doc,
         documentSha512: doc.sha512,
         pageCount: ocr.pageCount,

@@ -2,6 +2,7 @@ import { ARS, LEIKA_KEY, leikaUrn } from '@poststelle/contracts';
 import { findCaseReferences } from '../email/email-rules';
 import { type ApplicationForm } from '../content/application-form';
 import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
+import { type IndexSeal } from './scan.ports';
 
 /**
  * Cover-sheet barcode (QR or Code 128), printed by the authority on the sheet the applicant sends with the paper:
@@ -148,6 +149,21 @@ export function classifyDocument(input: ClassificationInput): Classification {
   return { kind: 'service', leikaKey: best.rule.leikaKey, tenantArs, confidence, method: 'text' };
 }
 
+export type SealVerdict = 'missing' | 'invalid' | 'untrusted';
+
+/**
+ * Whether a batch is refused for its index seal. Only when a seal is required (`SCAN_REQUIRE_SEALED_INDEX`): no
+ * seal, a seal that does not match the index, or one whose signer does not chain to the scan-centre trust store.
+ * Without the requirement nothing is refused; the result is recorded on the batch and in each case's evidence.
+ */
+export function sealVerdict(seal: IndexSeal, required: boolean): SealVerdict | undefined {
+  if (!required) return undefined;
+  if (!seal.sealed) return 'missing';
+  if (!seal.valid) return 'invalid';
+  if (!seal.trusted) return 'untrusted';
+  return undefined;
+}
+
 /** Case references naming an existing case: the index first, then cover-sheet barcodes, then the document text. */
 export function scanCaseReferences(doc: Pick<ScanIndexDocumentDto, 'caseReference'>, barcodes: string[], text: string): string[] {
   const fromBarcodes = barcodes.map((b) => parseCoverSheetBarcode(b)?.caseReference).filter((r): r is string => !!r);
@@ -157,6 +173,8 @@ export function scanCaseReferences(doc: Pick<ScanIndexDocumentDto, 'caseReferenc
 export interface ScanDocumentFacts {
   index: ScanIndexDto;
   indexSha512: string;
+  /** The scan centre's seal over the index as verified when the batch came in (absent on batches from before seals). */
+  indexSeal?: IndexSeal;
   document: ScanIndexDocumentDto;
   documentSha512: string;
   pageCount: number;
@@ -180,6 +198,24 @@ export function scanEvidence(f: ScanDocumentFacts, classifiedBy: 'barcode' | 'fo
     resolutionDpi: f.index.resolutionDpi,
     transferNote: f.index.transferNote,
     indexSha512: f.indexSha512,
+    ...(f.indexSeal
+      ? {
+          indexSealed: f.indexSeal.sealed,
+          indexSealValid: f.indexSeal.valid,
+          indexSealTrusted: f.indexSeal.trusted,
+          ...(f.indexSeal.signer
+            ? {
+                indexSealSigner: {
+                  subject: f.indexSeal.signer.subject.slice(0, 1000),
+                  issuer: f.indexSeal.signer.issuer.slice(0, 1000),
+                  serialNumber: f.indexSeal.signer.serialNumber.slice(0, 100),
+                  notBefore: f.indexSeal.signer.notBefore,
+                  notAfter: f.indexSeal.signer.notAfter,
+                },
+              }
+            : {}),
+        }
+      : {}),
     handwrittenSignature: f.document.handwrittenSignature,
     ...(barcode ? { barcode: barcode.slice(0, 500) } : {}),
     documentId: f.document.documentId,

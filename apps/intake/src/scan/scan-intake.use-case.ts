@@ -45,9 +45,11 @@ import { ScanRepository, type ScanBatchRow, type ScanDocumentRow } from './scan.
 import {
   buildScanSubmission,
   classifyDocument,
-  scanCaseReferences,
+  resolveCaseReference,
   scanEvidence,
   sealVerdict,
+  unknownCaseReferenceReview,
+  type ManualReview,
   type ScanDocumentFacts,
   type SealVerdict,
 } from './scan-rules';
@@ -364,8 +366,8 @@ export class ScanIntakeUseCase {
     }
     const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
     try {
-      const followUp = await this.followUpCase(doc, facts);
-      if (followUp) return await this.attachFollowUp(batch, facts, followUp, pdfaSha512);
+      const reference = await resolveCaseReference(doc, facts.barcodes, facts.text, (ref) => this.repo.caseIdsByReference(ref));
+      if (reference.kind === 'follow-up') return await this.attachFollowUp(batch, facts, reference.target, pdfaSha512);
       const classification = classifyDocument({
         barcodes: facts.barcodes,
         ...(doc.formId ? { formId: doc.formId } : {}),
@@ -374,64 +376,16 @@ export class ScanIntakeUseCase {
         rules: await this.repo.rules(),
         threshold: this.settings.scan.classificationThreshold,
       });
-      if (classification.kind === 'manual') {
-        const itemId = randomUUID();
-        const candidates = classification.candidates.slice(0, 5);
-        await this.dataSource.transaction(async (m) => {
-          const queued = await this.repo.enqueue(m, {
-            itemId,
-            batchId: batch.batchId,
-            documentId: doc.documentId,
-            confidence: classification.confidence,
-            reasonCode: classification.reasonCode,
-            reason: classification.reason,
-            candidates,
-            facts,
-            textExcerpt: facts.text.slice(0, 4000),
-          });
-          if (!queued) return;
-          await addToOutbox<ScanClassificationRequiredV1>(m, {
-            topic: Topics.intakeScanClassification,
-            key: itemId,
-            type: EventTypes.scanClassificationRequired,
-            payload: {
-              itemId,
-              batchId: batch.batchId,
-              externalBatchId: index.batchId,
-              documentId: doc.documentId,
-              documentSha512: facts.documentSha512,
-              confidence: classification.confidence,
-              reasonCode: classification.reasonCode,
-              reason: classification.reason,
-              candidates,
-              queuedAt: new Date().toISOString(),
-            },
-            correlationId: itemId,
-            // Not known yet (that is what the clerk decides): the batch's authority, else the first candidate's.
-            tenant: index.tenantArs ?? candidates.find((c) => c.tenantArs)?.tenantArs ?? 'unclassified',
-          });
-          await this.repo.setDocumentOutcome(
-            batch.batchId,
-            doc.documentId,
-            {
-              status: 'classification-required',
-              reasonCode: classification.reasonCode,
-              reason: classification.reason,
-              classification: { confidence: classification.confidence, candidates, itemId },
-              ...(pdfaSha512 ? { pdfaSha512 } : {}),
-            },
-            m,
-          );
-        });
-        this.messaging.relay.nudge();
-        this.log.info('scanned document queued for manual classification', {
-          batchId: batch.batchId,
-          documentId: doc.documentId,
-          itemId,
-          reasonCode: classification.reasonCode,
-        });
-        return { documentId: doc.documentId, status: 'classification-required', itemId, reasonCode: classification.reasonCode };
+      if (reference.kind === 'unknown-reference') {
+        return await this.enqueueForClerk(
+          batch,
+          index,
+          facts,
+          unknownCaseReferenceReview(reference.references, classification),
+          pdfaSha512,
+        );
       }
+      if (classification.kind === 'manual') return await this.enqueueForClerk(batch, index, facts, classification, pdfaSha512);
       const accepted = await this.accept.execute({
         body: buildScanSubmission(facts, classification, classification.method),
         idempotencyKey: `scan:${batch.batchId}:${doc.documentId}`,
@@ -518,15 +472,71 @@ export class ScanIntakeUseCase {
     });
   }
 
-  private async followUpCase(
-    doc: ScanIndexDocumentDto,
+  /** Into the manual-classification queue (announced on `intake.scan.classification.v1`): a clerk decides. */
+  private async enqueueForClerk(
+    batch: ScanBatchRow,
+    index: ScanIndexDto,
     facts: ScanDocumentFacts,
-  ): Promise<{ caseId: string; tenantArs: string } | undefined> {
-    for (const ref of scanCaseReferences(doc, facts.barcodes, facts.text)) {
-      const found = await this.repo.caseIdsByReference(ref);
-      if (found.length === 1) return found[0];
-    }
-    return undefined;
+    review: ManualReview,
+    pdfaSha512: string | undefined,
+  ): Promise<DocumentOutcome> {
+    const doc = facts.document;
+    const itemId = randomUUID();
+    const candidates = review.candidates.slice(0, 5);
+    await this.dataSource.transaction(async (m) => {
+      const queued = await this.repo.enqueue(m, {
+        itemId,
+        batchId: batch.batchId,
+        documentId: doc.documentId,
+        confidence: review.confidence,
+        reasonCode: review.reasonCode,
+        reason: review.reason,
+        candidates,
+        facts,
+        textExcerpt: facts.text.slice(0, 4000),
+      });
+      if (!queued) return;
+      await addToOutbox<ScanClassificationRequiredV1>(m, {
+        topic: Topics.intakeScanClassification,
+        key: itemId,
+        type: EventTypes.scanClassificationRequired,
+        payload: {
+          itemId,
+          batchId: batch.batchId,
+          externalBatchId: index.batchId,
+          documentId: doc.documentId,
+          documentSha512: facts.documentSha512,
+          confidence: review.confidence,
+          reasonCode: review.reasonCode,
+          reason: review.reason,
+          candidates,
+          queuedAt: new Date().toISOString(),
+        },
+        correlationId: itemId,
+        // Not known yet (that is what the clerk decides): the batch's authority, else the first candidate's.
+        tenant: index.tenantArs ?? candidates.find((c) => c.tenantArs)?.tenantArs ?? 'unclassified',
+      });
+      await this.repo.setDocumentOutcome(
+        batch.batchId,
+        doc.documentId,
+        {
+          status: 'classification-required',
+          reasonCode: review.reasonCode,
+          reason: review.reason,
+          classification: { confidence: review.confidence, candidates, itemId },
+          ...(pdfaSha512 ? { pdfaSha512 } : {}),
+        },
+        m,
+      );
+    });
+    this.messaging.relay.nudge();
+    this.log.info('scanned document queued for manual classification', {
+      batchId: batch.batchId,
+      documentId: doc.documentId,
+      itemId,
+      reasonCode: review.reasonCode,
+    });
+    return { documentId: doc.documentId, status: 'classification-required', itemId, reasonCode: review.reasonCode };
   }
 
   /**

@@ -256,6 +256,8 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${batch.documents[0]!.caseId}`);
     expect(view.body.case['service']).toMatchObject({ leikaKey: BUILDING });
     expect(view.body.case['channel']).toMatchObject({ scan: { textSource: 'text-layer', classifiedBy: 'form-id' } });
+    // Seals are not required in this stack: the unsealed index is taken, and recorded as unsealed.
+    expect(view.body.case['channel']).toMatchObject({ scan: { indexSealed: false, indexSealValid: false, indexSealTrusted: false } });
   }, 120000);
 
   it('classifies by a cover-sheet QR code read from the scanned page (zbarimg): service and tenant from the code', async () => {
@@ -339,6 +341,26 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     await waitFor('case released', async () => (await routing(sub.body.caseId)).outcome === 'routed', 30000);
     const view = await intake<{ timeline: { type: string }[] }>('GET', `/v1/cases/${sub.body.caseId}`);
     expect(view.body.timeline.map((t) => t.type)).toContain('scan.follow-up');
+  }, 120000);
+
+  it('a scan the scan centre assigned to a case reference that does not exist goes to a clerk, never silently becomes a new case', async () => {
+    const content = await textPdf(PARKING_TEXT);
+    const batch = await scanBatch([
+      { documentId: 'd1', fileName: 'nachreichung.pdf', content, caseReference: 'PS-DEADBEEF', applicant: ERIKA },
+      { documentId: 'd2', fileName: 'deckblatt.pdf', content, barcodes: ['POSTSTELLE:1;case=PS-0BADCAFE'], applicant: ERIKA },
+    ]);
+    for (const doc of batch.documents) {
+      expect(doc).toMatchObject({ status: 'classification-required', reasonCode: 'unknown-case-reference' });
+      expect(doc.caseId).toBeUndefined();
+    }
+    const list = await intake<{ items: { itemId: string; batchId: string; documentId: string; reasonCode: string; reason: string }[] }>(
+      'GET',
+      '/v1/scan/classification-queue',
+    );
+    const item = list.body.items.find((i) => i.batchId === batch.batchId && i.documentId === 'd1');
+    expect(item).toMatchObject({ reasonCode: 'unknown-case-reference', reason: expect.stringContaining('PS-DEADBEEF') as unknown });
+    const [event] = await probe.waitForCount((m) => m.topic === stack.topic('intake.scan.classification.v1') && m.key === item!.itemId, 1);
+    expect(JSON.parse(event!.value!)).toMatchObject({ payload: { itemId: item!.itemId, reasonCode: 'unknown-case-reference' } });
   }, 120000);
 
   describe('hostile and broken input gets a specific error, is kept, and the service keeps serving', () => {

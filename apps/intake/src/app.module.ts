@@ -27,8 +27,10 @@ import { RejectedInputsRepository } from './submissions/rejected-inputs.reposito
 import { SubmissionIntakeConsumer } from './submissions/submission-intake.consumer';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.migration';
+import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
 import { DebianDocumentTools } from './scan/document-tools.adapter';
-import { BARCODE_PORT, OCR_PORT } from './scan/scan.ports';
+import { CmsIndexSealAdapter } from './scan/index-seal.adapter';
+import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan/scan.ports';
 import { ScanController } from './scan/scan.controller';
 import { ScanDropFolder } from './scan/scan-drop-folder';
 import { ScanIntakeUseCase } from './scan/scan-intake.use-case';
@@ -56,6 +58,7 @@ export class IntakeModule {
             IntakeDuplicates1732300000120,
             IntakeScan1732300000130,
             IntakeInvoiceMailboxes1732300000137,
+            IntakeScanSeal1732300000140,
           ],
         }),
       ],
@@ -85,6 +88,7 @@ export class IntakeModule {
         { provide: FIT_METADATA_VALIDATOR, useFactory: () => new FitMetadataValidator(settings.fitConnect.metadataSchemaPath) },
         { provide: OCR_PORT, useValue: documentTools },
         { provide: BARCODE_PORT, useValue: documentTools },
+        { provide: INDEX_SEAL_PORT, useFactory: () => CmsIndexSealAdapter.fromDirectory(settings.scan.centreTrustDir) },
         ScanRepository,
         ScanIntakeUseCase,
         ScanProcessor,

@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class IntakeEnv extends ServiceEnv {
@@ -41,6 +42,23 @@ export class IntakeEnv extends ServiceEnv {
   /** Watched drop folder (polled); empty disables it. Layout in docs/operations.md ("Paper scan"). */
   @IsString() SCAN_DROP_DIR: string = '';
   @IsInt() @Min(100) @Max(3600 * 1000) SCAN_DROP_POLL_MS: number = 2000;
+  /**
+   * Paper scan: batches whose index carries no valid seal of a trusted scan centre are refused
+   * (SCAN_INDEX_SEAL_MISSING / _INVALID / _UNTRUSTED). Off: the seal is checked and recorded, nothing is refused.
+   */
+  // From the raw string: implicit conversion would turn 'false' into true; anything else fails validation.
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => {
+    const raw = obj['SCAN_REQUIRE_SEALED_INDEX'];
+    if (raw === undefined || raw === false || raw === 'false' || raw === '0') return false;
+    return raw === true || raw === 'true' || raw === '1' ? true : raw;
+  })
+  @IsBoolean()
+  SCAN_REQUIRE_SEALED_INDEX: boolean = false;
+  /** Scan-centre certificates (or their CAs), PEM/DER files; empty = trust nobody. Required when seals are required. */
+  @ValidateIf((e: IntakeEnv) => e.SCAN_REQUIRE_SEALED_INDEX === true)
+  @IsNotEmpty({ message: 'SCAN_CENTRE_TRUST_DIR is required when SCAN_REQUIRE_SEALED_INDEX is true' })
+  @IsString()
+  SCAN_CENTRE_TRUST_DIR: string = '';
   /** How often the batch processor looks for batches whose documents are all in. */
   @IsInt() @Min(50) @Max(60000) SCAN_PROCESS_POLL_MS: number = 1000;
 }
@@ -76,6 +94,10 @@ export interface ScanSettings {
   dropDir: string;
   dropPollMs: number;
   processPollMs: number;
+  /** Refuse batches without a valid seal of a trusted scan centre. */
+  requireSealedIndex: boolean;
+  /** Scan-centre trust store directory; empty: no scan centre is trusted. */
+  centreTrustDir: string;
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
@@ -110,6 +132,8 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       dropDir: e.SCAN_DROP_DIR,
       dropPollMs: e.SCAN_DROP_POLL_MS,
       processPollMs: e.SCAN_PROCESS_POLL_MS,
+      requireSealedIndex: e.SCAN_REQUIRE_SEALED_INDEX,
+      centreTrustDir: e.SCAN_CENTRE_TRUST_DIR,
     },
   };
 }

@@ -6,4 +6,15 @@ export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
 export { SmtpSink, type SunkMail } from './smtp-sink';
 export { minimalPdf } from './pdf';
-export { textPdf, scannedPage, coverSheetPdf, pdfToText, scanIndexXml, sha512, type ScanIndexDocument } from './scan-fixtures';
+export {
+  textPdf,
+  scannedPage,
+  coverSheetPdf,
+  pdfToText,
+  scanIndexXml,
+  sha512,
+  scanCentrePki,
+  sealIndex,
+  type ScanIndexDocument,
+  type ScanCentrePki,
+} from './scan-fixtures';

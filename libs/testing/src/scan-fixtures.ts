@@ -164,3 +164,72 @@ export function scanIndexXml(batch: {
 </scanBatch>
 `;
 }
+
+/** A scan centre's PKI made with openssl at test time: a CA and the scan-centre certificate it issued. */
+export interface ScanCentrePki {
+  dir: string;
+  caPath: string;
+  certPath: string;
+  keyPath: string;
+}
+
+export async function scanCentrePki(dir: string, name = 'Scanzentrum Test'): Promise<ScanCentrePki> {
+  const at = (f: string) => join(dir, f);
+  const openssl = (...args: string[]) => exec('openssl', args, { cwd: dir });
+  const subj = (cn: string) => `/C=DE/O=${name}/CN=${cn}`;
+  await openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    subj(`${name} CA`),
+  );
+  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'centre.key', '-out', 'centre.csr', '-subj', subj(`${name} Siegel`));
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    'centre.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'centre.pem',
+    '-days',
+    '10',
+  );
+  return { dir, caPath: at('ca.pem'), certPath: at('centre.pem'), keyPath: at('centre.key') };
+}
+
+/** The scan centre's seal over an index: `openssl cms -sign -binary` detached, DER (`index.xml.p7s`). */
+export async function sealIndex(index: Buffer | string, pki: ScanCentrePki): Promise<Buffer> {
+  return inTemp(async (dir) => {
+    await writeFile(join(dir, 'index.xml'), index);
+    await exec('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-outform',
+      'DER',
+      '-in',
+      join(dir, 'index.xml'),
+      '-signer',
+      pki.certPath,
+      '-inkey',
+      pki.keyPath,
+      '-out',
+      join(dir, 'index.xml.p7s'),
+    ]);
+    return readFile(join(dir, 'index.xml.p7s'));
+  });
+}

@@ -1,40 +1,9 @@
-import { X509Certificate } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import * as asn1js from 'asn1js';
+import { type X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as openpgp from 'openpgp';
-import * as pkijs from 'pkijs';
+import { filesIn, loadTrustStore, verifyCmsSignature } from '../content/cms-signature';
 import { type SignatureVerification, type SignatureVerifierPort, type SignerFacts } from './email.ports';
 import { canonicalCrlf, findSignedParts } from './mime-signed';
-
-const SIGNED_DATA = '1.2.840.113549.1.7.2';
-const MAX_CHAIN = 10;
-
-const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-
-function filesIn(dir: string): string[] {
-  if (!dir) return [];
-  return readdirSync(dir)
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile());
-}
-
-/** Certificates from PEM (one or many per file) or DER files in a directory. */
-export function loadTrustStore(dir: string): X509Certificate[] {
-  const certs: X509Certificate[] = [];
-  for (const file of filesIn(dir)) {
-    const bytes = readFileSync(file);
-    const pems = bytes.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-    for (const one of pems ?? [bytes]) {
-      try {
-        certs.push(new X509Certificate(one));
-      } catch {
-        throw new Error(`trust store file ${file} holds something that is not an X.509 certificate`);
-      }
-    }
-  }
-  return certs;
-}
 
 /** Public keys from armoured (`.asc`) or binary files in a directory. */
 export async function loadKeyring(dir: string): Promise<openpgp.PublicKey[]> {
@@ -50,16 +19,8 @@ export async function loadKeyring(dir: string): Promise<openpgp.PublicKey[]> {
   return keys;
 }
 
-const certFacts = (c: X509Certificate): SignerFacts => ({
-  subject: c.subject.replace(/\n/g, ', '),
-  issuer: c.issuer.replace(/\n/g, ', '),
-  serialNumber: c.serialNumber,
-  notBefore: new Date(c.validFrom).toISOString(),
-  notAfter: new Date(c.validTo).toISOString(),
-});
-
 /**
- * Verifies S/MIME (CMS SignedData with pkijs, chain with Node's X509Certificate against a trust store directory)
+ * Verifies S/MIME (the shared CMS verification, `content/cms-signature.ts`, against a trust store directory)
  * and PGP/MIME (openpgp against a keyring directory). A valid signature with an untrusted chain is reported as
  * such (`signatureValid: true`, `certificateTrusted: false`). Nothing here is logged: signer names are personal data.
  */
@@ -86,71 +47,19 @@ export class SignatureVerifierAdapter implements SignatureVerifierPort {
   }
 
   private async verifySmime(der: Buffer, content: Buffer | undefined): Promise<SignatureVerification> {
-    const fail = (reason: SignatureVerification['reason'], signer?: SignerFacts): SignatureVerification => ({
-      kind: 'smime',
-      signatureValid: false,
-      certificateTrusted: false,
-      ...(reason ? { reason } : {}),
-      ...(signer ? { signer } : {}),
+    const canonical = content && canonicalCrlf(content);
+    const r = await verifyCmsSignature(der, {
+      ...(content && canonical ? { content: canonical.equals(content) ? [content] : [content, canonical] } : {}),
+      trustAnchors: this.trustAnchors,
+      now: this.now(),
     });
-    const asn = asn1js.fromBER(toArrayBuffer(der));
-    if (asn.offset === -1) return fail('malformed-signature');
-    const info = new pkijs.ContentInfo({ schema: asn.result });
-    if (info.contentType !== SIGNED_DATA) return fail('unsupported');
-    const signed = new pkijs.SignedData({ schema: info.content });
-    const certificates = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-    if (signed.signerInfos.length === 0 || certificates.length === 0) return fail('malformed-signature');
-
-    const attempt = async (data: Buffer | undefined) => {
-      try {
-        return await signed.verify(
-          // pkijs uses Node's global WebCrypto (Node ≥ 20).
-          { signer: 0, ...(data ? { data: toArrayBuffer(data) } : {}), checkChain: false, extendedMode: true },
-        );
-      } catch (error) {
-        // pkijs reports a failed check as a thrown SignedDataVerifyError that still carries the signer certificate.
-        return error as pkijs.SignedDataVerifyResult;
-      }
-    };
-    let result = await attempt(content);
-    if (!result.signatureVerified && content) {
-      const canonical = canonicalCrlf(content);
-      if (!canonical.equals(content)) result = await attempt(canonical);
-    }
-    const signerCert = result.signerCertificate
-      ? new X509Certificate(Buffer.from(result.signerCertificate.toSchema().toBER(false)))
-      : undefined;
-    const signer = signerCert ? certFacts(signerCert) : undefined;
-    if (!signerCert) return fail('malformed-signature');
-    if (!result.signatureVerified) return fail('bad-signature', signer);
-    const pool = certificates.map((c) => new X509Certificate(Buffer.from(c.toSchema().toBER(false))));
-    const chain = this.chainToAnchor(signerCert, pool);
-    const now = this.now().getTime();
-    const expired = chain.certs.some((c) => now < Date.parse(c.validFrom) || now > Date.parse(c.validTo));
-    const trusted = chain.trusted && !expired;
     return {
       kind: 'smime',
-      signatureValid: true,
-      certificateTrusted: trusted,
-      ...(trusted ? {} : { reason: chain.trusted ? 'certificate-expired' : 'untrusted-chain' }),
-      signer,
+      signatureValid: r.signatureValid,
+      certificateTrusted: r.certificateTrusted,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.signer ? { signer: r.signer } : {}),
     };
-  }
-
-  /** Walks issuer links (signature checked at each step) through the message's certificates to a trust anchor. */
-  private chainToAnchor(leaf: X509Certificate, pool: X509Certificate[]): { trusted: boolean; certs: X509Certificate[] } {
-    const certs = [leaf];
-    let current = leaf;
-    for (let depth = 0; depth < MAX_CHAIN; depth++) {
-      if (this.trustAnchors.some((a) => a.fingerprint256 === current.fingerprint256)) return { trusted: true, certs };
-      const anchor = this.trustAnchors.find((a) => current.checkIssued(a) && current.verify(a.publicKey));
-      if (anchor) return { trusted: true, certs: [...certs, anchor] };
-      const next = pool.find((c) => c.fingerprint256 !== current.fingerprint256 && current.checkIssued(c) && current.verify(c.publicKey));
-      if (!next) break;
-      certs.push(next);
-      current = next;
-    }
-    return { trusted: false, certs };
   }
 
   private async verifyPgp(content: Buffer, armoredSignature: string): Promise<SignatureVerification> {

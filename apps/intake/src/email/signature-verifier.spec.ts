@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
 import { findSignedParts } from './mime-signed';
-import { SignatureVerifierAdapter, loadKeyring, loadTrustStore } from './signature-verifier.adapter';
+import { loadTrustStore } from '../content/cms-signature';
+import { SignatureVerifierAdapter, loadKeyring } from './signature-verifier.adapter';
 
 const EML = resolve(__dirname, '../../../../../shared/testdata/eml');
 

@@ -9,12 +9,15 @@ import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
 
 export const INDEX_FILE = 'index.xml';
+/** The scan centre's seal over `index.xml`: a detached CMS signature (DER or PEM), written before the index. */
+export const SEAL_FILE = 'index.xml.p7s';
 export const REASON_FILE = 'REJECTED.txt';
 
 /**
  * The watched drop folder (`SCAN_DROP_DIR`, polled: fs.watch misses events on network shares). Layout: one folder
  * per batch, `<SCAN_DROP_DIR>/<batch>/` with the documents and `index.xml`, which the scan centre writes **last**
- * (ideally as `index.xml.tmp` renamed to `index.xml`): a folder is ready when its index is there. Each batch is
+ * (ideally as `index.xml.tmp` renamed to `index.xml`): a folder is ready when its index is there. The seal over the
+ * index, `index.xml.p7s`, is written before the index. Each batch is
  * taken once by the sha512 of its index, even across restarts, then moved to `processed/<batch>`, or to
  * `rejected/<batch>` with `REJECTED.txt` (code and reason). Nothing is ever deleted.
  */
@@ -82,7 +85,16 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
     }
     let batchId = known?.batchId;
     try {
-      if (!batchId) batchId = (await this.scan.createBatch(indexBytes, 'drop-folder', name)).batch.batchId;
+      if (!batchId) {
+        const seal = await readFile(join(folder, SEAL_FILE)).catch(() => undefined);
+        const created = await this.scan.createBatch({
+          index: indexBytes,
+          ...(seal ? { seal } : {}),
+          source: 'drop-folder',
+          dropFolder: name,
+        });
+        batchId = created.batch.batchId;
+      }
       const batch = await this.repo.findBatch(batchId);
       const docs = await this.repo.documents(batchId);
       for (const d of docs.filter((x) => x.status === 'pending')) {

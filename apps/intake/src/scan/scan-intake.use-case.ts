@@ -30,10 +30,29 @@ import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { assessWrittenForm } from '../submissions/case-assembly';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
-import { BARCODE_PORT, OCR_PORT, ToolFailedError, type BarcodePort, type OcrPort } from './scan.ports';
+import {
+  BARCODE_PORT,
+  INDEX_SEAL_PORT,
+  OCR_PORT,
+  ToolFailedError,
+  type BarcodePort,
+  type IndexSeal,
+  type IndexSealPort,
+  type OcrPort,
+} from './scan.ports';
 import { parseScanIndex, type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import { ScanRepository, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
-import { buildScanSubmission, classifyDocument, scanCaseReferences, scanEvidence, type ScanDocumentFacts } from './scan-rules';
+import {
+  buildScanSubmission,
+  classifyDocument,
+  resolveCaseReference,
+  scanEvidence,
+  sealVerdict,
+  unknownCaseReferenceReview,
+  type ManualReview,
+  type ScanDocumentFacts,
+  type SealVerdict,
+} from './scan-rules';
 
 const fail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
   new IntakeException(code, message, errors ? { errors } : {});
@@ -66,18 +85,32 @@ export class ScanIntakeUseCase {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(OCR_PORT) private readonly ocr: OcrPort,
     @Inject(BARCODE_PORT) private readonly barcodes: BarcodePort,
+    @Inject(INDEX_SEAL_PORT) private readonly seals: IndexSealPort,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
 
-  /** Takes a batch index. A refused index is kept (blob + rejected batch row) and the error thrown. */
-  async createBatch(
-    indexBytes: Buffer,
-    source: 'http' | 'drop-folder',
-    dropFolder?: string,
-  ): Promise<{ batch: ScanBatchRow; created: boolean }> {
+  /**
+   * Takes a batch index and the scan centre's seal over it (detached CMS signature, optional unless
+   * `SCAN_REQUIRE_SEALED_INDEX`). The seal is verified first and recorded on the batch; a refused index is kept
+   * (blob + rejected batch row, seal included) and the error thrown.
+   */
+  async createBatch(input: {
+    index: Buffer;
+    seal?: Buffer;
+    source: 'http' | 'drop-folder';
+    dropFolder?: string;
+  }): Promise<{ batch: ScanBatchRow; created: boolean }> {
+    const { index: indexBytes, source, dropFolder } = input;
     const stored = await this.blobs.put(indexBytes);
+    const sealBlob = input.seal ? await this.blobs.put(input.seal) : undefined;
+    const indexSeal: IndexSeal = {
+      ...(await this.seals.verify(indexBytes, input.seal)),
+      ...(sealBlob ? { sealSha512: sealBlob.sha512 } : {}),
+    };
     let index: ScanIndexDto;
     try {
+      const verdict = sealVerdict(indexSeal, this.settings.scan.requireSealedIndex);
+      if (verdict) throw this.sealRefusal(verdict, indexSeal);
       index = await parseScanIndex(indexBytes, this.settings.scan);
       for (const [i, d] of index.documents.entries()) this.applicationForm(d, i);
     } catch (error) {
@@ -85,6 +118,7 @@ export class ScanIntakeUseCase {
         const { batch } = await this.repo.createBatch({
           source,
           indexSha512: stored.sha512,
+          indexSeal,
           status: 'rejected',
           reasonCode: error.code,
           reason: error.message,
@@ -100,11 +134,47 @@ export class ScanIntakeUseCase {
       source,
       indexSha512: stored.sha512,
       index,
+      indexSeal,
       status: 'awaiting-documents',
       ...(dropFolder ? { dropFolder } : {}),
     });
-    if (result.created) this.log.info('scan batch announced', { batchId: result.batch.batchId, documents: index.documents.length, source });
+    if (result.created) {
+      this.log.info('scan batch announced', {
+        batchId: result.batch.batchId,
+        documents: index.documents.length,
+        source,
+        sealed: indexSeal.sealed,
+        sealValid: indexSeal.valid,
+        sealTrusted: indexSeal.trusted,
+      });
+    }
     return result;
+  }
+
+  private sealRefusal(verdict: SealVerdict, seal: IndexSeal): IntakeException {
+    const field = { field: 'indexSignature', message: seal.reason ?? verdict };
+    switch (verdict) {
+      case 'missing':
+        return fail(IntakeErrorCode.ScanIndexSealMissing, 'the batch index must be sealed by the scan centre (detached CMS signature)', [
+          { field: 'indexSignature', message: 'required: a detached CMS (PKCS#7) signature over the index bytes' },
+        ]);
+      case 'invalid':
+        return fail(
+          IntakeErrorCode.ScanIndexSealInvalid,
+          seal.reason === 'bad-signature'
+            ? 'the seal does not match the index: the index was altered after sealing, or the seal belongs to another index'
+            : `the seal cannot be read as a CMS SignedData (${seal.reason ?? 'malformed'})`,
+          [field],
+        );
+      case 'untrusted':
+        return fail(
+          IntakeErrorCode.ScanIndexSealUntrusted,
+          seal.reason === 'certificate-expired'
+            ? 'the seal is intact, but the scan-centre certificate (or its chain) is outside its validity'
+            : 'the seal is intact, but its signer does not chain to a trusted scan-centre certificate',
+          [field],
+        );
+    }
   }
 
   private applicationForm(d: ScanIndexDocumentDto, i: number): ApplicationForm | undefined {
@@ -241,6 +311,7 @@ export class ScanIntakeUseCase {
       source: batch.source,
       status: batch.status,
       indexSha512: batch.indexSha512,
+      ...(batch.indexSeal ? { indexSeal: batch.indexSeal } : {}),
       ...(batch.reasonCode ? { reasonCode: batch.reasonCode, reason: batch.reason } : {}),
       documents: documents.map((d) => ({
         documentId: d.documentId,
@@ -295,8 +366,8 @@ export class ScanIntakeUseCase {
     }
     const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
     try {
-      const followUp = await this.followUpCase(doc, facts);
-      if (followUp) return await this.attachFollowUp(batch, facts, followUp, pdfaSha512);
+      const reference = await resolveCaseReference(doc, facts.barcodes, facts.text, (ref) => this.repo.caseIdsByReference(ref));
+      if (reference.kind === 'follow-up') return await this.attachFollowUp(batch, facts, reference.target, pdfaSha512);
       const classification = classifyDocument({
         barcodes: facts.barcodes,
         ...(doc.formId ? { formId: doc.formId } : {}),
@@ -305,64 +376,16 @@ export class ScanIntakeUseCase {
         rules: await this.repo.rules(),
         threshold: this.settings.scan.classificationThreshold,
       });
-      if (classification.kind === 'manual') {
-        const itemId = randomUUID();
-        const candidates = classification.candidates.slice(0, 5);
-        await this.dataSource.transaction(async (m) => {
-          const queued = await this.repo.enqueue(m, {
-            itemId,
-            batchId: batch.batchId,
-            documentId: doc.documentId,
-            confidence: classification.confidence,
-            reasonCode: classification.reasonCode,
-            reason: classification.reason,
-            candidates,
-            facts,
-            textExcerpt: facts.text.slice(0, 4000),
-          });
-          if (!queued) return;
-          await addToOutbox<ScanClassificationRequiredV1>(m, {
-            topic: Topics.intakeScanClassification,
-            key: itemId,
-            type: EventTypes.scanClassificationRequired,
-            payload: {
-              itemId,
-              batchId: batch.batchId,
-              externalBatchId: index.batchId,
-              documentId: doc.documentId,
-              documentSha512: facts.documentSha512,
-              confidence: classification.confidence,
-              reasonCode: classification.reasonCode,
-              reason: classification.reason,
-              candidates,
-              queuedAt: new Date().toISOString(),
-            },
-            correlationId: itemId,
-            // Not known yet (that is what the clerk decides): the batch's authority, else the first candidate's.
-            tenant: index.tenantArs ?? candidates.find((c) => c.tenantArs)?.tenantArs ?? 'unclassified',
-          });
-          await this.repo.setDocumentOutcome(
-            batch.batchId,
-            doc.documentId,
-            {
-              status: 'classification-required',
-              reasonCode: classification.reasonCode,
-              reason: classification.reason,
-              classification: { confidence: classification.confidence, candidates, itemId },
-              ...(pdfaSha512 ? { pdfaSha512 } : {}),
-            },
-            m,
-          );
-        });
-        this.messaging.relay.nudge();
-        this.log.info('scanned document queued for manual classification', {
-          batchId: batch.batchId,
-          documentId: doc.documentId,
-          itemId,
-          reasonCode: classification.reasonCode,
-        });
-        return { documentId: doc.documentId, status: 'classification-required', itemId, reasonCode: classification.reasonCode };
+      if (reference.kind === 'unknown-reference') {
+        return await this.enqueueForClerk(
+          batch,
+          index,
+          facts,
+          unknownCaseReferenceReview(reference.references, classification),
+          pdfaSha512,
+        );
       }
+      if (classification.kind === 'manual') return await this.enqueueForClerk(batch, index, facts, classification, pdfaSha512);
       const accepted = await this.accept.execute({
         body: buildScanSubmission(facts, classification, classification.method),
         idempotencyKey: `scan:${batch.batchId}:${doc.documentId}`,
@@ -436,6 +459,7 @@ export class ScanIntakeUseCase {
       return {
         index,
         indexSha512: batch.indexSha512,
+        ...(batch.indexSeal ? { indexSeal: batch.indexSeal } : {}),
         document: doc,
         documentSha512: doc.sha512,
         pageCount: ocr.pageCount,
@@ -448,15 +472,71 @@ export class ScanIntakeUseCase {
     });
   }
 
-  private async followUpCase(
-    doc: ScanIndexDocumentDto,
+  /** Into the manual-classification queue (announced on `intake.scan.classification.v1`): a clerk decides. */
+  private async enqueueForClerk(
+    batch: ScanBatchRow,
+    index: ScanIndexDto,
     facts: ScanDocumentFacts,
-  ): Promise<{ caseId: string; tenantArs: string } | undefined> {
-    for (const ref of scanCaseReferences(doc, facts.barcodes, facts.text)) {
-      const found = await this.repo.caseIdsByReference(ref);
-      if (found.length === 1) return found[0];
-    }
-    return undefined;
+    review: ManualReview,
+    pdfaSha512: string | undefined,
+  ): Promise<DocumentOutcome> {
+    const doc = facts.document;
+    const itemId = randomUUID();
+    const candidates = review.candidates.slice(0, 5);
+    await this.dataSource.transaction(async (m) => {
+      const queued = await this.repo.enqueue(m, {
+        itemId,
+        batchId: batch.batchId,
+        documentId: doc.documentId,
+        confidence: review.confidence,
+        reasonCode: review.reasonCode,
+        reason: review.reason,
+        candidates,
+        facts,
+        textExcerpt: facts.text.slice(0, 4000),
+      });
+      if (!queued) return;
+      await addToOutbox<ScanClassificationRequiredV1>(m, {
+        topic: Topics.intakeScanClassification,
+        key: itemId,
+        type: EventTypes.scanClassificationRequired,
+        payload: {
+          itemId,
+          batchId: batch.batchId,
+          externalBatchId: index.batchId,
+          documentId: doc.documentId,
+          documentSha512: facts.documentSha512,
+          confidence: review.confidence,
+          reasonCode: review.reasonCode,
+          reason: review.reason,
+          candidates,
+          queuedAt: new Date().toISOString(),
+        },
+        correlationId: itemId,
+        // Not known yet (that is what the clerk decides): the batch's authority, else the first candidate's.
+        tenant: index.tenantArs ?? candidates.find((c) => c.tenantArs)?.tenantArs ?? 'unclassified',
+      });
+      await this.repo.setDocumentOutcome(
+        batch.batchId,
+        doc.documentId,
+        {
+          status: 'classification-required',
+          reasonCode: review.reasonCode,
+          reason: review.reason,
+          classification: { confidence: review.confidence, candidates, itemId },
+          ...(pdfaSha512 ? { pdfaSha512 } : {}),
+        },
+        m,
+      );
+    });
+    this.messaging.relay.nudge();
+    this.log.info('scanned document queued for manual classification', {
+      batchId: batch.batchId,
+      documentId: doc.documentId,
+      itemId,
+      reasonCode: review.reasonCode,
+    });
+    return { documentId: doc.documentId, status: 'classification-required', itemId, reasonCode: review.reasonCode };
   }
 
   /**

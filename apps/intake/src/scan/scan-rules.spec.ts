@@ -5,7 +5,10 @@ import {
   keywordScore,
   normaliseText,
   parseCoverSheetBarcode,
+  resolveCaseReference,
   scanCaseReferences,
+  unknownCaseReferenceReview,
+  type CaseTarget,
   type ClassificationRule,
   type ScanDocumentFacts,
 } from './scan-rules';
@@ -106,6 +109,55 @@ describe('case references of a scanned follow-up', () => {
       scanCaseReferences({ caseReference: 'PS-0000000A' }, ['POSTSTELLE:1;case=PS-0000000B'], 'Ihr Zeichen PS-0000000c und PS-0000000A'),
     ).toEqual(['PS-0000000A', 'PS-0000000B', 'PS-0000000C']);
     expect(scanCaseReferences({}, [], 'kein Bezug')).toEqual([]);
+  });
+
+  const existing: Record<string, CaseTarget> = { 'PS-0000000E': { caseId: 'c-existing', tenantArs: TENANT } };
+  const lookup = jest.fn((ref: string) => Promise.resolve(existing[ref] ? [existing[ref]] : []));
+  beforeEach(() => lookup.mockClear());
+
+  it('an explicit reference (index or cover sheet) naming an existing case makes a follow-up', async () => {
+    expect(await resolveCaseReference({ caseReference: 'PS-0000000E' }, [], '', lookup)).toEqual({
+      kind: 'follow-up',
+      reference: 'PS-0000000E',
+      target: existing['PS-0000000E'],
+    });
+    expect(await resolveCaseReference({}, ['POSTSTELLE:1;case=PS-0000000E'], '', lookup)).toMatchObject({ kind: 'follow-up' });
+  });
+
+  it('an explicit reference naming no case is unknown (a clerk decides), even when the text quotes an existing case', async () => {
+    expect(await resolveCaseReference({ caseReference: 'PS-DEADBEEF' }, [], 'Ihr Zeichen PS-0000000E', lookup)).toEqual({
+      kind: 'unknown-reference',
+      references: ['PS-DEADBEEF'],
+    });
+    expect(lookup).not.toHaveBeenCalledWith('PS-0000000E');
+    expect(await resolveCaseReference({}, ['POSTSTELLE:1;case=PS-DEADBEEF'], '', lookup)).toEqual({
+      kind: 'unknown-reference',
+      references: ['PS-DEADBEEF'],
+    });
+    // A reference shared by two cases names no single case either.
+    const twice = jest.fn(() => Promise.resolve([existing['PS-0000000E']!, { caseId: 'c-other', tenantArs: TENANT }]));
+    expect(await resolveCaseReference({ caseReference: 'PS-0000000E' }, [], '', twice)).toMatchObject({ kind: 'unknown-reference' });
+  });
+
+  it("references only in the OCR text keep today's behaviour: a follow-up when one names a case, else nothing", async () => {
+    expect(await resolveCaseReference({}, [], 'Aktenzeichen PS-0000000E', lookup)).toMatchObject({
+      kind: 'follow-up',
+      reference: 'PS-0000000E',
+    });
+    expect(await resolveCaseReference({}, [], 'Aktenzeichen PS-DEADBEEF', lookup)).toEqual({ kind: 'none' });
+    expect(await resolveCaseReference({}, [], 'kein Bezug', lookup)).toEqual({ kind: 'none' });
+  });
+
+  it('the queue item for an unknown reference says which reference and keeps the classifier view for the clerk', () => {
+    const byText = classifyDocument({ ...base, text: 'Bewohnerparkausweis Kennzeichen Parkausweis' });
+    expect(unknownCaseReferenceReview(['PS-DEADBEEF'], byText)).toEqual({
+      confidence: 1,
+      reasonCode: 'unknown-case-reference',
+      reason: expect.stringContaining('PS-DEADBEEF') as unknown,
+      candidates: [{ leikaKey: PARKING, tenantArs: TENANT, score: 1 }],
+    });
+    const none = classifyDocument({ ...base, text: 'nichts' });
+    expect(unknownCaseReferenceReview(['PS-DEADBEEF'], none)).toMatchObject({ confidence: 0, candidates: [] });
   });
 });
 

@@ -1,7 +1,8 @@
-import { ARS, LEIKA_KEY, leikaUrn } from '@poststelle/contracts';
+import { ARS, LEIKA_KEY, leikaUrn, type ScanClassificationReason } from '@poststelle/contracts';
 import { findCaseReferences } from '../email/email-rules';
 import { type ApplicationForm } from '../content/application-form';
 import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
+import { type IndexSeal } from './scan.ports';
 
 /**
  * Cover-sheet barcode (QR or Code 128), printed by the authority on the sheet the applicant sends with the paper:
@@ -148,15 +149,88 @@ export function classifyDocument(input: ClassificationInput): Classification {
   return { kind: 'service', leikaKey: best.rule.leikaKey, tenantArs, confidence, method: 'text' };
 }
 
+export type SealVerdict = 'missing' | 'invalid' | 'untrusted';
+
+/**
+ * Whether a batch is refused for its index seal. Only when a seal is required (`SCAN_REQUIRE_SEALED_INDEX`): no
+ * seal, a seal that does not match the index, or one whose signer does not chain to the scan-centre trust store.
+ * Without the requirement nothing is refused; the result is recorded on the batch and in each case's evidence.
+ */
+export function sealVerdict(seal: IndexSeal, required: boolean): SealVerdict | undefined {
+  if (!required) return undefined;
+  if (!seal.sealed) return 'missing';
+  if (!seal.valid) return 'invalid';
+  if (!seal.trusted) return 'untrusted';
+  return undefined;
+}
+
 /** Case references naming an existing case: the index first, then cover-sheet barcodes, then the document text. */
 export function scanCaseReferences(doc: Pick<ScanIndexDocumentDto, 'caseReference'>, barcodes: string[], text: string): string[] {
+  return [...new Set([...explicitCaseReferences(doc, barcodes), ...findCaseReferences(text)])];
+}
+
+/** References the scan centre assigned explicitly: the index `caseReference`, then cover-sheet barcodes (`case=`). */
+export function explicitCaseReferences(doc: Pick<ScanIndexDocumentDto, 'caseReference'>, barcodes: string[]): string[] {
   const fromBarcodes = barcodes.map((b) => parseCoverSheetBarcode(b)?.caseReference).filter((r): r is string => !!r);
-  return [...new Set([...(doc.caseReference ? [doc.caseReference] : []), ...fromBarcodes, ...findCaseReferences(text)])];
+  return [...new Set([...(doc.caseReference ? [doc.caseReference] : []), ...fromBarcodes])];
+}
+
+export interface CaseTarget {
+  caseId: string;
+  tenantArs: string;
+}
+
+export type CaseReferenceOutcome =
+  | { kind: 'follow-up'; reference: string; target: CaseTarget }
+  /** The scan centre marked the document as belonging to a case, but no reference names exactly one case. */
+  | { kind: 'unknown-reference'; references: string[] }
+  | { kind: 'none' };
+
+/**
+ * Whether a scanned document is a follow-up. When the scan centre assigned it explicitly (index, cover sheet), only
+ * those references count, and one that names no single existing case is never silently turned into a new case (nor
+ * attached to another case the text happens to quote): a clerk decides. Without an explicit reference, references
+ * found in the OCR text are hints: when none names a case, the document is classified like any other.
+ */
+export async function resolveCaseReference(
+  doc: Pick<ScanIndexDocumentDto, 'caseReference'>,
+  barcodes: string[],
+  text: string,
+  casesByReference: (reference: string) => Promise<CaseTarget[]>,
+): Promise<CaseReferenceOutcome> {
+  const explicit = explicitCaseReferences(doc, barcodes);
+  for (const reference of explicit.length > 0 ? explicit : scanCaseReferences(doc, barcodes, text)) {
+    const [target, ...more] = await casesByReference(reference);
+    if (target && more.length === 0) return { kind: 'follow-up', reference, target };
+  }
+  return explicit.length > 0 ? { kind: 'unknown-reference', references: explicit } : { kind: 'none' };
+}
+
+export interface ManualReview {
+  confidence: number;
+  reasonCode: ScanClassificationReason;
+  reason: string;
+  candidates: { leikaKey: string; tenantArs?: string; score: number }[];
+}
+
+/** The queue item for an explicit case reference naming no case; the classifier's view is kept for the clerk. */
+export function unknownCaseReferenceReview(references: string[], classification: Classification): ManualReview {
+  return {
+    confidence: classification.confidence,
+    reasonCode: 'unknown-case-reference',
+    reason: `the scan centre assigned the document to case ${references.join(', ')}, but no existing case has this reference`,
+    candidates:
+      classification.kind === 'manual'
+        ? classification.candidates
+        : [{ leikaKey: classification.leikaKey, tenantArs: classification.tenantArs, score: classification.confidence }],
+  };
 }
 
 export interface ScanDocumentFacts {
   index: ScanIndexDto;
   indexSha512: string;
+  /** The scan centre's seal over the index as verified when the batch came in (absent on batches from before seals). */
+  indexSeal?: IndexSeal;
   document: ScanIndexDocumentDto;
   documentSha512: string;
   pageCount: number;
@@ -180,6 +254,24 @@ export function scanEvidence(f: ScanDocumentFacts, classifiedBy: 'barcode' | 'fo
     resolutionDpi: f.index.resolutionDpi,
     transferNote: f.index.transferNote,
     indexSha512: f.indexSha512,
+    ...(f.indexSeal
+      ? {
+          indexSealed: f.indexSeal.sealed,
+          indexSealValid: f.indexSeal.valid,
+          indexSealTrusted: f.indexSeal.trusted,
+          ...(f.indexSeal.signer
+            ? {
+                indexSealSigner: {
+                  subject: f.indexSeal.signer.subject.slice(0, 1000),
+                  issuer: f.indexSeal.signer.issuer.slice(0, 1000),
+                  serialNumber: f.indexSeal.signer.serialNumber.slice(0, 100),
+                  notBefore: f.indexSeal.signer.notBefore,
+                  notAfter: f.indexSeal.signer.notAfter,
+                },
+              }
+            : {}),
+        }
+      : {}),
     handwrittenSignature: f.document.handwrittenSignature,
     ...(barcode ? { barcode: barcode.slice(0, 500) } : {}),
     documentId: f.document.documentId,

@@ -8,6 +8,10 @@ import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
 import { ClassificationRuleRequest } from './classification-rule.request';
 
+/** Header of `POST /v1/scan/batches` carrying the scan centre's seal over the index (base64 DER CMS SignedData). */
+export const INDEX_SIGNATURE_HEADER = 'scan-index-signature';
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** The paper-scan channel over HTTP (README "Paper scan"; the index format is `scan-index.xsd`). */
 @Controller('v1')
 export class ScanController {
@@ -17,14 +21,33 @@ export class ScanController {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
-  /** The batch index (XML) as the body; then each document is uploaded with PUT. */
+  /**
+   * The batch index (XML) as the body, its seal (detached CMS signature over exactly these bytes, base64 DER) in
+   * `Scan-Index-Signature`; then each document is uploaded with PUT. Index and seal arrive together, so the seal is
+   * verified before any document is sent.
+   */
   @Post('scan/batches')
   @HttpCode(201)
-  async create(@Body() raw: unknown, @Headers('content-type') contentType: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @Body() raw: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers(INDEX_SIGNATURE_HEADER) signature: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     if (!/^(application|text)\/xml\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
       throw new IntakeException(IntakeErrorCode.ScanNotXml, 'send the batch index with content-type application/xml');
     }
-    const { batch, created } = await this.scan.createBatch(raw, 'http');
+    const seal = signature === undefined ? undefined : signature.trim();
+    if (seal !== undefined && !BASE64.test(seal)) {
+      throw new IntakeException(IntakeErrorCode.ScanIndexSealInvalid, `${INDEX_SIGNATURE_HEADER} must be base64 (a DER CMS SignedData)`, {
+        errors: [{ field: INDEX_SIGNATURE_HEADER, message: 'must be standard base64 without line breaks' }],
+      });
+    }
+    const { batch, created } = await this.scan.createBatch({
+      index: raw,
+      ...(seal ? { seal: Buffer.from(seal, 'base64') } : {}),
+      source: 'http',
+    });
     if (!created) {
       throw new IntakeException(IntakeErrorCode.ScanBatchDuplicate, 'this index was delivered before', {
         batchId: batch.batchId,

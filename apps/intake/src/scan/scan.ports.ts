@@ -44,3 +44,26 @@ export class ToolFailedError extends Error {
     this.name = 'ToolFailedError';
   }
 }
+
+/**
+ * The scan centre's seal over a batch index (TR-RESISCAN integrity and origin): a detached CMS signature of the
+ * index bytes, checked against the scan-centre trust store. Signer data is the scan centre's certificate.
+ */
+export interface IndexSeal {
+  sealed: boolean;
+  /** The seal matches the index bytes (the index, and so every document sha512 in it, is unaltered). */
+  valid: boolean;
+  /** The signer certificate chains to the scan-centre trust store and is within its validity. */
+  trusted: boolean;
+  /** Why the seal is not valid and trusted; absent when it is. */
+  reason?: 'not-sealed' | 'malformed-signature' | 'unsupported' | 'bad-signature' | 'untrusted-chain' | 'certificate-expired';
+  signer?: { subject: string; issuer: string; serialNumber: string; notBefore: string; notAfter: string };
+  /** sha512 of the seal as delivered (kept in the blob store). */
+  sealSha512?: string;
+}
+
+export interface IndexSealPort {
+  /** Never throws: an unreadable seal is `malformed-signature`; no seal is `not-sealed`. */
+  verify(index: Buffer, seal: Buffer | undefined): Promise<IndexSeal>;
+}
+export const INDEX_SEAL_PORT = Symbol('INDEX_SEAL_PORT');

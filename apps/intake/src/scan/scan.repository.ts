@@ -3,6 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type ClassificationRule } from './scan-rules';
 import { type ScanIndexDto } from './scan-index';
+import { type IndexSeal } from './scan.ports';
+
+/** Batches that hold their index hash (taken once); a batch refused only for its seal does not. */
+const TAKES_INDEX = `(reason_code IS NULL OR reason_code NOT LIKE 'SCAN_INDEX_SEAL_%')`;
 
 export type BatchStatus = 'awaiting-documents' | 'ready' | 'processing' | 'processed' | 'rejected';
 export type DocumentStatus = 'pending' | 'uploaded' | 'case' | 'follow-up' | 'classification-required' | 'rejected';
@@ -13,6 +17,8 @@ export interface ScanBatchRow {
   externalBatchId: string | null;
   indexSha512: string;
   index: ScanIndexDto | null;
+  /** The seal over the index as verified on arrival; null on batches from before seals. */
+  indexSeal: IndexSeal | null;
   status: BatchStatus;
   reasonCode: string | null;
   reason: string | null;
@@ -58,6 +64,7 @@ interface BatchDb {
   external_batch_id: string | null;
   index_sha512: string;
   index: ScanIndexDto | null;
+  index_seal: IndexSeal | null;
   status: BatchStatus;
   reason_code: string | null;
   reason: string | null;
@@ -73,6 +80,7 @@ const batchOf = (r: BatchDb): ScanBatchRow => ({
   externalBatchId: r.external_batch_id,
   indexSha512: r.index_sha512,
   index: r.index,
+  indexSeal: r.index_seal,
   status: r.status,
   reasonCode: r.reason_code,
   reason: r.reason,
@@ -95,6 +103,7 @@ export class ScanRepository {
     source: 'http' | 'drop-folder';
     indexSha512: string;
     index?: ScanIndexDto;
+    indexSeal?: IndexSeal;
     status: BatchStatus;
     reasonCode?: string;
     reason?: string;
@@ -103,8 +112,9 @@ export class ScanRepository {
     return this.dataSource.transaction(async (m) => {
       const batchId = randomUUID();
       const inserted = await m.query<{ batch_id: string }[]>(
-        `INSERT INTO intake.scan_batches (batch_id, source, external_batch_id, index_sha512, index, status, reason_code, reason, drop_folder)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (index_sha512) DO NOTHING RETURNING batch_id`,
+        `INSERT INTO intake.scan_batches
+           (batch_id, source, external_batch_id, index_sha512, index, status, reason_code, reason, drop_folder, index_seal)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (index_sha512) WHERE ${TAKES_INDEX} DO NOTHING RETURNING batch_id`,
         [
           batchId,
           b.source,
@@ -115,10 +125,13 @@ export class ScanRepository {
           b.reasonCode ?? null,
           b.reason ?? null,
           b.dropFolder ?? null,
+          b.indexSeal ? JSON.stringify(b.indexSeal) : null,
         ],
       );
       if (inserted.length === 0) {
-        const [existing] = await m.query<BatchDb[]>('SELECT * FROM intake.scan_batches WHERE index_sha512 = $1', [b.indexSha512]);
+        const [existing] = await m.query<BatchDb[]>(`SELECT * FROM intake.scan_batches WHERE index_sha512 = $1 AND ${TAKES_INDEX}`, [
+          b.indexSha512,
+        ]);
         if (!existing) throw new Error('scan batch conflict without an existing row');
         return { created: false, batch: batchOf(existing) };
       }
@@ -140,7 +153,9 @@ export class ScanRepository {
   }
 
   async findBatchByIndex(indexSha512: string): Promise<ScanBatchRow | undefined> {
-    const [r] = await this.dataSource.query<BatchDb[]>('SELECT * FROM intake.scan_batches WHERE index_sha512 = $1', [indexSha512]);
+    const [r] = await this.dataSource.query<BatchDb[]>(`SELECT * FROM intake.scan_batches WHERE index_sha512 = $1 AND ${TAKES_INDEX}`, [
+      indexSha512,
+    ]);
     return r && batchOf(r);
   }
 

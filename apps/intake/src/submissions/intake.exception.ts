@@ -72,6 +72,9 @@ export enum IntakeErrorCode {
   ScanQueueItemResolved = 'SCAN_QUEUE_ITEM_ALREADY_RESOLVED',
   ScanResolutionInvalid = 'SCAN_RESOLUTION_INVALID',
   ScanRuleInvalid = 'SCAN_CLASSIFICATION_RULE_INVALID',
+  ScanIndexSealMissing = 'SCAN_INDEX_SEAL_MISSING',
+  ScanIndexSealInvalid = 'SCAN_INDEX_SEAL_INVALID',
+  ScanIndexSealUntrusted = 'SCAN_INDEX_SEAL_UNTRUSTED',
 }
 
 const STATUS: Record<IntakeErrorCode, number> = {
@@ -142,6 +145,9 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.ScanQueueItemResolved]: 409,
   [IntakeErrorCode.ScanResolutionInvalid]: 422,
   [IntakeErrorCode.ScanRuleInvalid]: 422,
+  [IntakeErrorCode.ScanIndexSealMissing]: 422,
+  [IntakeErrorCode.ScanIndexSealInvalid]: 422,
+  [IntakeErrorCode.ScanIndexSealUntrusted]: 422,
 };
 
 export class IntakeException extends ServiceException {

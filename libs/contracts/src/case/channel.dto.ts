@@ -73,6 +73,15 @@ export class EmailEvidenceDto {
   @IsOptional() @ValidateNested() @Type(() => EmailSignerDto) signer?: EmailSignerDto;
 }
 
+/** The scan centre's certificate that sealed a batch index (organisation certificate data, not personal data). */
+export class ScanSealSignerDto {
+  @IsString() @MaxLength(1000) subject!: string;
+  @IsString() @MaxLength(1000) issuer!: string;
+  @IsString() @MaxLength(100) serialNumber!: string;
+  @IsOptional() @IsISO8601() notBefore?: string;
+  @IsOptional() @IsISO8601() notAfter?: string;
+}
+
 /** Paper-scan evidence per BSI TR-RESISCAN: transfer note, integrity hash, who, when, which profile. */
 export class ScanEvidenceDto {
   @IsString() @MaxLength(100) batchId!: string;
@@ -94,6 +103,15 @@ export class ScanEvidenceDto {
   @IsOptional() @IsIn(['text-layer', 'ocr']) textSource?: 'text-layer' | 'ocr';
   /** How the document was assigned to its service: cover-sheet barcode, form id, document text, or a clerk. */
   @IsOptional() @IsIn(['barcode', 'form-id', 'text', 'manual']) classifiedBy?: 'barcode' | 'form-id' | 'text' | 'manual';
+  /**
+   * The scan centre's seal over the index (detached CMS signature; the index lists every document's sha512): was
+   * one delivered, does it match the index, does its signer chain to intake's scan-centre trust store. Optional for
+   * backwards compatibility (absent on cases from before seals).
+   */
+  @IsOptional() @IsBoolean() indexSealed?: boolean;
+  @IsOptional() @IsBoolean() indexSealValid?: boolean;
+  @IsOptional() @IsBoolean() indexSealTrusted?: boolean;
+  @IsOptional() @ValidateNested() @Type(() => ScanSealSignerDto) indexSealSigner?: ScanSealSignerDto;
 }
 
 /** The channel a case arrived through, with that channel's evidence (exactly the one matching `kind`). */

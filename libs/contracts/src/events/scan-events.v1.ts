@@ -25,6 +25,14 @@ export class ScanClassificationCandidateDto {
 }
 
 /**
+ * Why a scanned document waits for a clerk: the classifier was not confident (`low-confidence`, `ambiguous`,
+ * `no-tenant`, `no-match`), or the scan centre assigned it to a case reference that names no existing case
+ * (`unknown-case-reference`: index `caseReference` or cover-sheet `case=`).
+ */
+export const SCAN_CLASSIFICATION_REASONS = ['low-confidence', 'ambiguous', 'no-tenant', 'no-match', 'unknown-case-reference'] as const;
+export type ScanClassificationReason = (typeof SCAN_CLASSIFICATION_REASONS)[number];
+
+/**
  * `intake.scan.classification.v1` / type `scan.classification-required`: a scanned document could not be assigned
  * to a service (and tenant) with enough confidence; it waits in intake's manual-classification queue. No personal
  * data: ids, hashes, scores.
@@ -36,7 +44,7 @@ export class ScanClassificationRequiredV1 {
   @IsString() @MaxLength(100) documentId!: string;
   @Matches(SHA512_HEX) documentSha512!: string;
   @IsNumber() @Min(0) @Max(1) confidence!: number;
-  @IsIn(['low-confidence', 'ambiguous', 'no-tenant', 'no-match']) reasonCode!: 'low-confidence' | 'ambiguous' | 'no-tenant' | 'no-match';
+  @IsIn(SCAN_CLASSIFICATION_REASONS) reasonCode!: ScanClassificationReason;
   @IsString() @MaxLength(1000) reason!: string;
   @IsArray()
   @ArrayMaxSize(5)

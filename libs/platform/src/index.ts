@@ -5,7 +5,20 @@ export { ServiceEnv, platformSettings, type PlatformSettings } from './config/se
 export { ServiceException, PROBLEM_BASE, type ProblemDetails } from './http/problem';
 export { ProblemDetailsFilter, toProblem } from './http/problem-details.filter';
 export { PlatformModule, type PlatformModuleOptions } from './nest/platform.module';
-export { bootstrapService, type RawBodyRequest } from './nest/bootstrap';
+export { bootstrapService, keepRawBody, type RawBodyRequest } from './nest/bootstrap';
+export {
+  BodyErrorCode,
+  JSON_MEDIA_TYPES,
+  bodyParserProblem,
+  describeJsonSyntaxError,
+  firstInvalidUtf8Offset,
+  formatJsonSyntaxLocation,
+  invalidUtf8,
+  malformedJson,
+  payloadTooLarge,
+  unsupportedMediaType,
+  type JsonSyntaxLocation,
+} from './http/body-errors';
 export { BLOB_STORE, PLATFORM_SETTINGS } from './nest/tokens';
 export { MAILER, SmtpMailer, UnconfiguredMailer, mailerFor, type Mailer, type OutgoingMail, type SmtpRelaySettings } from './mail/mailer';
 export { SmtpRelayEnv, smtpRelaySettings } from './mail/smtp-relay-env';

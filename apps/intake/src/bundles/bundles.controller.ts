@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { BundleSubmissionV1, ContractValidationError, validateContract, type FieldError } from '@poststelle/contracts';
@@ -7,6 +7,7 @@ import { MessagingRuntime } from '@poststelle/messaging';
 import { type RawBodyRequest } from '@poststelle/platform';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import { originalOf, parseJsonObject, receivedBody } from '../submissions/json-body';
 import { RejectedInputsRepository } from '../submissions/rejected-inputs.repository';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -28,7 +29,6 @@ export class BundlesController {
   @Post('bundles')
   @HttpCode(202)
   async submit(
-    @Body() body: unknown,
     @Req() req: RawBodyRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
@@ -36,7 +36,17 @@ export class BundlesController {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
     }
-    const raw = req.rawBody ?? Buffer.from(JSON.stringify(body ?? null));
+    const received = receivedBody(req);
+    const raw = received.bytes;
+    let body: Record<string, unknown>;
+    try {
+      body = parseJsonObject(received);
+    } catch (error) {
+      if (!(error instanceof IntakeException)) throw error;
+      const errors = error.extensions['errors'] as FieldError[];
+      const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: originalOf(received) });
+      throw new IntakeException(error.code, error.message, { ...error.extensions, rejectionId });
+    }
     let bundle: BundleSubmissionV1;
     try {
       bundle = validateContract(BundleSubmissionV1, body);

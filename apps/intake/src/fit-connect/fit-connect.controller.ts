@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
 import { type Request } from 'express';
 import { type RawBodyRequest } from '@poststelle/platform';
+import { receivedBody } from '../submissions/json-body';
 import { FitConnectUseCase } from './fit-connect.use-case';
 
 /** main.ts moves an upload's Content-Type here (the body parsers must not see it); always overwritten. */
@@ -11,10 +12,11 @@ export const UPLOAD_CONTENT_TYPE = 'x-ps-upload-content-type';
 export class FitConnectController {
   constructor(private readonly fit: FitConnectUseCase) {}
 
+  /** The body arrives raw (main.ts), so a refused one is kept whatever is wrong with it. */
   @Post()
   @HttpCode(201)
-  announce(@Body() body: unknown, @Req() req: RawBodyRequest) {
-    return this.fit.announce(body, req.rawBody);
+  announce(@Req() req: RawBodyRequest) {
+    return this.fit.announce(receivedBody(req));
   }
 
   /** The body is streamed to the blob store (main.ts keeps body parsers off this route). */
@@ -30,12 +32,8 @@ export class FitConnectController {
 
   @Post(':submissionId/submit')
   @HttpCode(202)
-  submit(
-    @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
-    @Body() body: unknown,
-    @Req() req: RawBodyRequest,
-  ) {
-    return this.fit.submit(submissionId, body, req.rawBody);
+  submit(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string, @Req() req: RawBodyRequest) {
+    return this.fit.submit(submissionId, receivedBody(req));
   }
 
   @Get(':submissionId/events')

@@ -5,10 +5,11 @@ import { ContractValidationError, LEIKA_URN, type FieldError } from '@poststelle
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { decodeUtf8, parseJsonFormData, parseXmlFormData, validateContent } from '../content';
+import { parseJsonFormData, parseXmlFormData, validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
+import { originalOf, parseJsonObject, type ReceivedBody } from '../submissions/json-body';
 import { RejectedInputsRepository } from '../submissions/rejected-inputs.repository';
 import { FitConnectRepository, type FitSubmissionRow } from './fit-connect.repository';
 import { FitMetadataValidator, type FitMetadata } from './fit-metadata';
@@ -55,13 +56,12 @@ export class FitConnectUseCase {
     return new IntakeException(error.code, error.message, { ...error.extensions, errors, rejectionId });
   }
 
-  /** `raw` is the request body as received: it must be valid UTF-8 (JSON parsers would silently replace bad bytes). */
-  async announce(body: unknown, raw?: Buffer): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+  /** `received` is the request body as received: it must be one JSON object in UTF-8 (see `parseJsonObject`). */
+  async announce(received: ReceivedBody): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
     try {
-      if (raw) decodeUtf8(raw, 'request body');
-      return await this.doAnnounce(body);
+      return await this.doAnnounce(parseJsonObject(received));
     } catch (error) {
-      throw await this.kept(error, raw ? { bytes: raw } : {});
+      throw await this.kept(error, { bytes: originalOf(received) });
     }
   }
 
@@ -200,18 +200,17 @@ export class FitConnectUseCase {
     return Buffer.concat(chunks);
   }
 
-  async submit(submissionId: string, body: unknown, raw?: Buffer): Promise<{ submissionId: string; status: string; caseId: string }> {
+  async submit(submissionId: string, received: ReceivedBody): Promise<{ submissionId: string; status: string; caseId: string }> {
     const { row, metadata } = await this.open(submissionId);
     if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is already ${row.status}`);
     try {
-      if (raw) decodeUtf8(raw, 'request body');
-      const result = await this.finish(row, metadata, body);
+      const result = await this.finish(row, metadata, parseJsonObject(received));
       await this.repo.setStatus(submissionId, 'accepted', result.caseId);
       await this.repo.event(submissionId, 'submitted', {});
       await this.repo.event(submissionId, 'accepted', { caseId: result.caseId });
       return { submissionId, status: 'accepted', caseId: result.caseId };
     } catch (error) {
-      const refused = await this.kept(error, raw ? { bytes: raw } : {});
+      const refused = await this.kept(error, { bytes: originalOf(received) });
       if (isInputRejection(refused)) await this.reject(submissionId, refused.code, refused.message, true);
       throw refused;
     }

@@ -3,6 +3,8 @@ import { ServiceException } from '@poststelle/platform';
 export enum IntakeErrorCode {
   InvalidSubmission = 'INVALID_SUBMISSION',
   MalformedJson = 'MALFORMED_JSON',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   RejectionNotFound = 'REJECTION_NOT_FOUND',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   InvalidIdempotencyKey = 'INVALID_IDEMPOTENCY_KEY',
@@ -80,6 +82,8 @@ export enum IntakeErrorCode {
 const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.InvalidSubmission]: 422,
   [IntakeErrorCode.MalformedJson]: 400,
+  [IntakeErrorCode.UnsupportedMediaType]: 415,
+  [IntakeErrorCode.PayloadTooLarge]: 413,
   [IntakeErrorCode.RejectionNotFound]: 404,
   [IntakeErrorCode.IdempotencyKeyReused]: 422,
   [IntakeErrorCode.InvalidIdempotencyKey]: 400,

@@ -1,16 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ContractValidationError, type FieldError } from '@poststelle/contracts';
-import { decodeUtf8 } from '../content';
+import { type RawBodyRequest } from '@poststelle/platform';
 import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
+import { originalOf, parseJsonObject, receivedBody } from './json-body';
 import { RejectedInputsRepository } from './rejected-inputs.repository';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * `POST /v1/submissions`: the portal API (and any adapter speaking HTTP). The body arrives as raw bytes so the
- * original is kept even when it is not valid JSON.
+ * `POST /v1/submissions`: the portal API (and any adapter speaking HTTP). The body arrives as raw bytes (main.ts) so
+ * the original is kept even when it is not valid JSON, not UTF-8, not JSON at all or over the limit (then without it).
  */
 @Controller('v1')
 export class SubmissionsController {
@@ -22,31 +23,23 @@ export class SubmissionsController {
   @Post('submissions')
   @HttpCode(202)
   async submit(
-    @Body() raw: unknown,
+    @Req() req: RawBodyRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
     }
-    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+    const received = receivedBody(req);
+    const bytes = received.bytes;
     let body: unknown;
     try {
-      body = JSON.parse(decodeUtf8(bytes, 'request body'));
+      body = parseJsonObject(received);
     } catch (error) {
-      if (error instanceof IntakeException) {
-        const errors = error.extensions['errors'] as FieldError[];
-        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: bytes });
-        throw new IntakeException(error.code, error.message, { errors, rejectionId });
-      }
-      const errors: FieldError[] = [{ field: '$', message: `not valid JSON: ${(error as Error).message}` }];
-      const rejectionId = await this.rejections.record({
-        source: 'http',
-        reasonCode: IntakeErrorCode.MalformedJson,
-        errors,
-        original: bytes,
-      });
-      throw new IntakeException(IntakeErrorCode.MalformedJson, 'the request body is not valid JSON', { errors, rejectionId });
+      if (!(error instanceof IntakeException)) throw error;
+      const errors = error.extensions['errors'] as FieldError[];
+      const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: originalOf(received) });
+      throw new IntakeException(error.code, error.message, { ...error.extensions, rejectionId });
     }
     const requestSha512 = sha512Hex(bytes);
     try {

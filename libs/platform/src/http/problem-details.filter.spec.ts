@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { ContractValidationError } from '@poststelle/contracts';
+import { unsupportedMediaType } from './body-errors';
 import { ServiceException } from './problem';
 import { toProblem } from './problem-details.filter';
 
@@ -18,6 +19,11 @@ describe('problem details (RFC 9457)', () => {
   it('maps body-parser errors', () => {
     expect(toProblem({ type: 'entity.too.large', limit: 10 }).status).toBe(413);
     expect(toProblem({ type: 'entity.parse.failed', message: 'x' }).status).toBe(400);
+    expect(toProblem(unsupportedMediaType('text/plain', ['application/json']))).toMatchObject({
+      status: 415,
+      type: 'https://poststelle.example/problems/unsupported-media-type',
+      accepted: ['application/json'],
+    });
   });
   it('maps Nest HTTP exceptions and hides unknown errors', () => {
     expect(toProblem(new BadRequestException('Validation failed (uuid v4 is expected)')).status).toBe(400);

@@ -3,16 +3,10 @@ import { trace } from '@opentelemetry/api';
 import { type Request, type Response } from 'express';
 import { ContractValidationError } from '@poststelle/contracts';
 import { Logger, describeError } from '@poststelle/telemetry';
+import { bodyParserProblem } from './body-errors';
 import { PROBLEM_BASE, ServiceException, type ProblemDetails } from './problem';
 
 const log = new Logger('HttpErrors');
-
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  message?: string;
-  limit?: number;
-}
 
 /** Turns every error into an RFC 9457 problem-details response; unknown errors become 500 without internals. */
 export function toProblem(error: unknown, instance?: string): ProblemDetails {
@@ -28,6 +22,9 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
       ...base,
     };
   }
+  // Errors of the express body parsers (malformed JSON, too large, bad encoding) become typed problems.
+  const bodyError = bodyParserProblem(error);
+  if (bodyError) return toProblem(bodyError, instance);
   if (error instanceof ServiceException) {
     return {
       type: `${PROBLEM_BASE}${error.code.toLowerCase().replace(/_/g, '-')}`,
@@ -37,36 +34,6 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
       ...error.extensions,
       ...base,
     };
-  }
-  const bp = error as BodyParserError;
-  if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
-    if (bp.type === 'entity.too.large') {
-      return {
-        type: `${PROBLEM_BASE}payload-too-large`,
-        title: 'Payload too large',
-        status: 413,
-        detail: `the request body exceeds the limit of ${bp.limit ?? '?'} bytes`,
-        ...base,
-      };
-    }
-    if (bp.type === 'entity.parse.failed') {
-      return {
-        type: `${PROBLEM_BASE}malformed-json`,
-        title: 'Malformed JSON',
-        status: 400,
-        detail: `the request body is not valid JSON: ${bp.message ?? ''}`,
-        ...base,
-      };
-    }
-    if (bp.type === 'charset.unsupported' || bp.type === 'encoding.unsupported') {
-      return {
-        type: `${PROBLEM_BASE}unsupported-encoding`,
-        title: 'Unsupported encoding',
-        status: 415,
-        detail: bp.message ?? 'unsupported encoding',
-        ...base,
-      };
-    }
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

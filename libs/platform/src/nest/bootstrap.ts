@@ -1,8 +1,16 @@
 import { type DynamicModule, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import express, { type Request } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { Logger, configureLogging, describeError } from '@poststelle/telemetry';
 import { type PlatformSettings } from '../config/service-env';
+import {
+  InvalidUtf8BodyError,
+  JSON_MEDIA_TYPES,
+  RAW_MEDIA_TYPES,
+  bodyParserProblem,
+  firstInvalidUtf8Offset,
+  unsupportedMediaType,
+} from '../http/body-errors';
 
 const QUIET_CONTEXTS = new Set(['RouterExplorer', 'RoutesResolver', 'InstanceLoader', 'NestFactory', 'NestApplication']);
 
@@ -33,7 +41,34 @@ class NestJsonLogger implements LoggerService {
 
 export interface RawBodyRequest extends Request {
   rawBody?: Buffer;
+  /** Set by {@link keepRawBody} when the body exceeded the limit: it was read off and discarded, not kept. */
+  bodyOverflow?: { limitBytes: number; receivedBytes?: number };
 }
+
+/**
+ * A route-specific parser that reads any body as raw bytes (`req.body` and `req.rawBody`), so a service can keep the
+ * original even when it is not what the route accepts. A body over `limitBytes` is read off and discarded; the
+ * request then reaches the handler with an empty body and `req.bodyOverflow`, so the refusal can be recorded.
+ */
+export function keepRawBody(limitBytes: number, applies: (req: Request) => boolean = () => true): RequestHandler {
+  const parse = express.raw({ type: () => true, limit: limitBytes });
+  return (req: RawBodyRequest, res: Response, next: NextFunction) => {
+    if (!applies(req)) return next();
+    void parse(req, res, (error?: unknown) => {
+      const e = error as { type?: unknown; expected?: unknown; received?: unknown } | undefined;
+      if (e?.type === 'entity.too.large') {
+        const received = Math.max(Number(e.expected) || 0, Number(e.received) || 0);
+        req.bodyOverflow = { limitBytes, ...(received ? { receivedBytes: received } : {}) };
+        req.body = Buffer.alloc(0);
+        return next();
+      }
+      if (!error && Buffer.isBuffer(req.body)) req.rawBody = req.body;
+      next(error);
+    });
+  };
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * Creates and starts a service: JSON logs, body-size limit (raw body kept for originals), shutdown hooks that
@@ -50,16 +85,29 @@ export async function bootstrapService(
   const app = await NestFactory.create(module, { logger: new NestJsonLogger(), bodyParser: false });
   // Route-specific parsers first (a service may take a path's raw bytes to keep originals), then the defaults.
   configure?.(app);
-  const keepRaw = (req: RawBodyRequest, _res: unknown, buf: Buffer) => {
+  // JSON must be UTF-8: the parser would otherwise replace invalid bytes silently.
+  const keepRaw = (req: RawBodyRequest, _res: unknown, buf: Buffer, encoding: string) => {
+    if (/^utf-?8$/i.test(encoding)) {
+      const offset = firstInvalidUtf8Offset(buf);
+      if (offset !== undefined) throw new InvalidUtf8BodyError(offset);
+    }
     req.rawBody = buf;
   };
-  app.use(express.json({ limit: settings.http.bodyLimitBytes, verify: keepRaw, type: ['application/json', 'application/*+json'] }));
-  app.use(
-    express.raw({
-      limit: settings.http.bodyLimitBytes,
-      type: ['message/rfc822', 'application/xml', 'text/xml', 'application/octet-stream'],
-    }),
-  );
+  app.use(express.json({ limit: settings.http.bodyLimitBytes, verify: keepRaw, type: JSON_MEDIA_TYPES }));
+  app.use(express.raw({ limit: settings.http.bodyLimitBytes, type: RAW_MEDIA_TYPES }));
+  // A body no parser took (its content-type is not read here) is refused, rather than handled as if empty.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const type = req.headers['content-type'];
+    const length = req.headers['content-length'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (WRITES.has(req.method) && type && hasBody && req.body === undefined && !req.readableEnded) {
+      req.resume();
+      return next(unsupportedMediaType(type, [...JSON_MEDIA_TYPES, ...RAW_MEDIA_TYPES]));
+    }
+    next();
+  });
+  // The one place body-parser failures become typed problems (before Nest turns a SyntaxError into a bare 400).
+  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => next(bodyParserProblem(error) ?? error));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(settings.http.port, '0.0.0.0');
   return app;

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type FieldError } from '@poststelle/contracts';
 import { sha512Hex } from './accept-submission.use-case';
+import { IntakeException } from './intake.exception';
 
 export interface Rejection {
   source: 'http' | 'kafka';
@@ -17,6 +18,16 @@ export interface Rejection {
 @Injectable()
 export class RejectedInputsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Records a typed input refusal for an HTTP request and returns the same refusal with its `rejectionId`, for the
+   * caller to throw: the original is kept and the client can quote the id.
+   */
+  async refuse(error: IntakeException, original: Buffer | undefined): Promise<IntakeException> {
+    const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [];
+    const rejectionId = await this.record({ source: 'http', reasonCode: error.code, errors, original });
+    return new IntakeException(error.code, error.message, { ...error.extensions, rejectionId });
+  }
 
   async record(rejection: Rejection, manager: EntityManager = this.dataSource.manager): Promise<string> {
     const id = randomUUID();

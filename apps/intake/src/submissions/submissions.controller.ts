@@ -37,9 +37,7 @@ export class SubmissionsController {
       body = parseJsonObject(received);
     } catch (error) {
       if (!(error instanceof IntakeException)) throw error;
-      const errors = error.extensions['errors'] as FieldError[];
-      const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: originalOf(received) });
-      throw new IntakeException(error.code, error.message, { ...error.extensions, rejectionId });
+      throw await this.rejections.refuse(error, originalOf(received));
     }
     const requestSha512 = sha512Hex(bytes);
     try {

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { createTransport } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { CaseEvidenceAddedV1, validateContract } from '@poststelle/contracts';
-import { KafkaProbe, Stack, minimalPdf, waitFor } from '@poststelle/testing';
+import { KafkaProbe, Stack, minimalPdf, testPki, waitFor } from '@poststelle/testing';
 
 const EML = resolve(__dirname, '../../../shared/testdata/eml');
 const LEIKA = '99050012104000';
@@ -119,14 +119,12 @@ describe('email channel: SMTP and POST /v1/email', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ps-smime-e2e-'));
     try {
       const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test CA');
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 's.key', '-out', 's.csr', '-subj', '/CN=Erika Mustermann');
-      openssl('x509', '-req', '-in', 's.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 's.pem', '-days', '1');
+      await testPki(dir, { ca: '/CN=Test CA', signer: '/CN=Erika Mustermann' }, 1);
       writeFileSync(
         join(dir, 'body.txt'),
         'Content-Type: text/plain; charset=utf-8\r\n\r\nHiermit beantrage ich einen Bewohnerparkausweis.\r\n',
       );
-      openssl('smime', '-sign', '-in', 'body.txt', '-signer', 's.pem', '-inkey', 's.key', '-out', 'signed.eml');
+      openssl('smime', '-sign', '-in', 'body.txt', '-signer', 'signer.pem', '-inkey', 'signer.key', '-out', 'signed.eml');
       const head = `From: erika@example.org\r\nTo: ${MAILBOX}\r\nSubject: Antrag [LeiKa:${LEIKA}]\r\nMessage-ID: <${Date.now()}@example.org>\r\n`;
       const signed = Buffer.concat([Buffer.from(head), readFileSync(join(dir, 'signed.eml'))]);
       const res = await postEmail(signed);

@@ -18,3 +18,4 @@ export {
   type ScanIndexDocument,
   type ScanCentrePki,
 } from './scan-fixtures';
+export { testPki, type TestPki } from './pki';

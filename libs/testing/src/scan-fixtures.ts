@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { testPki, type TestPki } from './pki';
 
 const exec = promisify(execFile);
 
@@ -166,49 +167,10 @@ export function scanIndexXml(batch: {
 }
 
 /** A scan centre's PKI made with openssl at test time: a CA and the scan-centre certificate it issued. */
-export interface ScanCentrePki {
-  dir: string;
-  caPath: string;
-  certPath: string;
-  keyPath: string;
-}
+export type ScanCentrePki = TestPki;
 
-export async function scanCentrePki(dir: string, name = 'Scanzentrum Test'): Promise<ScanCentrePki> {
-  const at = (f: string) => join(dir, f);
-  const openssl = (...args: string[]) => exec('openssl', args, { cwd: dir });
-  const subj = (cn: string) => `/C=DE/O=${name}/CN=${cn}`;
-  await openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '30',
-    '-subj',
-    subj(`${name} CA`),
-  );
-  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'centre.key', '-out', 'centre.csr', '-subj', subj(`${name} Siegel`));
-  await openssl(
-    'x509',
-    '-req',
-    '-in',
-    'centre.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'centre.pem',
-    '-days',
-    '10',
-  );
-  return { dir, caPath: at('ca.pem'), certPath: at('centre.pem'), keyPath: at('centre.key') };
+export function scanCentrePki(dir: string, name = 'Scanzentrum Test'): Promise<ScanCentrePki> {
+  return testPki(dir, { ca: `/C=DE/O=${name}/CN=${name} CA`, signer: `/C=DE/O=${name}/CN=${name} Siegel` });
 }
 
 /** The scan centre's seal over an index: `openssl cms -sign -binary` detached, DER (`index.xml.p7s`). */

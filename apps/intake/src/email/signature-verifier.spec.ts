@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
+import { testPki } from '@poststelle/testing';
 import { findSignedParts } from './mime-signed';
 import { loadTrustStore } from '../content/cms-signature';
 import { SignatureVerifierAdapter, loadKeyring } from './signature-verifier.adapter';
@@ -20,53 +21,12 @@ describe('email signature verification', () => {
   let detached: Buffer;
   let opaque: Buffer;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ps-smime-'));
     trustDir = join(dir, 'trust');
     emptyDir = join(dir, 'empty');
     execFileSync('mkdir', ['-p', trustDir, emptyDir]);
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=Poststelle Test CA',
-    );
-    openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'signer.key',
-      '-out',
-      'signer.csr',
-      '-subj',
-      '/CN=Erika Mustermann/emailAddress=erika@example.org',
-    );
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      'signer.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'signer.pem',
-      '-days',
-      '10',
-    );
+    await testPki(dir, { ca: '/CN=Poststelle Test CA', signer: '/CN=Erika Mustermann/emailAddress=erika@example.org' });
     writeFileSync(join(trustDir, 'ca.pem'), file('ca.pem'));
     writeFileSync(join(dir, 'body.txt'), 'Content-Type: text/plain; charset=utf-8\r\n\r\nHiermit reiche ich den Nachweis nach.\r\n');
     openssl('smime', '-sign', '-in', 'body.txt', '-signer', 'signer.pem', '-inkey', 'signer.key', '-out', 'detached.eml');

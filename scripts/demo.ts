@@ -1,11 +1,16 @@
 /**
  * Demo data for `npm start`: one demo tenant (Potsdam, state Brandenburg) with procedures, routing rules and fees,
- * then applications through every channel: the portal over HTTP, and email and paper scan as their channel
- * adapters publish them on `intake.submissions.v1`. Prints what happened to each.
+ * then applications through every channel: the portal over HTTP, a raw email (`POST /v1/email`), a paper-scan batch
+ * (index + PDF over HTTP, OCR/classification by intake), an XRechnung sent by email to an invoice mailbox, and email
+ * and scan as channel adapters publish them on `intake.submissions.v1`. Prints what happened to each.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { EventTypes, Topics } from '@poststelle/contracts';
+import { scanIndexXml, textPdf } from '@poststelle/testing';
 
 const URL = {
   intake: process.env['INTAKE_URL'] ?? 'http://127.0.0.1:8081',
@@ -18,6 +23,10 @@ const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const POTSDAM = '120540000000';
 const PARKING = '99050012104000'; // resident parking permit
 const REGISTRATION = '99115005000000'; // registration of residence
+const APPLICATIONS_MAILBOX = 'antraege@potsdam.example';
+const INVOICE_MAILBOX = 'rechnungseingang@potsdam.example';
+// A real XRechnung from the KoSIT test suite (../shared/testdata, see its README); its Leitweg-ID is 04011000-12345-03.
+const SAMPLE_INVOICE = resolve(__dirname, '../../shared/testdata/xrechnung/valid/01.01a-INVOICE_ubl.xml');
 
 async function call(
   method: string,
@@ -30,6 +39,17 @@ async function call(
     headers: { 'content-type': 'application/json', 'x-actor': 'demo-admin', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function send(
+  url: string,
+  method: string,
+  body: Buffer | string,
+  contentType: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, { method, headers: { 'content-type': contentType }, body });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
@@ -99,6 +119,30 @@ async function main(): Promise<void> {
     bic: 'SOLADEST600',
     accountName: 'Stadtkasse Potsdam',
     paymentDays: 30,
+  });
+
+  // Where mail to the authority's addresses goes: applications for Potsdam's parking permits, e-invoices.
+  await must('PUT', `${URL.intake}/v1/admin/mailboxes/${encodeURIComponent(APPLICATIONS_MAILBOX)}`, {
+    tenantArs: POTSDAM,
+    leikaKey: PARKING,
+    name: 'Antragseingang Bewohnerparken',
+  });
+  await must('PUT', `${URL.intake}/v1/admin/mailboxes/${encodeURIComponent(INVOICE_MAILBOX)}`, {
+    tenantArs: POTSDAM,
+    name: 'Rechnungseingang',
+    purpose: 'invoices',
+  });
+  await must('PUT', `${URL.erechnung}/v1/admin/leitweg-ids/04011000-12345-03`, {
+    tenantArs: POTSDAM,
+    name: 'Stadtkasse Potsdam, Kreditoren',
+    destination: 'hkr-potsdam',
+  });
+  // How the scan centre's paper is classified: the registration form's id, else its words.
+  await must('PUT', `${URL.intake}/v1/admin/scan/classification-rules/registration`, {
+    leikaKey: REGISTRATION,
+    tenantArs: POTSDAM,
+    formIds: ['MELDE-01'],
+    keywords: ['Anmeldung', 'Wohnung', 'Meldebehörde'],
   });
 
   const sent: { channel: string; what: string; caseId?: string; note?: string }[] = [];
@@ -190,6 +234,64 @@ async function main(): Promise<void> {
     note: `${invalid.status}: ${((invalid.body['errors'] as { field: string }[] | undefined) ?? []).map((e) => e.field).join(', ')}`,
   });
 
+  // A real email, as a mail gateway forwards it (the SMTP receiver on port 2525 takes the same message).
+  const mail = await new MailComposer({
+    from: 'Erika Mustermann <erika.mustermann@example.org>',
+    to: APPLICATIONS_MAILBOX,
+    subject: 'Antrag auf einen Bewohnerparkausweis',
+    messageId: `<${randomUUID()}@example.org>`,
+    text: 'Sehr geehrte Damen und Herren,\nich beantrage einen Bewohnerparkausweis für P-AB 123.\nErika Mustermann',
+  })
+    .compile()
+    .build();
+  const email = await send(`${URL.intake}/v1/email?rcptTo=${encodeURIComponent(APPLICATIONS_MAILBOX)}`, 'POST', mail, 'message/rfc822');
+  sent.push({
+    channel: 'email (POST /v1/email)',
+    what: 'parking permit',
+    ...(email.body['caseId'] ? { caseId: email.body['caseId'] as string } : {}),
+    note: `${String(email.body['status'])}; raw message kept, plain email: written form not met`,
+  });
+
+  // A paper-scan batch: the index (scan centre, operator, profile, transfer note, hashes) and one signed form.
+  const paper = await textPdf(['Anmeldung einer Wohnung', 'Formular MELDE-01', 'Einzug: Brandenburger Strasse 12, 14467 Potsdam']);
+  const index = scanIndexXml({
+    batchId: `SCAN-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`,
+    tenantArs: POTSDAM,
+    documents: [
+      {
+        documentId: 'd1',
+        fileName: 'anmeldung.pdf',
+        content: paper,
+        formId: 'MELDE-01',
+        handwrittenSignature: true,
+        applicant: { givenName: 'Max', familyName: 'Mustermann', email: 'max.mustermann@example.org' },
+      },
+    ],
+  });
+  const batch = await send(`${URL.intake}/v1/scan/batches`, 'POST', index, 'application/xml');
+  if (batch.status !== 201) throw new Error(`POST /v1/scan/batches → ${batch.status}: ${JSON.stringify(batch.body)}`);
+  const batchId = batch.body['batchId'] as string;
+  const uploaded = await send(`${URL.intake}/v1/scan/batches/${batchId}/documents/d1`, 'PUT', paper, 'application/pdf');
+  if (uploaded.status >= 300) throw new Error(`document upload → ${uploaded.status}: ${JSON.stringify(uploaded.body)}`);
+
+  // An XRechnung by email to the invoice mailbox: validated by erechnung, routed by its Leitweg-ID, never a case.
+  const invoiceMail = await new MailComposer({
+    from: 'Lieferant GmbH <buchhaltung@lieferant.example>',
+    to: INVOICE_MAILBOX,
+    subject: 'Rechnung 123456XX',
+    messageId: `<${randomUUID()}@lieferant.example>`,
+    text: 'Anbei unsere Rechnung.',
+    attachments: [{ filename: 'rechnung.xml', content: readFileSync(SAMPLE_INVOICE), contentType: 'application/xml' }],
+  })
+    .compile()
+    .build();
+  const invoice = await send(`${URL.intake}/v1/email?rcptTo=${encodeURIComponent(INVOICE_MAILBOX)}`, 'POST', invoiceMail, 'message/rfc822');
+  sent.push({
+    channel: 'e-invoice (email)',
+    what: 'XRechnung 01.01a (KoSIT test suite)',
+    note: `${String(invoice.body['status'])}: validated by erechnung, see invoice.received on invoices.events.v1`,
+  });
+
   // The email and scan channel adapters publish canonical submissions on intake.submissions.v1.
   const kafka = new Kafka({ clientId: 'poststelle-demo', brokers: BROKERS, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -253,6 +355,21 @@ async function main(): Promise<void> {
   });
 
   await new Promise((r) => setTimeout(r, 3000));
+  // OCR and classification take a few seconds on a small machine.
+  for (let i = 0; i < 60; i += 1) {
+    const view = await call('GET', `${URL.intake}/v1/scan/batches/${batchId}`);
+    const doc = (view.body['documents'] as { status: string; caseId?: string; reason?: string }[] | undefined)?.[0];
+    if (view.body['status'] === 'processed' || view.body['status'] === 'rejected') {
+      sent.push({
+        channel: 'paper scan (HTTP batch)',
+        what: 'registration of residence',
+        ...(doc?.caseId ? { caseId: doc.caseId } : {}),
+        note: doc?.caseId ? 'classified by form id; handwritten signature: written form met' : `${doc?.status ?? ''} ${doc?.reason ?? ''}`,
+      });
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   console.log('\nResult');
   for (const s of sent) {
     let where = s.note ?? '';

@@ -292,11 +292,20 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       leikaKey: PARKING,
     });
     expect([bad.status, bad.body.title]).toEqual([422, 'SCAN_RESOLUTION_INVALID']);
-    const resolved = await intake<{ caseId: string }>('POST', `/v1/scan/classification-queue/${item!.itemId}/resolve`, {
+    const resolved = await intake<{ caseId: string; resolution: string }>('POST', `/v1/scan/classification-queue/${item!.itemId}/resolve`, {
       tenantArs: TENANT,
       leikaKey: PARKING,
     });
-    expect(resolved.status).toBe(201);
+    expect([resolved.status, resolved.body.resolution]).toEqual([201, 'new-case']);
+    const done = await intake<{ items: { itemId: string; resolution: string; resolvedBy: string; caseId: string }[] }>(
+      'GET',
+      '/v1/scan/classification-queue?status=resolved',
+    );
+    expect(done.body.items.find((i) => i.itemId === item!.itemId)).toMatchObject({
+      resolution: 'new-case',
+      resolvedBy: 'clerk.jane',
+      caseId: resolved.body.caseId,
+    });
     const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${resolved.body.caseId}`);
     expect(view.body.case).toMatchObject({ service: { leikaKey: PARKING }, channel: { scan: { classifiedBy: 'manual' } } });
     const again = await intake<Problem>('POST', `/v1/scan/classification-queue/${item!.itemId}/resolve`, {
@@ -361,6 +370,108 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     expect(item).toMatchObject({ reasonCode: 'unknown-case-reference', reason: expect.stringContaining('PS-DEADBEEF') as unknown });
     const [event] = await probe.waitForCount((m) => m.topic === stack.topic('intake.scan.classification.v1') && m.key === item!.itemId, 1);
     expect(JSON.parse(event!.value!)).toMatchObject({ payload: { itemId: item!.itemId, reasonCode: 'unknown-case-reference' } });
+  }, 120000);
+
+  it('a clerk attaches a queued scan (mistyped case number) to the existing case as follow-up: timeline, evidence, written form', async () => {
+    const portal = portalSubmission({
+      tenant: { ars: TENANT },
+      publicServiceType: { identifier: `urn:de:fim:leika:leistung:${BUILDING}` },
+      channel: { kind: 'portal', portal: { portalId: 'p', authenticationMethod: 'bundid-password' } },
+    });
+    const sub = await intake<{ caseId: string }>('POST', '/v1/submissions', portal);
+    expect(sub.status).toBe(202);
+    const caseId = sub.body.caseId;
+    expect(await routing(caseId)).toMatchObject({ outcome: 'action-required' });
+    const reference = `PS-${caseId.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+
+    // The scan centre typed the case number wrong: the document waits for a clerk.
+    const content = await textPdf(['Unterschriebener Bauantrag', 'Bauvorhaben: Carport']);
+    const batch = await scanBatch([
+      {
+        documentId: 'd1',
+        fileName: 'unterschrift.pdf',
+        content,
+        handwrittenSignature: true,
+        caseReference: 'PS-0000F00D',
+        applicant: ERIKA,
+      },
+    ]);
+    expect(batch.documents[0]).toMatchObject({ status: 'classification-required', reasonCode: 'unknown-case-reference' });
+    const open = await intake<{ items: { itemId: string; batchId: string; resolution: string | null }[] }>(
+      'GET',
+      '/v1/scan/classification-queue',
+    );
+    const item = open.body.items.find((i) => i.batchId === batch.batchId);
+    expect(item).toMatchObject({ resolution: null });
+    const resolve = (body: object) =>
+      intake<Problem & { resolution: string; caseId: string; caseReference: string; errors?: { field: string }[] }>(
+        'POST',
+        `/v1/scan/classification-queue/${item!.itemId}/resolve`,
+        body,
+      );
+
+    const unknownReference = await resolve({ caseReference: 'PS-0000F00D' });
+    expect([unknownReference.status, unknownReference.body.title, unknownReference.body.errors?.[0]?.field]).toEqual([
+      422,
+      'SCAN_RESOLUTION_CASE_UNKNOWN',
+      'caseReference',
+    ]);
+    const unknownId = await resolve({ caseId: randomUUID() });
+    expect([unknownId.status, unknownId.body.title, unknownId.body.errors?.[0]?.field]).toEqual([
+      422,
+      'SCAN_RESOLUTION_CASE_UNKNOWN',
+      'caseId',
+    ]);
+    const both = await resolve({ tenantArs: TENANT, leikaKey: BUILDING, caseReference: reference });
+    expect([both.status, both.body.title, both.body.errors?.map((e) => e.field)]).toEqual([
+      422,
+      'SCAN_RESOLUTION_INVALID',
+      ['caseReference'],
+    ]);
+
+    const attached = await resolve({ caseReference: reference });
+    expect(attached.status).toBe(201);
+    expect(attached.body).toEqual({ itemId: item!.itemId, resolution: 'follow-up', caseId, caseReference: reference });
+
+    // The same follow-up path as a scan quoting the case: evidence event, written form met, the held case released.
+    const evidence = await probe.waitForCount((m) => m.topic === stack.topic('cases.evidence.v1') && m.key === caseId, 1);
+    expect(JSON.parse(evidence[0]!.value!)).toMatchObject({
+      type: 'case.evidence-added',
+      payload: {
+        caseId,
+        channel: 'scan',
+        writtenForm: { means: 'handwritten-signature', satisfied: true },
+        attachments: expect.arrayContaining([expect.objectContaining({ fileName: 'unterschrift.pdf' })]) as unknown,
+      },
+    });
+    await waitFor('case released', async () => (await routing(caseId)).outcome === 'routed', 30000);
+    const view = await intake<{
+      timeline: { type: string; documentId?: string; itemId?: string; resolvedBy?: string; writtenForm?: string }[];
+    }>('GET', `/v1/cases/${caseId}`);
+    expect(view.body.timeline.find((t) => t.type === 'scan.follow-up')).toMatchObject({
+      documentId: 'd1',
+      writtenForm: 'handwritten-signature',
+      itemId: item!.itemId,
+      resolvedBy: 'clerk.jane',
+    });
+    expect((await intake<BatchView>('GET', `/v1/scan/batches/${batch.batchId}`)).body.documents[0]).toMatchObject({
+      status: 'follow-up',
+      caseId,
+    });
+
+    const done = await intake<{ items: { itemId: string; status: string; resolution: string; resolvedBy: string; caseId: string }[] }>(
+      'GET',
+      '/v1/scan/classification-queue?status=all',
+    );
+    expect(done.body.items.find((i) => i.itemId === item!.itemId)).toMatchObject({
+      status: 'resolved',
+      resolution: 'follow-up',
+      resolvedBy: 'clerk.jane',
+      caseId,
+    });
+    const again = await resolve({ caseId });
+    expect([again.status, again.body.title]).toEqual([409, 'SCAN_QUEUE_ITEM_ALREADY_RESOLVED']);
+    expect(probe.on(stack.topic('cases.evidence.v1')).filter((m) => m.key === caseId)).toHaveLength(1);
   }, 120000);
 
   describe('hostile and broken input gets a specific error, is kept, and the service keeps serving', () => {

@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
-  ARS,
   ContractValidationError,
   EventTypes,
-  LEIKA_KEY,
   Topics,
   type AttachmentRefDto,
   type CaseEvidenceAddedV1,
@@ -41,7 +39,8 @@ import {
   type OcrPort,
 } from './scan.ports';
 import { parseScanIndex, type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
-import { ScanRepository, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
+import { ScanRepository, type QueueResolution, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
+import { type ScanResolution } from './resolve-classification.request';
 import {
   buildScanSubmission,
   classifyDocument,
@@ -49,6 +48,7 @@ import {
   scanEvidence,
   sealVerdict,
   unknownCaseReferenceReview,
+  type CaseTarget,
   type ManualReview,
   type ScanDocumentFacts,
   type SealVerdict,
@@ -546,42 +546,11 @@ export class ScanIntakeUseCase {
   private async attachFollowUp(
     batch: ScanBatchRow,
     facts: ScanDocumentFacts,
-    target: { caseId: string; tenantArs: string },
+    target: CaseTarget,
     pdfaSha512: string | undefined,
   ): Promise<DocumentOutcome> {
-    const refs: AttachmentRefDto[] = [];
-    for (const a of facts.attachments) {
-      const stored = await this.blobs.has(a.sha512);
-      if (stored) refs.push({ ...a, sizeBytes: stored.sizeBytes, blobRef: stored.blobRef });
-    }
-    const channel = { kind: 'scan', scan: scanEvidence(facts, 'manual') } as unknown as ChannelDto;
-    const writtenForm = assessWrittenForm(channel, 'none');
     const doc = facts.document;
-    await this.dataSource.transaction(async (m) => {
-      await this.repo.addTimeline(m, target.caseId, 'scan.follow-up', {
-        batchId: batch.batchId,
-        externalBatchId: facts.index.batchId,
-        documentId: doc.documentId,
-        documentSha512: facts.documentSha512,
-        handwrittenSignature: doc.handwrittenSignature,
-        writtenForm: writtenForm.means,
-        attachments: refs.map((r) => r.sha512),
-      });
-      await addToOutbox<CaseEvidenceAddedV1>(m, {
-        topic: Topics.casesEvidence,
-        key: target.caseId,
-        type: EventTypes.caseEvidenceAdded,
-        payload: { caseId: target.caseId, channel: 'scan', writtenForm, attachments: refs, receivedAt: new Date().toISOString() },
-        correlationId: target.caseId,
-        tenant: target.tenantArs,
-      });
-      await this.repo.setDocumentOutcome(
-        batch.batchId,
-        doc.documentId,
-        { status: 'follow-up', caseId: target.caseId, ...(pdfaSha512 ? { pdfaSha512 } : {}) },
-        m,
-      );
-    });
+    await this.dataSource.transaction((m) => this.recordFollowUp(m, batch.batchId, facts, target, pdfaSha512));
     this.messaging.relay.nudge();
     this.log.info('scanned document attached to case as follow-up', {
       batchId: batch.batchId,
@@ -591,45 +560,134 @@ export class ScanIntakeUseCase {
     return { documentId: doc.documentId, status: 'follow-up', caseId: target.caseId, caseReference: caseReferenceOf(target.caseId) };
   }
 
+  /**
+   * The one follow-up path of the scan channel, for a reference found by intake and for a clerk's decision alike,
+   * inside the caller's transaction: the `scan.follow-up` timeline row, `case.evidence-added` (outbox; the written
+   * form is met by a handwritten signature) and the document's outcome.
+   */
+  private async recordFollowUp(
+    m: EntityManager,
+    batchId: string,
+    facts: ScanDocumentFacts,
+    target: CaseTarget,
+    pdfaSha512: string | undefined,
+    clerk?: { itemId: string; resolvedBy: string },
+  ): Promise<void> {
+    const refs: AttachmentRefDto[] = [];
+    for (const a of facts.attachments) {
+      const stored = await this.blobs.has(a.sha512);
+      if (stored) refs.push({ ...a, sizeBytes: stored.sizeBytes, blobRef: stored.blobRef });
+    }
+    const channel = { kind: 'scan', scan: scanEvidence(facts, 'manual') } as unknown as ChannelDto;
+    const writtenForm = assessWrittenForm(channel, 'none');
+    const doc = facts.document;
+    await this.repo.addTimeline(m, target.caseId, 'scan.follow-up', {
+      batchId,
+      externalBatchId: facts.index.batchId,
+      documentId: doc.documentId,
+      documentSha512: facts.documentSha512,
+      handwrittenSignature: doc.handwrittenSignature,
+      writtenForm: writtenForm.means,
+      attachments: refs.map((r) => r.sha512),
+      ...(clerk ? { via: 'classification-queue', itemId: clerk.itemId, resolvedBy: clerk.resolvedBy } : {}),
+    });
+    await addToOutbox<CaseEvidenceAddedV1>(m, {
+      topic: Topics.casesEvidence,
+      key: target.caseId,
+      type: EventTypes.caseEvidenceAdded,
+      payload: { caseId: target.caseId, channel: 'scan', writtenForm, attachments: refs, receivedAt: new Date().toISOString() },
+      correlationId: target.caseId,
+      tenant: target.tenantArs,
+    });
+    await this.repo.setDocumentOutcome(
+      batchId,
+      doc.documentId,
+      {
+        status: 'follow-up',
+        caseId: target.caseId,
+        ...(pdfaSha512 ? { pdfaSha512 } : {}),
+        ...(clerk ? { classification: { method: 'manual', resolution: 'follow-up', itemId: clerk.itemId } } : {}),
+      },
+      m,
+    );
+  }
+
   async queue(status: 'open' | 'resolved' | 'all') {
     return this.repo.queue(status);
   }
 
-  /** A clerk names the tenant and service of a queued document; the case is created in the same transaction. */
-  async resolve(itemId: string, body: unknown, actor: string): Promise<{ itemId: string; caseId: string; caseReference: string }> {
-    const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-    const errors: FieldError[] = [];
-    if (typeof b['tenantArs'] !== 'string' || !ARS.test(b['tenantArs']))
-      errors.push({ field: 'tenantArs', message: 'must be a 12-digit ARS' });
-    if (typeof b['leikaKey'] !== 'string' || !LEIKA_KEY.test(b['leikaKey'])) {
-      errors.push({ field: 'leikaKey', message: 'must be a 14-digit LeiKa key starting with 99' });
-    }
-    const extra = Object.keys(b).filter((k) => !['tenantArs', 'leikaKey'].includes(k));
-    for (const k of extra) errors.push({ field: k, message: 'property is not allowed' });
-    if (errors.length > 0) throw fail(IntakeErrorCode.ScanResolutionInvalid, 'the resolution is invalid', errors);
-    const target = { tenantArs: b['tenantArs'] as string, leikaKey: b['leikaKey'] as string };
-    const result = await this.dataSource.transaction(async (m) => {
+  /**
+   * A clerk decides a queued document: a new case for a tenant and service (created in the same transaction), or a
+   * follow-up on an existing case named by reference or id (the same path as a follow-up found by intake).
+   */
+  async resolve(
+    itemId: string,
+    resolution: ScanResolution,
+    actor: string,
+  ): Promise<{ itemId: string; resolution: QueueResolution; caseId: string; caseReference: string }> {
+    const caseId = await this.dataSource.transaction(async (m) => {
       const item = await this.repo.lockQueueItem(m, itemId);
       if (!item) throw fail(IntakeErrorCode.ScanQueueItemNotFound, `no classification queue item ${itemId}`);
-      if (item.status !== 'open') throw fail(IntakeErrorCode.ScanQueueItemResolved, `the item was already resolved (case ${item.caseId})`);
+      if (item.status !== 'open') {
+        throw new IntakeException(
+          IntakeErrorCode.ScanQueueItemResolved,
+          `the item was already resolved (${item.resolution ?? 'new-case'}, case ${item.caseId})`,
+          { caseId: item.caseId, resolution: item.resolution, resolvedBy: item.resolvedBy },
+        );
+      }
       const facts = item.facts as ScanDocumentFacts;
+      if (resolution.resolution === 'follow-up') {
+        const target = await this.existingCase(m, resolution);
+        const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
+        await this.recordFollowUp(m, item.batchId, facts, target, pdfaSha512, { itemId, resolvedBy: actor });
+        await this.repo.resolveQueueItem(m, itemId, { caseId: target.caseId, resolvedBy: actor, resolution: 'follow-up' });
+        return target.caseId;
+      }
+      const target = { tenantArs: resolution.tenantArs, leikaKey: resolution.leikaKey };
       const accepted = await this.accept.executeIn(m, {
         body: buildScanSubmission(facts, target, 'manual'),
         idempotencyKey: `scan:${item.batchId}:${item.documentId}`,
         requestSha512: facts.documentSha512,
       });
-      await this.repo.resolveQueueItem(m, itemId, accepted.caseId, actor);
+      await this.repo.resolveQueueItem(m, itemId, { caseId: accepted.caseId, resolvedBy: actor, resolution: 'new-case' });
       await this.repo.setDocumentOutcome(
         item.batchId,
         item.documentId,
-        { status: 'case', caseId: accepted.caseId, classification: { method: 'manual', ...target, itemId } },
+        { status: 'case', caseId: accepted.caseId, classification: { method: 'manual', resolution: 'new-case', ...target, itemId } },
         m,
       );
-      return accepted;
+      return accepted.caseId;
     });
     this.messaging.relay.nudge();
-    this.log.info('classification queue item resolved', { itemId, caseId: result.caseId });
-    return { itemId, caseId: result.caseId, caseReference: caseReferenceOf(result.caseId) };
+    this.log.info('classification queue item resolved', { itemId, resolution: resolution.resolution, caseId });
+    return { itemId, resolution: resolution.resolution, caseId, caseReference: caseReferenceOf(caseId) };
+  }
+
+  /** The existing case a clerk named; an unknown id or reference, or a reference shared by two cases, is refused. */
+  private async existingCase(m: EntityManager, r: Extract<ScanResolution, { resolution: 'follow-up' }>): Promise<CaseTarget> {
+    if ('caseId' in r) {
+      const found = await this.repo.caseById(m, r.caseId);
+      if (!found) {
+        throw fail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case ${r.caseId}`, [
+          { field: 'caseId', message: 'names no existing case' },
+        ]);
+      }
+      return found;
+    }
+    const [found, ...more] = await this.repo.caseIdsByReference(r.caseReference, m);
+    if (!found) {
+      throw fail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case has the reference ${r.caseReference}`, [
+        { field: 'caseReference', message: 'names no existing case' },
+      ]);
+    }
+    if (more.length > 0) {
+      throw fail(
+        IntakeErrorCode.ScanResolutionCaseAmbiguous,
+        `the reference ${r.caseReference} names more than one case; give the caseId`,
+        [{ field: 'caseReference', message: 'names more than one case' }],
+      );
+    }
+    return found;
   }
 
   /** For the drop folder: the document file itself, streamed like an upload. */

@@ -7,6 +7,7 @@ import { IntakeErrorCode, IntakeException } from '../submissions/intake.exceptio
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
 import { ClassificationRuleRequest } from './classification-rule.request';
+import { parseResolution } from './resolve-classification.request';
 
 /** Header of `POST /v1/scan/batches` carrying the scan centre's seal over the index (base64 DER CMS SignedData). */
 export const INDEX_SIGNATURE_HEADER = 'scan-index-signature';
@@ -115,7 +116,7 @@ export class ScanController {
     @Body() body: unknown,
     @Headers('x-actor') actor: string | undefined,
   ) {
-    return this.scan.resolve(itemId, body, (actor ?? 'unknown').slice(0, 200));
+    return this.scan.resolve(itemId, parseResolution(body), (actor ?? 'unknown').slice(0, 200));
   }
 
   @Put('admin/scan/classification-rules/:ruleId')

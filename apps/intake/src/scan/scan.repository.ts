@@ -42,6 +42,8 @@ export interface ScanDocumentRow {
   classification: Record<string, unknown> | null;
 }
 
+export type QueueResolution = 'new-case' | 'follow-up';
+
 export interface QueueItemRow {
   itemId: string;
   batchId: string;
@@ -54,6 +56,8 @@ export interface QueueItemRow {
   textExcerpt: string;
   caseId: string | null;
   resolvedBy: string | null;
+  /** How the clerk resolved it; null while open. */
+  resolution: QueueResolution | null;
   queuedAt: Date;
   resolvedAt: Date | null;
 }
@@ -306,12 +310,23 @@ export class ScanRepository {
     );
   }
 
-  async caseIdsByReference(reference: string): Promise<{ caseId: string; tenantArs: string }[]> {
-    const rows = await this.dataSource.query<{ case_id: string; tenant_ars: string }[]>(
+  async caseIdsByReference(
+    reference: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ caseId: string; tenantArs: string }[]> {
+    const rows = await manager.query<{ case_id: string; tenant_ars: string }[]>(
       'SELECT case_id, tenant_ars FROM intake.cases WHERE case_ref = $1 LIMIT 2',
       [reference],
     );
     return rows.map((r) => ({ caseId: r.case_id, tenantArs: r.tenant_ars }));
+  }
+
+  async caseById(manager: EntityManager, caseId: string): Promise<{ caseId: string; tenantArs: string } | undefined> {
+    const [r] = await manager.query<{ case_id: string; tenant_ars: string }[]>(
+      'SELECT case_id, tenant_ars FROM intake.cases WHERE case_id = $1',
+      [caseId],
+    );
+    return r && { caseId: r.case_id, tenantArs: r.tenant_ars };
   }
 
   async addTimeline(manager: EntityManager, caseId: string, eventType: string, summary: Record<string, unknown>): Promise<void> {
@@ -369,10 +384,15 @@ export class ScanRepository {
     return r && { ...queueOf(r), facts: r.facts };
   }
 
-  async resolveQueueItem(manager: EntityManager, itemId: string, caseId: string, resolvedBy: string): Promise<void> {
+  async resolveQueueItem(
+    manager: EntityManager,
+    itemId: string,
+    r: { caseId: string; resolvedBy: string; resolution: QueueResolution },
+  ): Promise<void> {
     await manager.query(
-      `UPDATE intake.scan_classification_queue SET status = 'resolved', case_id = $2, resolved_by = $3, resolved_at = now() WHERE item_id = $1`,
-      [itemId, caseId, resolvedBy],
+      `UPDATE intake.scan_classification_queue SET status = 'resolved', case_id = $2, resolved_by = $3, resolution = $4, resolved_at = now()
+        WHERE item_id = $1`,
+      [itemId, r.caseId, r.resolvedBy, r.resolution],
     );
   }
 }
@@ -389,6 +409,7 @@ interface QueueDb {
   text_excerpt: string;
   case_id: string | null;
   resolved_by: string | null;
+  resolution: QueueResolution | null;
   queued_at: Date;
   resolved_at: Date | null;
 }
@@ -405,6 +426,7 @@ const queueOf = (r: QueueDb): QueueItemRow => ({
   textExcerpt: r.text_excerpt,
   caseId: r.case_id,
   resolvedBy: r.resolved_by,
+  resolution: r.resolution,
   queuedAt: r.queued_at,
   resolvedAt: r.resolved_at,
 });

@@ -22,7 +22,12 @@ write_topic svc-intake invoices.inbound.v1
 write_topic svc-intake dlq.intake. prefixed
 
 read_topic svc-routing cases.received.v1 routing
-read_topic svc-routing cases.status.v1 routing.status
+# Status: every procedure.<procedureId>.status.v1 through one topic-pattern subscription (ADR 0013). A prefixed ACL
+# cannot say "ends in .status.v1", so routing may read all procedure.* topics; it writes the .cases.v1 ones anyway.
+acl --allow-principal User:svc-routing --operation Read --operation Describe --topic procedure. --resource-pattern-type prefixed
+acl --allow-principal User:svc-routing --operation Read --group routing.status
+# Deprecated shared status topic, read while LEGACY_SHARED_STATUS_TOPIC is on; drop with the flag.
+acl --allow-principal User:svc-routing --operation Read --operation Describe --topic cases.status.v1
 read_topic svc-routing cases.evidence.v1 routing.evidence
 write_topic svc-routing procedure. prefixed
 for t in cases.routed.v1 routing.manual.v1 notifications.portal.v1 notifications.postal.v1; do write_topic svc-routing "$t"; done

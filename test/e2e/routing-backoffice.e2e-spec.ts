@@ -95,6 +95,19 @@ describe('routing: rules, written form, back-office status and notifications', (
     await producer.send({ topic: stack.topic(topic), messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
     await producer.disconnect();
   };
+  /** A back office reports on its own status topic, `procedure.<procedureId>.status.v1`. */
+  const report = (procedureId: string, caseId: string, payload: Record<string, unknown>) =>
+    publish(`procedure.${procedureId}.status.v1`, 'case.status-changed', caseId, {
+      caseId,
+      procedureId,
+      reportedBy: `procedure:${procedureId}`,
+      reportedAt: new Date().toISOString(),
+      ...payload,
+    });
+  const statusOf = async (caseId: string) =>
+    (await stack.json<{ status: string; history: { status: string }[] }>('routing', `/v1/cases/${caseId}/status`)).body;
+  const deadLetters = (pattern: RegExp) =>
+    probe.waitForCount((m) => m.topic === stack.topic('dlq.routing.status.v1') && pattern.test(m.headers['ps-dlq-error'] ?? ''), 1);
   const routedTo = async (caseId: string) =>
     waitFor(`case ${caseId} routed`, async () => {
       const r = await stack.json<{ outcome: string; procedureId: string; explanation: string }>('routing', `/v1/cases/${caseId}/routing`);
@@ -242,17 +255,10 @@ describe('routing: rules, written form, back-office status and notifications', (
     expect(after.body.status).toBe('PROCESSING');
   }, 60000);
 
-  it('keeps the status a back office reports and emails the applicant; another procedure may not report on the case', async () => {
+  it('keeps the status a back office reports on its status topic and emails the applicant; another procedure may not report on the case', async () => {
     const caseId = await submit(portalSubmission());
     const { procedureId } = await routedTo(caseId);
-    await publish('cases.status.v1', 'case.status-changed', caseId, {
-      caseId,
-      procedureId,
-      status: 'PROCESSING',
-      message: 'Wir prüfen Ihre Unterlagen.',
-      reportedBy: `procedure:${procedureId}`,
-      reportedAt: new Date().toISOString(),
-    });
+    await report(procedureId, caseId, { status: 'PROCESSING', message: 'Wir prüfen Ihre Unterlagen.' });
     const history = await waitFor('status history', async () => {
       const r = await stack.json<{ status: string; history: { status: string; message: string }[] }>(
         'routing',
@@ -266,29 +272,62 @@ describe('routing: rules, written form, back-office status and notifications', (
     );
     expect(mail.raw).toContain('Wir prüfen Ihre Unterlagen.');
 
-    await publish('cases.status.v1', 'case.status-changed', caseId, {
+    // Another procedure, on its own topic, about a case that is not its own: refused with the reason.
+    await report('building-potsdam', caseId, { status: 'REJECTED' });
+    await deadLetters(new RegExp(`procedure building-potsdam may not report on case ${caseId}`));
+
+    // The case's own topic, but the payload claims to be another procedure: the topic decides who reports.
+    await publish(`procedure.${procedureId}.status.v1`, 'case.status-changed', caseId, {
       caseId,
       procedureId: 'building-potsdam',
       status: 'REJECTED',
       reportedBy: 'procedure:building-potsdam',
       reportedAt: new Date().toISOString(),
     });
-    const [dead] = await probe.waitForCount(stack.topic('dlq.routing.status.v1'), 1);
-    expect(dead!.headers['ps-dlq-error']).toMatch(/procedure building-potsdam may not report on case/);
-    expect((await stack.json<{ status: string }>('routing', `/v1/cases/${caseId}/status`)).body.status).toBe('PROCESSING');
+    await deadLetters(
+      new RegExp(
+        `status on .*procedure\\.${procedureId}\\.status\\.v1 names procedure building-potsdam: procedure ${procedureId} reports only for itself`,
+      ),
+    );
+    const after = await statusOf(caseId);
+    expect(after.status).toBe('PROCESSING');
+    expect(after.history.map((h) => h.status)).toEqual(['PROCESSING']);
+  }, 60000);
+
+  it('consumes the status topic of a procedure registered while routing runs', async () => {
+    expect((await admin('PUT', '/v1/admin/procedures/parking-late', { tenantArs: TENANT, name: 'parking-late' })).status).toBe(200);
+    const change = await admin('PUT', '/v1/admin/routing-rules/parking', {
+      leikaKey: PARKING,
+      arsPrefix: '12054',
+      procedureId: 'parking-late',
+    });
+    expect(change.status).toBe(200);
+    const caseId = await submit(portalSubmission());
+    expect((await routedTo(caseId)).procedureId).toBe('parking-late');
+    await report('parking-late', caseId, { status: 'PROCESSING' });
+    await waitFor('status from the new procedure recorded', async () => (await statusOf(caseId)).status === 'PROCESSING');
+  }, 60000);
+
+  it('still reads the deprecated shared status topic by default, and counts each report', async () => {
+    const caseId = await submit(portalSubmission());
+    const { procedureId } = await routedTo(caseId);
+    await publish('cases.status.v1', 'case.status-changed', caseId, {
+      caseId,
+      procedureId,
+      status: 'PROCESSING',
+      reportedBy: `procedure:${procedureId}`,
+      reportedAt: new Date().toISOString(),
+    });
+    await waitFor('status from the shared topic recorded', async () => (await statusOf(caseId)).status === 'PROCESSING');
+    const metrics = await (await fetch(`${stack.url('routing')}/metrics`)).text();
+    expect(metrics).toMatch(/^poststelle_routing_legacy_status_reports_total [1-9]/m);
   }, 60000);
 
   it('retries a failed email delivery and shows the failure until it succeeds', async () => {
     const caseId = await submit(portalSubmission());
     const { procedureId } = await routedTo(caseId);
     await smtp.stop();
-    await publish('cases.status.v1', 'case.status-changed', caseId, {
-      caseId,
-      procedureId,
-      status: 'COMPLETED',
-      reportedBy: `procedure:${procedureId}`,
-      reportedAt: new Date().toISOString(),
-    });
+    await report(procedureId, caseId, { status: 'COMPLETED' });
     const failing = await waitFor('a failed attempt to be visible', async () => {
       const r = await stack.json<{ state: string; attempts: number; lastError: string | null }[]>(
         'routing',
@@ -356,23 +395,16 @@ describe('routing: rules, written form, back-office status and notifications', (
     expect(bundle.status).toBe('SUBMITTED');
     expect(bundle.subCases.map((c) => c.procedureId)).toEqual(topics);
 
-    const report = (i: number, status: string) =>
-      publish('cases.status.v1', 'case.status-changed', cases[i]!.caseId, {
-        caseId: cases[i]!.caseId,
-        procedureId: topics[i],
-        status,
-        reportedBy: `procedure:${topics[i]!}`,
-        reportedAt: new Date().toISOString(),
-      });
+    const reportSubCase = (i: number, status: string) => report(topics[i]!, cases[i]!.caseId, { status });
     const aggregate = (expected: string) =>
       waitFor(
         `bundle status ${expected}`,
         async () => (await stack.json<{ status: string }>('routing', `/v1/bundles/${bundleId}`)).body.status === expected,
       );
-    await report(0, 'COMPLETED');
+    await reportSubCase(0, 'COMPLETED');
     await aggregate('PROCESSING');
-    await report(1, 'COMPLETED');
-    await report(2, 'COMPLETED');
+    await reportSubCase(1, 'COMPLETED');
+    await reportSubCase(2, 'COMPLETED');
     await aggregate('COMPLETED');
   }, 90000);
 

@@ -198,7 +198,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const { procedureId, outcome } = await routing(caseId);
     expect(outcome).toBe('routed');
 
-    // The back office reports on cases.status.v1; the same status message delivered twice orders one letter.
+    // The back office reports on its procedure status topic; the same status message delivered twice orders one letter.
     const report = (status: string, message?: string) => ({
       id: randomUUID(),
       type: 'case.status-changed',
@@ -219,7 +219,10 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const producer = testKafka().producer();
     await producer.connect();
     for (const envelope of [processing, processing, report('COMPLETED')]) {
-      await producer.send({ topic: stack.topic('cases.status.v1'), messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+      await producer.send({
+        topic: stack.topic(`procedure.${procedureId}.status.v1`),
+        messages: [{ key: caseId, value: JSON.stringify(envelope) }],
+      });
     }
     await producer.disconnect();
 

@@ -8,6 +8,7 @@ import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
+import { ProcedureTopics } from './routing/procedure-topics';
 import { RouteCaseUseCase } from './routing/route-case.use-case';
 import { RoutingController } from './routing/routing.controller';
 import { CaseEvidenceConsumer } from './status/case-evidence.consumer';
@@ -44,6 +45,7 @@ export class RoutingModule {
         CasesReceivedConsumer,
         CaseStatusConsumer,
         CaseEvidenceConsumer,
+        ProcedureTopics,
       ],
     };
   }

@@ -15,7 +15,11 @@ export const Topics = {
   paymentsEvents: 'payments.events.v1',
   /** E-file (E-Akte) opened for a case, with its documents and their hashes. Key: case id. */
   archiveRecords: 'archive.records.v1',
-  /** Back offices report progress; routing keeps each case's history and tells the applicant. Key: case id. */
+  /**
+   * Deprecated: the shared status topic every back office could write, so the broker could not tell who reports for
+   * which procedure. Back offices report on `procedure.<procedureId>.status.v1` (`procedureStatusTopic`); routing
+   * reads this one only while `LEGACY_SHARED_STATUS_TOPIC` is on (ADR 0013). Key: case id.
+   */
   casesStatus: 'cases.status.v1',
   /** Follow-up evidence for an existing case (e.g. the signed paper for a case held for the written form). */
   casesEvidence: 'cases.evidence.v1',
@@ -41,6 +45,25 @@ export function procedureTopic(procedureId: string): string {
     throw new Error(`invalid procedure id '${procedureId}': lower-case letters, digits and '-', 2-63 characters`);
   }
   return `procedure.${procedureId}.cases.v1`;
+}
+
+/**
+ * A back office reports progress on exactly its own topic: `procedure.<procedureId>.status.v1` (key: case id). Only
+ * that procedure's principal may write it (deploy/kafka-acls), so the topic name is the reporter's identity.
+ */
+export function procedureStatusTopic(procedureId: string): string {
+  if (!PROCEDURE_ID.test(procedureId)) {
+    throw new Error(`invalid procedure id '${procedureId}': lower-case letters, digits and '-', 2-63 characters`);
+  }
+  return `procedure.${procedureId}.status.v1`;
+}
+
+/** Every procedure status topic (logical names, without a `KAFKA_NAMESPACE` prefix); group 1 is the procedure id. */
+export const PROCEDURE_STATUS_TOPIC = /^procedure\.([a-z0-9][a-z0-9-]{1,62})\.status\.v1$/;
+
+/** The procedure whose status topic `topic` (a logical name) is, or `undefined` if it is no procedure status topic. */
+export function procedureOfStatusTopic(topic: string): string | undefined {
+  return PROCEDURE_STATUS_TOPIC.exec(topic)?.[1];
 }
 
 export function isValidProcedureId(procedureId: string): boolean {

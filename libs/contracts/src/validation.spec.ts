@@ -5,6 +5,8 @@ import {
   arsPrefixes,
   leikaKeyFromUrn,
   leikaUrn,
+  procedureOfStatusTopic,
+  procedureStatusTopic,
   procedureTopic,
   validateContract,
   ContractValidationError,
@@ -119,5 +121,26 @@ describe('identifiers', () => {
   it('only builds procedure topics from safe ids', () => {
     expect(procedureTopic('parking-potsdam')).toBe('procedure.parking-potsdam.cases.v1');
     expect(() => procedureTopic('../etc')).toThrow(/invalid procedure id/);
+  });
+
+  it('builds a procedure status topic from a safe id and reads the procedure back from it', () => {
+    expect(procedureStatusTopic('parking-potsdam')).toBe('procedure.parking-potsdam.status.v1');
+    expect(() => procedureStatusTopic('Parking')).toThrow(/invalid procedure id/);
+    expect(procedureOfStatusTopic(procedureStatusTopic('parking-potsdam'))).toBe('parking-potsdam');
+  });
+
+  it('recognises only well-formed procedure status topics', () => {
+    for (const topic of [
+      'procedure.parking-potsdam.cases.v1',
+      'procedure.parking-potsdam.status.v2',
+      'cases.status.v1',
+      'e2e-1.procedure.parking-potsdam.status.v1',
+      'procedure.a.status.v1',
+      'procedure.-a.status.v1',
+      'procedure.a.b.status.v1',
+      'procedure.parking-potsdam.status.v1.x',
+    ]) {
+      expect(procedureOfStatusTopic(topic)).toBeUndefined();
+    }
   });
 });

@@ -14,7 +14,7 @@ export interface MessagingRuntimeOptions {
   consumer?: { maxAttempts?: number; initialBackoffMs?: number; maxBackoffMs?: number; concurrency?: number };
 }
 
-export type ConsumerSpec = Pick<ReliableConsumerOptions, 'groupId' | 'handlers'>;
+export type ConsumerSpec = Pick<ReliableConsumerOptions, 'groupId' | 'handlers' | 'topicPattern'>;
 
 /**
  * Everything a service needs to talk to Kafka reliably: one idempotent producer, the outbox relay for its schema,

@@ -192,4 +192,49 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     runtimes.splice(runtimes.indexOf(r), 1);
     await out.waitForCount(`${namespace}.${topic}`, 20, 10000);
   }, 60000);
+
+  it('subscribes by topic pattern: a topic created later joins on refresh or on the next rescan; other namespaces stay out', async () => {
+    const tag = uniqueName('pattern');
+    const topic = (name: string) => `${tag}.${name}.in`;
+    const r = runtime();
+    const seen: string[] = [];
+    const consumer = r.addConsumer({
+      groupId: uniqueName('group'),
+      handlers: {},
+      topicPattern: {
+        pattern: new RegExp(`^${tag}\\.[a-z]+\\.in$`),
+        rescanMs: 500,
+        handler: async ({ manager, envelope: e, topic: t }) => {
+          seen.push(t);
+          await manager.query('INSERT INTO it.effects (message_id, value) VALUES ($1, $2)', [e.id, (e.payload as { value: number }).value]);
+        },
+      },
+    });
+    await r.topics.ensure([topic('first')]);
+    // The same logical name without this namespace's prefix belongs to someone else.
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topic('foreign'), numPartitions: 1, replicationFactor: 1 }] });
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({ topic: topic('foreign'), messages: [{ key: 'k1', value: envelope({ value: 99 }) }] });
+    await producer.disconnect();
+    await r.start();
+    await send(topic('first'), [envelope({ value: 1 })]);
+    await waitFor('message on the topic that existed at start', async () => (await effects()).length === 1);
+
+    await r.topics.ensure([topic('second')]);
+    await send(topic('second'), [envelope({ value: 2 })]);
+    expect(await consumer.refreshSubscription()).toBe(true);
+    await waitFor('message on the topic announced by refresh', async () => (await effects()).length === 2, 20000);
+
+    await r.topics.ensure([topic('third')]);
+    await send(topic('third'), [envelope({ value: 3 })]);
+    await waitFor('message on the topic found by the rescan', async () => (await effects()).length === 3, 20000);
+    expect(await consumer.refreshSubscription()).toBe(false);
+    expect((await effects()).map((e) => e.value)).toEqual([1, 2, 3]);
+    expect(seen).toEqual([topic('first'), topic('second'), topic('third')]);
+    await admin.deleteTopics({ topics: [topic('foreign')] });
+    await admin.disconnect();
+  }, 90000);
 });

@@ -20,12 +20,28 @@ export interface MessageContext {
 
 export type MessageHandler = (ctx: MessageContext) => Promise<void>;
 
+/**
+ * Subscribes to every topic whose logical name matches `pattern` (e.g. one topic per procedure). Kafka clients resolve
+ * a pattern subscription to the topics that exist when they subscribe (kafkajs once, at `subscribe`), so the consumer
+ * looks for new matching topics every `rescanMs` and whenever `refreshSubscription()` is called, and re-joins its
+ * group with them.
+ */
+export interface TopicPatternSubscription {
+  /** Matched against logical names (without the `KAFKA_NAMESPACE` prefix); anchor it. */
+  pattern: RegExp;
+  handler: MessageHandler;
+  /** How often to look for new matching topics (default 30 s). */
+  rescanMs?: number;
+}
+
 export interface ReliableConsumerOptions {
   service: string;
   schema: string;
   groupId: string;
   /** Handler per subscribed topic. */
   handlers: Record<string, MessageHandler>;
+  /** Topics subscribed by name pattern, in the same group; a topic in `handlers` takes precedence. */
+  topicPattern?: TopicPatternSubscription;
   /** Attempts before a message is dead-lettered (default 5). */
   maxAttempts?: number;
   initialBackoffMs?: number;
@@ -55,8 +71,16 @@ class ShutdownInProgress extends Error {
 export class ReliableConsumer {
   private readonly log = new Logger('ReliableConsumer');
   private consumer: Consumer | undefined;
+  private started = false;
   private stopping = false;
   private lagTimer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  /** Logical topics the running consumer is subscribed to. */
+  private subscribed: string[] = [];
+  /** Settles once the running consumer has joined its group (or crashed); see `refreshSubscription`. */
+  private joined: Promise<void> = Promise.resolve();
+  /** Serialises subscription changes (and the final stop) so two never interleave. */
+  private subscriptionChange: Promise<unknown> = Promise.resolve();
   readonly dlqTopic: string;
 
   constructor(
@@ -70,8 +94,82 @@ export class ReliableConsumer {
   }
 
   async start(): Promise<void> {
-    const subscribed = Object.keys(this.options.handlers);
-    await this.topics.ensure([...subscribed, this.dlqTopic]);
+    await this.topics.ensure([...Object.keys(this.options.handlers), this.dlqTopic]);
+    await this.subscribe(await this.wantedTopics());
+    this.started = true;
+    this.lagTimer = setInterval(() => void this.reportLag(), 10000);
+    this.lagTimer.unref();
+    const pattern = this.options.topicPattern;
+    if (pattern) {
+      this.rescanTimer = setInterval(
+        () =>
+          void this.refreshSubscription().catch((error: unknown) =>
+            this.log.warn('looking for new topics failed; next scan tries again', {
+              ...describeError(error),
+              groupId: this.options.groupId,
+            }),
+          ),
+        pattern.rescanMs ?? 30000,
+      );
+      this.rescanTimer.unref();
+    }
+  }
+
+  /**
+   * Re-joins the group if topics matching `topicPattern` were created (or deleted) since the last look. Returns
+   * whether the subscription changed. Safe to call at any time; before `start()` and after `stop()` it does nothing.
+   */
+  refreshSubscription(): Promise<boolean> {
+    const change = this.subscriptionChange.then(async () => {
+      if (!this.started || this.stopping || !this.options.topicPattern) return false;
+      const wanted = await this.wantedTopics();
+      if (wanted.length === this.subscribed.length && wanted.every((t) => this.subscribed.includes(t))) return false;
+      const added = wanted.filter((t) => !this.subscribed.includes(t));
+      // kafkajs leaves the group on disconnect only once it has joined: a consumer stopped mid-join would carry on
+      // joining on its own and keep partitions from its successor.
+      await this.joined;
+      await this.consumer?.disconnect();
+      this.consumer = undefined;
+      await this.subscribe(wanted);
+      this.log.info('subscription changed; consumer re-joined its group', { groupId: this.options.groupId, added });
+      return true;
+    });
+    this.subscriptionChange = change.catch(() => undefined);
+    return change;
+  }
+
+  /** The logical topics to subscribe: the named ones and the existing topics matching the pattern, sorted. */
+  private async wantedTopics(): Promise<string[]> {
+    const named = Object.keys(this.options.handlers);
+    const pattern = this.options.topicPattern?.pattern;
+    if (!pattern) return named;
+    const admin = await this.topics.client();
+    const matching = (await admin.listTopics())
+      .map((physical) => ({ physical, logical: logicalName(this.topics.namespace, physical) }))
+      // Only this namespace's topics: without a prefix, logicalName returns a foreign name unchanged.
+      .filter(({ physical, logical }) => this.topics.physical(logical) === physical && pattern.test(logical))
+      .map(({ logical }) => logical);
+    return [...new Set([...named, ...matching])].sort();
+  }
+
+  /** Starts a kafkajs consumer on exactly these topics (none yet: no consumer until a rescan finds one). */
+  private async subscribe(logicalTopics: string[]): Promise<void> {
+    this.subscribed = logicalTopics;
+    if (logicalTopics.length === 0) return;
+    try {
+      await this.run(logicalTopics);
+    } catch (error) {
+      // Forget the topics so that the next rescan (or refresh) tries again instead of seeing nothing to change.
+      this.subscribed = [];
+      await this.consumer?.disconnect().catch(() => undefined);
+      this.consumer = undefined;
+      this.joined = Promise.resolve();
+      throw error;
+    }
+  }
+
+  /** Creates the kafkajs consumer, joins the group and starts fetching. */
+  private async run(logicalTopics: string[]): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.topics.physical(this.options.groupId),
       sessionTimeout: 30000,
@@ -79,8 +177,21 @@ export class ReliableConsumer {
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
+    this.joined = new Promise<void>((resolve) => {
+      const done = () => {
+        offJoin();
+        offCrash();
+        clearTimeout(timer);
+        // The runner marks itself running just after the join event: let it get there first.
+        setImmediate(resolve);
+      };
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, done);
+      const offCrash = consumer.on(consumer.events.CRASH, done);
+      const timer = setTimeout(done, 60000);
+      timer.unref();
+    });
     await consumer.connect();
-    await consumer.subscribe({ topics: subscribed.map((t) => this.topics.physical(t)), fromBeginning: true });
+    await consumer.subscribe({ topics: logicalTopics.map((t) => this.topics.physical(t)), fromBeginning: true });
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
@@ -90,16 +201,24 @@ export class ReliableConsumer {
         await this.process(logicalName(this.topics.namespace, topic), partition, message, heartbeat);
       },
     });
-    this.lagTimer = setInterval(() => void this.reportLag(), 10000);
-    this.lagTimer.unref();
   }
 
   /** Stops fetching, lets in-flight messages finish, commits their offsets and leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.lagTimer) clearInterval(this.lagTimer);
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    await this.subscriptionChange;
     await this.consumer?.disconnect();
     this.consumer = undefined;
+    this.started = false;
+  }
+
+  private handlerFor(topic: string): MessageHandler | undefined {
+    const named = this.options.handlers[topic];
+    if (named) return named;
+    const pattern = this.options.topicPattern;
+    return pattern?.pattern.test(topic) ? pattern.handler : undefined;
   }
 
   private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
@@ -116,7 +235,7 @@ export class ReliableConsumer {
         return;
       }
       span.setAttributes({ 'messaging.message.id': envelope.id, 'poststelle.correlation_id': envelope.correlationId });
-      const handler = this.options.handlers[topic];
+      const handler = this.handlerFor(topic);
       const maxAttempts = this.options.maxAttempts ?? 5;
       for (let attempt = 1; ; attempt += 1) {
         try {
@@ -192,7 +311,8 @@ export class ReliableConsumer {
     let admin: Admin | undefined;
     try {
       admin = await this.topics.client();
-      const topics = Object.keys(this.options.handlers);
+      const topics = this.subscribed;
+      if (topics.length === 0) return;
       const committed = await admin.fetchOffsets({
         groupId: this.topics.physical(this.options.groupId),
         topics: topics.map((t) => this.topics.physical(t)),

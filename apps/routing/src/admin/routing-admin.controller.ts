@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Que
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isValidProcedureId, procedureTopic, validateContract } from '@poststelle/contracts';
+import { ProcedureTopics } from '../routing/procedure-topics';
 import { RoutingErrorCode, RoutingException } from '../routing/routing.exception';
 import { CreateRoutingRuleRequest, UpsertProcedureRequest } from './admin.requests';
 
@@ -28,7 +29,10 @@ const RULE_COLUMNS = `rule_id AS "ruleId", version, leika_key AS "leikaKey", ars
  */
 @Controller('v1/admin')
 export class RoutingAdminController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly procedureTopics: ProcedureTopics,
+  ) {}
 
   private actor(header: string | undefined): string {
     if (!header || !ACTOR.test(header)) {
@@ -80,6 +84,8 @@ export class RoutingAdminController {
       acceptedSchemas: req.acceptedSchemas ?? [],
       active: req.active ?? true,
     };
+    // Topics first: a procedure is only registered once its back office can read cases and report status.
+    await this.procedureTopics.ensure([procedureId]);
     await this.dataSource.transaction(async (m) => {
       const [old] = await m.query<unknown[]>(
         `SELECT procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic, required_level_of_assurance AS "requiredLevelOfAssurance",

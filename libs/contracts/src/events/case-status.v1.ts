@@ -21,8 +21,9 @@ export const CASE_STATUSES = ['RECEIVED', 'PROCESSING', 'ACTION_REQUIRED', 'COMP
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /**
- * `cases.status.v1` / type `case.status-changed`: a back office (or routing itself) reports progress on a case.
- * A back office may only report on cases routed to its own procedure.
+ * `procedure.<procedureId>.status.v1` (deprecated: `cases.status.v1`) / type `case.status-changed`: a back office (or
+ * routing itself) reports progress on a case. A back office may only report on cases routed to its own procedure, and
+ * on its own status topic `procedureId` must be that topic's procedure.
  */
 export class CaseStatusChangedV1 {
   @IsUUID('4') caseId!: string;

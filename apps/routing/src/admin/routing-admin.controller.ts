@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { describeError } from '@poststelle/telemetry';
 import { isValidProcedureId, procedureTopic, validateContract } from '@poststelle/contracts';
 import { ProcedureTopics } from '../routing/procedure-topics';
 import { RoutingErrorCode, RoutingException } from '../routing/routing.exception';
@@ -85,7 +86,14 @@ export class RoutingAdminController {
       active: req.active ?? true,
     };
     // Topics first: a procedure is only registered once its back office can read cases and report status.
-    await this.procedureTopics.ensure([procedureId]);
+    try {
+      await this.procedureTopics.ensure([procedureId]);
+    } catch (error) {
+      throw new RoutingException(
+        RoutingErrorCode.ProcedureTopicsUnavailable,
+        `the Kafka topics of procedure ${procedureId} could not be created (${describeError(error).error}); the procedure was not registered, try again`,
+      );
+    }
     await this.dataSource.transaction(async (m) => {
       const [old] = await m.query<unknown[]>(
         `SELECT procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic, required_level_of_assurance AS "requiredLevelOfAssurance",

@@ -8,6 +8,8 @@ export enum RoutingErrorCode {
   RuleNotFound = 'ROUTING_RULE_NOT_FOUND',
   InvalidRequest = 'INVALID_REQUEST',
   BundleNotFound = 'BUNDLE_NOT_FOUND',
+  /** The procedure's Kafka topics could not be created (broker unreachable): try again later. */
+  ProcedureTopicsUnavailable = 'PROCEDURE_TOPICS_UNAVAILABLE',
 }
 
 const STATUS: Record<RoutingErrorCode, number> = {
@@ -18,6 +20,7 @@ const STATUS: Record<RoutingErrorCode, number> = {
   [RoutingErrorCode.RuleNotFound]: 404,
   [RoutingErrorCode.InvalidRequest]: 422,
   [RoutingErrorCode.BundleNotFound]: 404,
+  [RoutingErrorCode.ProcedureTopicsUnavailable]: 503,
 };
 
 export class RoutingException extends ServiceException {

@@ -5,7 +5,7 @@ import {
   smtpRelaySettings,
   platformSettings,
   type PlatformSettings,
-  type SmtpRelaySettings,
+  type OutgoingMailSettings,
 } from '@poststelle/platform';
 
 export class ErechnungEnv extends SmtpRelayEnv {
@@ -16,12 +16,7 @@ export class ErechnungEnv extends SmtpRelayEnv {
 }
 
 export interface ErechnungSettings extends PlatformSettings {
-  replies: {
-    smtp?: SmtpRelaySettings;
-    from: string;
-    maxAttempts: number;
-    retryBaseMs: number;
-  };
+  replies: OutgoingMailSettings;
 }
 
 export const ERECHNUNG_SETTINGS = Symbol('ERECHNUNG_SETTINGS');

@@ -6,7 +6,7 @@ import {
   smtpRelaySettings,
   platformSettings,
   type PlatformSettings,
-  type SmtpRelaySettings,
+  type OutgoingMailSettings,
 } from '@poststelle/platform';
 
 /** `true`/`1` and `false`/`0`; unset gives the default; anything else stays as it is and fails `@IsBoolean`. */
@@ -35,12 +35,7 @@ export class RoutingEnv extends SmtpRelayEnv {
 }
 
 export interface RoutingSettings extends PlatformSettings {
-  notifications: {
-    smtp?: SmtpRelaySettings;
-    from: string;
-    maxAttempts: number;
-    retryBaseMs: number;
-  };
+  notifications: OutgoingMailSettings;
   status: {
     /** Whether the deprecated shared `cases.status.v1` is still read. */
     legacySharedTopic: boolean;

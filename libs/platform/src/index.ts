@@ -22,5 +22,11 @@ export {
 export { BLOB_STORE, PLATFORM_SETTINGS } from './nest/tokens';
 export { MAILER, SmtpMailer, UnconfiguredMailer, mailerFor, type Mailer, type OutgoingMail, type SmtpRelaySettings } from './mail/mailer';
 export { SmtpRelayEnv, smtpRelaySettings } from './mail/smtp-relay-env';
-export { PendingMailDispatcher, type PendingMail, type MailRetryPolicy, type FailedAttempt } from './mail/pending-mail-dispatcher';
+export {
+  PendingMailDispatcher,
+  type PendingMail,
+  type MailRetryPolicy,
+  type FailedAttempt,
+  type OutgoingMailSettings,
+} from './mail/pending-mail-dispatcher';
 export { PollingLoop } from './jobs/polling-loop';

@@ -2,7 +2,7 @@ import { type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs
 import { type DataSource, type EntityManager } from 'typeorm';
 import { Logger, describeError } from '@poststelle/telemetry';
 import { PollingLoop } from '../jobs/polling-loop';
-import { type Mailer, type OutgoingMail } from './mailer';
+import { type Mailer, type OutgoingMail, type SmtpRelaySettings } from './mailer';
 
 export interface PendingMail {
   /** The row's id, as the subclass's `markSent`/`markAttemptFailed` expect it. */
@@ -16,6 +16,12 @@ export interface PendingMail {
 export interface MailRetryPolicy {
   maxAttempts: number;
   retryBaseMs: number;
+}
+
+/** A service's outgoing mail: the relay (none: every send fails visibly), the sender and the retry policy. */
+export interface OutgoingMailSettings extends MailRetryPolicy {
+  smtp?: SmtpRelaySettings;
+  from: string;
 }
 
 export interface FailedAttempt {

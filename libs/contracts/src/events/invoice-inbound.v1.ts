@@ -13,13 +13,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { SHA512_HEX } from '../case/common.dto';
 import { ARS } from '../identifiers';
-
-const SHA512 = /^[a-f0-9]{128}$/;
 
 /** The invoice document as a claim check: its bytes are in the shared blob store under this sha512, never in Kafka. */
 export class InvoiceDocumentRefV1 {
-  @Matches(SHA512) sha512!: string;
+  @Matches(SHA512_HEX) sha512!: string;
   @IsInt() @Min(1) sizeBytes!: number;
   /** As declared by the sender, made safe (no path parts). */
   @IsString() @MaxLength(255) fileName!: string;
@@ -31,7 +30,7 @@ export class InvoiceEmailOriginV1 {
   /** Intake's inbound message (`GET /v1/email/messages/{inboundId}`). */
   @IsUUID('4') inboundId!: string;
   /** The raw RFC 822 message as received, kept by intake (`GET /v1/email/raw/{sha512}`). */
-  @Matches(SHA512) rawMessageSha512!: string;
+  @Matches(SHA512_HEX) rawMessageSha512!: string;
   /** The invoice mailbox it was sent to. */
   @IsEmail({ require_tld: false }) mailbox!: string;
   /** Reply-To, else From, else the envelope sender; absent when none is a usable address (then nobody is answered). */

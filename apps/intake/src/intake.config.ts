@@ -1,10 +1,13 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { FORM_DATA_INLINE_MAX_BYTES_DEFAULT } from '@poststelle/contracts';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) SUBMISSION_MAX_BYTES: number = 8 * 1024 * 1024;
+  /** JSON form data up to this many bytes (serialised) travels inline in a case; larger goes to the blob store. */
+  @IsInt() @Min(0) @Max(512 * 1024) FORM_DATA_INLINE_MAX_BYTES: number = FORM_DATA_INLINE_MAX_BYTES_DEFAULT;
   /** Cases of the same applicant for the same service within this many hours are linked as possible duplicates. */
   @IsInt() @Min(1) @Max(24 * 365) DUPLICATE_WINDOW_HOURS: number = 72;
   /** SMTP receiver port; 0 disables the receiver. */
@@ -64,7 +67,7 @@ export class IntakeEnv extends ServiceEnv {
 }
 
 export interface IntakeSettings extends PlatformSettings {
-  limits: { attachmentMaxBytes: number; submissionMaxBytes: number };
+  limits: { attachmentMaxBytes: number; submissionMaxBytes: number; formDataInlineMaxBytes: number };
   duplicateWindowHours: number;
   email: {
     smtpPort: number;
@@ -106,7 +109,11 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
   const e = loadConfig(IntakeEnv, env);
   return {
     ...platformSettings(e, 'intake', 'intake', 8081),
-    limits: { attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES, submissionMaxBytes: e.SUBMISSION_MAX_BYTES },
+    limits: {
+      attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+      submissionMaxBytes: e.SUBMISSION_MAX_BYTES,
+      formDataInlineMaxBytes: e.FORM_DATA_INLINE_MAX_BYTES,
+    },
     duplicateWindowHours: e.DUPLICATE_WINDOW_HOURS,
     email: {
       smtpPort: e.SMTP_PORT,

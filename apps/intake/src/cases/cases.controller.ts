@@ -1,18 +1,27 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { FormDataIntegrityError, loadFormContent, type CaseV1 } from '@poststelle/contracts';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
+import { Logger } from '@poststelle/telemetry';
 import { caseReferenceOf } from '../email/email-rules';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 
 /** `GET /v1/cases/{caseId}`: the canonical case and where it went (routing, fee, e-file, invoice). */
 @Controller('v1')
 export class CasesController {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly log = new Logger('Cases');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
 
   @Get('cases/:caseId')
   async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [row] = await this.dataSource.query<
       {
-        canonical: Record<string, unknown>;
+        canonical: CaseV1;
         submission_id: string;
         received_at: Date;
       }[]
@@ -31,9 +40,26 @@ export class CasesController {
       receivedAt: row.received_at,
       status: routed ? 'routed' : timeline.some((t) => t.event_type === 'case.manual-routing-required') ? 'manual-routing' : 'received',
       routedTo: routed ? routed.summary : null,
-      case: row.canonical,
+      ...(await this.withFormContent(row.canonical)),
       timeline: timeline.map((t) => ({ type: t.event_type, topic: t.topic, at: t.occurred_at, ...t.summary })),
     };
+  }
+
+  /**
+   * The case as stored (and published); form data held in the blob store (`contentRef`) is read back, verified
+   * against its hash and shown inline next to its reference. If it cannot be, the case is shown with the reference
+   * and `formDataProblem` says why.
+   */
+  private async withFormContent(kase: CaseV1): Promise<{ case: CaseV1; formDataProblem?: { code: string; message: string } }> {
+    if (!kase.formData.contentRef) return { case: kase };
+    try {
+      const content = await loadFormContent(kase.formData, this.blobs);
+      return { case: { ...kase, formData: { ...kase.formData, ...(content ? { content } : {}) } } };
+    } catch (error) {
+      if (!(error instanceof FormDataIntegrityError)) throw error;
+      this.log.error('referenced form data unavailable', { caseId: kase.caseId, code: error.code });
+      return { case: kase, formDataProblem: { code: error.code, message: error.message } };
+    }
   }
 
   @Get('submissions/:submissionId')

@@ -8,6 +8,7 @@ import {
   Topics,
   REPLY_CHANNEL_KINDS,
   replyChannelKinds,
+  formDataBytes,
   validateContract,
   type AttachmentRefDto,
   type BundleRefDto,
@@ -19,7 +20,7 @@ import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
-import { assembleCase, duplicateFingerprint } from './case-assembly';
+import { assembleCase, duplicateFingerprint, type AssembledFormData } from './case-assembly';
 import { IntakeErrorCode, IntakeException } from './intake.exception';
 
 export interface AcceptSubmissionCommand {
@@ -62,7 +63,8 @@ export class AcceptSubmissionUseCase {
   async execute(command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
     const submission = this.validate(command.body);
     const attachments = await this.storeAttachments(submission);
-    const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, command));
+    const form = await this.storeFormData(submission);
+    const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, form, command));
     if (!result.replayed) this.messaging.relay.nudge();
     return result;
   }
@@ -71,7 +73,8 @@ export class AcceptSubmissionUseCase {
   async executeIn(manager: EntityManager, command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
     const submission = this.validate(command.body);
     const attachments = await this.storeAttachments(submission);
-    return this.persist(manager, submission, attachments, command);
+    const form = await this.storeFormData(submission);
+    return this.persist(manager, submission, attachments, form, command);
   }
 
   validate(body: unknown): SubmissionV1 {
@@ -146,20 +149,31 @@ export class AcceptSubmissionUseCase {
     return refs;
   }
 
+  /**
+   * Claim check for the form data: its hash always; the content itself goes to the blob store when its serialisation
+   * exceeds FORM_DATA_INLINE_MAX_BYTES, so no Kafka message carries unbounded user content.
+   */
+  private async storeFormData(submission: SubmissionV1): Promise<AssembledFormData> {
+    const bytes = formDataBytes(submission.formData.content);
+    if (bytes.length <= this.settings.limits.formDataInlineMaxBytes) return { sha512: sha512Hex(bytes) };
+    const stored = await this.blobs.put(bytes);
+    return { sha512: stored.sha512, contentRef: { blobRef: stored.blobRef, sha512: stored.sha512, sizeBytes: stored.sizeBytes } };
+  }
+
   private async persist(
     manager: EntityManager,
     submission: SubmissionV1,
     attachments: AttachmentRefDto[],
+    form: AssembledFormData,
     command: AcceptSubmissionCommand,
   ): Promise<AcceptedSubmission> {
     const submissionId = randomUUID();
     const caseId = randomUUID();
     const receivedAt = new Date();
-    const formSha = sha512Hex(JSON.stringify(submission.formData.content));
     // The assembled case goes through the same contract validation every consumer applies.
     const canonical = validateContract(
       CaseV1,
-      assembleCase(submission, { caseId, submissionId }, formSha, attachments, receivedAt, command.bundle),
+      assembleCase(submission, { caseId, submissionId }, form, attachments, receivedAt, command.bundle),
     );
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)

@@ -75,7 +75,7 @@ describe('case assembly', () => {
     const kase = assembleCase(
       submission,
       { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' },
-      'c'.repeat(128),
+      { sha512: 'c'.repeat(128) },
       [],
       new Date('2026-11-23T10:00:00Z'),
     );
@@ -93,8 +93,30 @@ describe('case assembly', () => {
 
   it('gives email and paper no eIDAS level even if the sender claims one', () => {
     const submission = validateContract(SubmissionV1, portalSubmission({ channel: scan(true), levelOfAssurance: 'high' }));
-    const kase = assembleCase(submission, { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' }, 'c'.repeat(128), [], new Date());
+    const kase = assembleCase(
+      submission,
+      { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' },
+      { sha512: 'c'.repeat(128) },
+      [],
+      new Date(),
+    );
     expect(kase.levelOfAssurance).toBe('none');
+  });
+
+  it('carries form data held in the blob store by reference only, never inline', () => {
+    const submission = validateContract(SubmissionV1, portalSubmission());
+    const contentRef = { blobRef: `blob:sha512:${'d'.repeat(128)}`, sha512: 'd'.repeat(128), sizeBytes: 2 * 1024 * 1024 };
+    const kase = assembleCase(
+      submission,
+      { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' },
+      { sha512: 'd'.repeat(128), contentRef },
+      [],
+      new Date(),
+    );
+    const validated = validateContract(CaseV1, JSON.parse(JSON.stringify(kase)));
+    expect(validated.formData.contentRef).toEqual(contentRef);
+    expect(validated.formData.content).toBeUndefined();
+    expect(Object.keys(kase.formData)).not.toContain('content');
   });
 });
 

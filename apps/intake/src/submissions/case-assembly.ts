@@ -4,6 +4,7 @@ import {
   type BundleRefDto,
   type CaseV1,
   type ChannelDto,
+  type FormDataRefDto,
   type LevelOfAssurance,
   type SubmissionV1,
   type WrittenFormEvidenceDto,
@@ -60,10 +61,16 @@ export function duplicateFingerprint(kase: Pick<CaseV1, 'applicant' | 'service' 
     .digest('hex');
 }
 
+/** The form data's hash, and its blob reference when it is too large to travel inline (then `content` is left out). */
+export interface AssembledFormData {
+  sha512: string;
+  contentRef?: FormDataRefDto;
+}
+
 export function assembleCase(
   submission: SubmissionV1,
   ids: { caseId?: string; submissionId: string },
-  formDataSha512: string,
+  form: AssembledFormData,
   attachments: AttachmentRefDto[],
   receivedAt: Date,
   bundle?: BundleRefDto,
@@ -84,8 +91,8 @@ export function assembleCase(
     formData: {
       schemaUri: submission.formData.schemaUri,
       mimeType: submission.formData.mimeType,
-      sha512: formDataSha512,
-      content: submission.formData.content,
+      sha512: form.sha512,
+      ...(form.contentRef ? { contentRef: form.contentRef } : { content: submission.formData.content }),
     },
     attachments,
     levelOfAssurance,

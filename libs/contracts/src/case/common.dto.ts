@@ -7,16 +7,37 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
 } from 'class-validator';
 
 export const SHA512_HEX = /^[a-f0-9]{128}$/;
+
+/** The decorated property and `other` are mutually exclusive: at most one of them may be set. */
+function IsAbsentWith(other: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isAbsentWith',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [other],
+      options: { message: (a: ValidationArguments) => `${a.property} and ${other} are mutually exclusive`, ...options },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          value === undefined || (args.object as Record<string, unknown>)[other] === undefined,
+      },
+    });
+}
 /** Decimal amount as a string (never a float): up to 2 fraction digits, e.g. "25.00". */
 export const DECIMAL_AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 
@@ -124,14 +145,45 @@ export class AttachmentRefDto {
   @Matches(/^blob:sha512:[a-f0-9]{128}$/) blobRef!: string;
 }
 
+/** Where a blob is: `blob:sha512:<hash>` (claim check). */
+export const BLOB_REF = /^blob:sha512:[a-f0-9]{128}$/;
+
+/**
+ * Form data held in the blob store (claim check): reference, hash and size; the bytes are the form data's JSON
+ * serialisation (UTF-8), so `sha512` equals {@link FormDataDto.sha512}. Readers verify the hash before use.
+ */
+export class FormDataRefDto {
+  /** `blob:sha512:<sha512>`. */
+  @Matches(BLOB_REF, { message: 'blobRef must be blob:sha512:<128 hex digits>' }) blobRef!: string;
+  @Matches(SHA512_HEX, { message: 'sha512 must be 128 lower-case hex digits' }) sha512!: string;
+  @IsInt() @Min(0) @Max(10 * 1024 * 1024 * 1024) sizeBytes!: number;
+}
+
+/** Default bound (bytes of the JSON serialisation) up to which intake keeps JSON form data inline in a case. */
+export const FORM_DATA_INLINE_MAX_BYTES_DEFAULT = 64 * 1024;
+
 export class FormDataDto {
   /** FIT-Connect `submissionSchema.schemaUri`. */
   @IsString() @IsNotEmpty() @MaxLength(500) schemaUri!: string;
   @IsIn(['application/json', 'application/xml']) mimeType!: 'application/json' | 'application/xml';
   /** sha512 of the form data as intake received it (its JSON serialisation, UTF-8). */
   @Matches(SHA512_HEX) sha512!: string;
-  /** JSON form data inline (bounded by the submission size limit); XML form data is held as an attachment. */
-  @IsOptional() content?: Record<string, unknown>;
+  /**
+   * JSON form data inline, only when small (intake: up to `FORM_DATA_INLINE_MAX_BYTES` of its serialisation); else
+   * `contentRef`. A JSON form has exactly one of the two; XML form data is held as an attachment (neither).
+   */
+  @ValidateIf((o: FormDataDto) => o.content !== undefined || (o.mimeType === 'application/json' && o.contentRef === undefined))
+  @IsDefined({ message: 'JSON form data needs content (inline) or contentRef (in the blob store)' })
+  @IsObject({ message: 'content must be a JSON object' })
+  @IsAbsentWith('contentRef')
+  content?: Record<string, unknown>;
+  /** Form data too large to travel inline: it is in the blob store. Absent on cases from before the claim check. */
+  @IsOptional() @ValidateNested() @Type(() => FormDataRefDto) contentRef?: FormDataRefDto;
+}
+
+/** The form content travels either inline or by reference: `true` when it is in the blob store. */
+export function isFormDataReferenced(formData: FormDataDto): formData is FormDataDto & { contentRef: FormDataRefDto } {
+  return formData.contentRef !== undefined;
 }
 
 export class WrittenFormEvidenceDto {

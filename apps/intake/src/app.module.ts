@@ -87,7 +87,7 @@ export class IntakeModule {
         SmtpReceiver,
         FitConnectRepository,
         FitConnectUseCase,
-        { provide: FIT_METADATA_VALIDATOR, useFactory: () => new FitMetadataValidator(settings.fitConnect.metadataSchemaPath) },
+        { provide: FIT_METADATA_VALIDATOR, useFactory: () => new FitMetadataValidator() },
         { provide: OCR_PORT, useValue: documentTools },
         { provide: BARCODE_PORT, useValue: documentTools },
         { provide: INDEX_SEAL_PORT, useFactory: () => CmsIndexSealAdapter.fromDirectory(settings.scan.centreTrustDir) },

@@ -22,8 +22,6 @@ export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(2) @Max(100000) ARCHIVE_MAX_RATIO: number = 100;
   /** FIT-Connect: one uploaded attachment, streamed to the blob store. */
   @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) FIT_CONNECT_ATTACHMENT_MAX_BYTES: number = 20 * 1024 * 1024;
-  /** The published FIT-Connect metadata schema 1.0.0 (JSON Schema 2020-12), relative to the working directory. */
-  @IsString() FIT_CONNECT_METADATA_SCHEMA: string = '../shared/reference/fit-connect/metadata.schema.v1.0.0.json';
   /** S/MIME trust anchors: a directory of PEM/DER CA certificates; empty = trust nobody (valid but untrusted). */
   @IsString() SMIME_TRUST_STORE_DIR: string = '';
   /** PGP public keys (armoured or binary files) whose signatures are accepted; empty = every key is unknown. */
@@ -79,7 +77,7 @@ export interface IntakeSettings extends PlatformSettings {
     pgpKeyringDir: string;
   };
   archives: { maxUncompressedBytes: number; maxRatio: number };
-  fitConnect: { attachmentMaxBytes: number; metadataSchemaPath: string };
+  fitConnect: { attachmentMaxBytes: number };
   scan: ScanSettings;
 }
 
@@ -125,7 +123,7 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       pgpKeyringDir: e.PGP_KEYRING_DIR,
     },
     archives: { maxUncompressedBytes: e.ARCHIVE_MAX_UNCOMPRESSED_BYTES, maxRatio: e.ARCHIVE_MAX_RATIO },
-    fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES, metadataSchemaPath: e.FIT_CONNECT_METADATA_SCHEMA },
+    fitConnect: { attachmentMaxBytes: e.FIT_CONNECT_ATTACHMENT_MAX_BYTES },
     scan: {
       indexMaxBytes: e.SCAN_INDEX_MAX_BYTES,
       maxDocuments: e.SCAN_MAX_DOCUMENTS,

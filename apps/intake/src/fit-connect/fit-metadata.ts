@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { type FieldError } from '@poststelle/contracts';
+import { FIT_METADATA_SCHEMA } from './fit-metadata.schema';
 
 /** FIT-Connect metadata 1.0.0 as far as intake reads it (the full original is kept verbatim). */
 export interface FitMetadata {
@@ -38,11 +37,14 @@ export interface FitMetadata {
 export class FitMetadataValidator {
   private readonly validate: ValidateFunction;
 
-  /** The schema file is the published FIT-Connect metadata schema 1.0.0 (JSON Schema 2020-12). */
-  constructor(schemaPath: string) {
+  /**
+   * Validates against intake's own metadata schema (`fit-metadata.schema.ts`), shipped with the code. A test passes
+   * the published FIT-Connect schema instead to prove both judge alike.
+   */
+  constructor(schema: object = FIT_METADATA_SCHEMA) {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
-    this.validate = ajv.compile(JSON.parse(readFileSync(resolve(schemaPath), 'utf8')) as object);
+    this.validate = ajv.compile(schema);
   }
 
   /**

@@ -2,15 +2,17 @@
  * Demo data for `npm start`: one demo tenant (Potsdam, state Brandenburg) with procedures, routing rules and fees,
  * then applications through every channel: the portal over HTTP, a raw email (`POST /v1/email`), a paper-scan batch
  * (index + PDF over HTTP, OCR/classification by intake), an XRechnung sent by email to an invoice mailbox, and email
- * and scan as channel adapters publish them on `intake.submissions.v1`. Prints what happened to each.
+ * and scan as channel adapters publish them on `intake.submissions.v1`. Then it waits until every case has gone where
+ * it should (routed, or queued for manual routing), the business's fee invoice is issued and the emailed XRechnung is
+ * accepted, prints what happened to each and ends with "Demo completed"; it exits 1 if an outcome is wrong or late.
+ * Every document it sends is made here: it needs nothing beside the clone.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { EventTypes, Topics } from '@poststelle/contracts';
 import { scanIndexXml, textPdf } from '@poststelle/testing';
+import { generateUbl, type FeeInvoice } from '@poststelle/xrechnung';
 
 const URL = {
   intake: process.env['INTAKE_URL'] ?? 'http://127.0.0.1:8081',
@@ -19,14 +21,61 @@ const URL = {
   erechnung: process.env['ERECHNUNG_URL'] ?? 'http://127.0.0.1:8084',
 };
 const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+/** The services' topic prefix (KAFKA_NAMESPACE), if they run with one. */
+const NAMESPACE = process.env['KAFKA_NAMESPACE'];
+const topic = (logical: string) => (NAMESPACE ? `${NAMESPACE}.${logical}` : logical);
+/** How long the demo waits for all outcomes (OCR of the scanned paper is the slowest, on a small machine). */
+const OUTCOME_TIMEOUT_MS = Number(process.env['DEMO_TIMEOUT_MS'] ?? 180000);
 
 const POTSDAM = '120540000000';
 const PARKING = '99050012104000'; // resident parking permit
 const REGISTRATION = '99115005000000'; // registration of residence
 const APPLICATIONS_MAILBOX = 'antraege@potsdam.example';
 const INVOICE_MAILBOX = 'rechnungseingang@potsdam.example';
-// A real XRechnung from the KoSIT test suite (../shared/testdata, see its README); its Leitweg-ID is 04011000-12345-03.
-const SAMPLE_INVOICE = resolve(__dirname, '../../shared/testdata/xrechnung/valid/01.01a-INVOICE_ubl.xml');
+/** The Leitweg-ID (BT-10) under which Potsdam's treasury receives supplier invoices. */
+const POTSDAM_LEITWEG_ID = '04011000-12345-03';
+
+/** A supplier's XRechnung 3.0 (UBL) to Potsdam, made by the project's own generator; standard rated, 19 % VAT. */
+function supplierInvoice(invoiceNumber: string): string {
+  const today = new Date().toISOString().slice(0, 10);
+  const invoice: FeeInvoice = {
+    number: invoiceNumber,
+    issueDate: today,
+    dueDate: new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10),
+    deliveryDate: today,
+    currency: 'EUR',
+    buyerReference: POTSDAM_LEITWEG_ID,
+    paymentTerms: 'Zahlbar innerhalb von 30 Tagen ohne Abzug.',
+    seller: {
+      name: 'Lieferant GmbH',
+      identifier: 'LIEFERANT-4711',
+      vatId: 'DE123456789',
+      address: { street: 'Lindenstraße 5', postalCode: '14467', city: 'Potsdam', country: 'DE' },
+      electronicAddress: 'buchhaltung@lieferant.example',
+      contact: { name: 'Buchhaltung', phone: '+49 331 000000', email: 'buchhaltung@lieferant.example' },
+    },
+    buyer: {
+      name: 'Landeshauptstadt Potsdam',
+      address: { street: 'Friedrich-Ebert-Straße 79/81', postalCode: '14469', city: 'Potsdam', country: 'DE' },
+      electronicAddress: 'rechnungseingang@potsdam.example',
+    },
+    payment: { remittanceInformation: invoiceNumber, iban: 'DE02120300000000202051', accountName: 'Lieferant GmbH' },
+    vat: { category: 'S', rate: '19' },
+    lines: [{ id: '1', name: 'Parkscheine, Rolle zu 500 Stück', quantity: '4', unitCode: 'C62', unitPrice: '12.50' }],
+  };
+  return generateUbl(invoice);
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs` naming what it waited for. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = OUTCOME_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 async function call(
   method: string,
@@ -145,7 +194,8 @@ async function main(): Promise<void> {
     keywords: ['Anmeldung', 'Wohnung', 'Meldebehörde'],
   });
 
-  const sent: { channel: string; what: string; caseId?: string; note?: string }[] = [];
+  /** `expect`: the procedure the case must be routed to, or `manual-routing`. */
+  const sent: { channel: string; what: string; caseId?: string; expect?: string; note?: string }[] = [];
 
   console.log('Sending applications');
   const portal = await call(
@@ -168,7 +218,12 @@ async function main(): Promise<void> {
     ),
     { 'idempotency-key': randomUUID() },
   );
-  sent.push({ channel: 'portal (HTTP)', what: 'parking permit', caseId: portal.body['caseId'] as string });
+  sent.push({
+    channel: 'portal (HTTP)',
+    what: 'parking permit',
+    caseId: caseIdOf(portal, 'portal application'),
+    expect: 'parking-potsdam',
+  });
   const business = await call(
     'POST',
     `${URL.intake}/v1/submissions`,
@@ -198,7 +253,8 @@ async function main(): Promise<void> {
   sent.push({
     channel: 'portal (HTTP)',
     what: 'parking permit for a business',
-    caseId: business.body['caseId'] as string,
+    caseId: caseIdOf(business, 'portal application of a business'),
+    expect: 'parking-potsdam',
     note: 'paid by invoice: XRechnung issued, see /v1/cases/<id>/outbound-invoice on erechnung',
   });
   const registration = await call(
@@ -211,7 +267,12 @@ async function main(): Promise<void> {
     ),
     { 'idempotency-key': randomUUID() },
   );
-  sent.push({ channel: 'portal (HTTP)', what: 'registration of residence', caseId: registration.body['caseId'] as string });
+  sent.push({
+    channel: 'portal (HTTP)',
+    what: 'registration of residence',
+    caseId: caseIdOf(registration, 'registration application'),
+    expect: 'registration-bb',
+  });
   const unroutable = await call(
     'POST',
     `${URL.intake}/v1/submissions`,
@@ -221,13 +282,16 @@ async function main(): Promise<void> {
   sent.push({
     channel: 'portal (HTTP)',
     what: 'a service nobody is responsible for',
-    caseId: unroutable.body['caseId'] as string,
+    caseId: caseIdOf(unroutable, 'unroutable application'),
+    expect: 'manual-routing',
     note: 'goes to the manual-routing queue',
   });
   const invalid = await call('POST', `${URL.intake}/v1/submissions`, {
     tenant: { ars: '1205' },
     publicServiceType: { identifier: 'urn:de:fim:leika:leistung:123' },
   });
+  if (invalid.status !== 422)
+    throw new Error(`the invalid submission was answered ${invalid.status}, not 422: ${JSON.stringify(invalid.body)}`);
   sent.push({
     channel: 'portal (HTTP)',
     what: 'an invalid submission',
@@ -248,7 +312,8 @@ async function main(): Promise<void> {
   sent.push({
     channel: 'email (POST /v1/email)',
     what: 'parking permit',
-    ...(email.body['caseId'] ? { caseId: email.body['caseId'] as string } : {}),
+    caseId: caseIdOf(email, 'emailed application'),
+    expect: 'parking-potsdam',
     note: `${String(email.body['status'])}; raw message kept, plain email: written form not met`,
   });
 
@@ -274,26 +339,38 @@ async function main(): Promise<void> {
   const uploaded = await send(`${URL.intake}/v1/scan/batches/${batchId}/documents/d1`, 'PUT', paper, 'application/pdf');
   if (uploaded.status >= 300) throw new Error(`document upload → ${uploaded.status}: ${JSON.stringify(uploaded.body)}`);
 
-  // An XRechnung by email to the invoice mailbox: validated by erechnung, routed by its Leitweg-ID, never a case.
+  // A supplier's XRechnung by email to the invoice mailbox: validated by erechnung, routed by its Leitweg-ID, never a case.
+  const invoiceNumber = `RE-DEMO-${Date.now()}`;
   const invoiceMail = await new MailComposer({
     from: 'Lieferant GmbH <buchhaltung@lieferant.example>',
     to: INVOICE_MAILBOX,
-    subject: 'Rechnung 123456XX',
+    subject: `Rechnung ${invoiceNumber}`,
     messageId: `<${randomUUID()}@lieferant.example>`,
     text: 'Anbei unsere Rechnung.',
-    attachments: [{ filename: 'rechnung.xml', content: readFileSync(SAMPLE_INVOICE), contentType: 'application/xml' }],
+    attachments: [{ filename: 'rechnung.xml', content: supplierInvoice(invoiceNumber), contentType: 'application/xml' }],
   })
     .compile()
     .build();
   const invoice = await send(`${URL.intake}/v1/email?rcptTo=${encodeURIComponent(INVOICE_MAILBOX)}`, 'POST', invoiceMail, 'message/rfc822');
-  sent.push({
-    channel: 'e-invoice (email)',
-    what: 'XRechnung 01.01a (KoSIT test suite)',
-    note: `${String(invoice.body['status'])}: validated by erechnung, see invoice.received on invoices.events.v1`,
+  if (invoice.status !== 202 || invoice.body['status'] !== 'invoice')
+    throw new Error(`the invoice email was answered ${invoice.status}: ${JSON.stringify(invoice.body)}`);
+
+  // erechnung announces an accepted inbound invoice on invoices.events.v1: read it (from the start, matched by number).
+  const kafka = new Kafka({ clientId: 'poststelle-demo', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  let invoiceReceived: { invoiceId: string; destination: string } | undefined;
+  const consumer = kafka.consumer({ groupId: topic(`poststelle-demo-${randomUUID()}`) });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topic(Topics.invoicesEvents), fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      const event = JSON.parse(message.value?.toString() ?? '{}') as { type?: string; payload?: Record<string, unknown> };
+      if (event.type === EventTypes.invoiceReceived && event.payload?.['invoiceNumber'] === invoiceNumber)
+        invoiceReceived = { invoiceId: String(event.payload['invoiceId']), destination: String(event.payload['destination']) };
+      return Promise.resolve();
+    },
   });
 
   // The email and scan channel adapters publish canonical submissions on intake.submissions.v1.
-  const kafka = new Kafka({ clientId: 'poststelle-demo', brokers: BROKERS, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const adapterMessage = (submission: unknown) => {
@@ -345,7 +422,10 @@ async function main(): Promise<void> {
     REGISTRATION,
     'Anmeldung einer Wohnung',
   );
-  await producer.send({ topic: Topics.intakeSubmissions, messages: [adapterMessage(emailSubmission), adapterMessage(scanSubmission)] });
+  await producer.send({
+    topic: topic(Topics.intakeSubmissions),
+    messages: [adapterMessage(emailSubmission), adapterMessage(scanSubmission)],
+  });
   await producer.disconnect();
   sent.push({ channel: 'email (adapter → Kafka)', what: 'parking permit', note: 'plain email: written form not met' });
   sent.push({
@@ -354,32 +434,69 @@ async function main(): Promise<void> {
     note: 'handwritten signature: written form met',
   });
 
-  await new Promise((r) => setTimeout(r, 3000));
-  // OCR and classification take a few seconds on a small machine.
-  for (let i = 0; i < 60; i += 1) {
+  console.log('Waiting for the outcomes (OCR of the scanned paper takes a while on a small machine)');
+  const scanned = await waitFor('the scanned batch to be processed', async () => {
     const view = await call('GET', `${URL.intake}/v1/scan/batches/${batchId}`);
     const doc = (view.body['documents'] as { status: string; caseId?: string; reason?: string }[] | undefined)?.[0];
-    if (view.body['status'] === 'processed' || view.body['status'] === 'rejected') {
-      sent.push({
-        channel: 'paper scan (HTTP batch)',
-        what: 'registration of residence',
-        ...(doc?.caseId ? { caseId: doc.caseId } : {}),
-        note: doc?.caseId ? 'classified by form id; handwritten signature: written form met' : `${doc?.status ?? ''} ${doc?.reason ?? ''}`,
-      });
-      break;
+    return view.body['status'] === 'processed' || view.body['status'] === 'rejected' ? doc : undefined;
+  });
+  if (!scanned?.caseId) throw new Error(`the scanned form became no case: ${scanned?.status ?? ''} ${scanned?.reason ?? ''}`);
+  sent.push({
+    channel: 'paper scan (HTTP batch)',
+    what: 'registration of residence',
+    caseId: scanned.caseId,
+    expect: 'registration-bb',
+    note: 'classified by form id; handwritten signature: written form met',
+  });
+
+  const where = new Map<string, string>();
+  try {
+    for (const s of sent) {
+      if (!s.caseId || !s.expect) continue;
+      const { caseId, expect } = s;
+      where.set(
+        caseId,
+        await waitFor(`case ${caseId} (${s.channel}, ${s.what}) to reach ${expect}`, async () => {
+          const view = await call('GET', `${URL.intake}/v1/cases/${caseId}`);
+          const procedureId = (view.body['routedTo'] as { procedureId?: string } | null)?.procedureId;
+          if (view.body['status'] === 'routed' && procedureId && procedureId !== expect)
+            throw new Error(`case ${caseId} (${s.what}) went to ${procedureId}, not ${expect}`);
+          const reached = expect === 'manual-routing' ? view.body['status'] === 'manual-routing' : procedureId === expect;
+          return reached ? `${String(view.body['status'])}${procedureId ? ` → ${procedureId}` : ''}` : undefined;
+        }),
+      );
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    const businessCase = sent[1]?.caseId ?? '';
+    const issued = await waitFor(`the fee invoice of case ${businessCase}`, async () => {
+      const r = await call('GET', `${URL.erechnung}/v1/cases/${businessCase}/outbound-invoice`);
+      if (r.body['status'] === 'not-issued') throw new Error(`the fee invoice was not issued: ${JSON.stringify(r.body)}`);
+      return r.body['status'] === 'issued' ? r.body : undefined;
+    });
+    const received = await waitFor(`invoice ${invoiceNumber} to be accepted (invoice.received)`, () => Promise.resolve(invoiceReceived));
+    sent.push({
+      channel: 'e-invoice (email)',
+      what: 'a supplier XRechnung (UBL, generated)',
+      note: `${invoiceNumber} accepted by erechnung as invoice ${received.invoiceId} for ${received.destination}`,
+    });
+    where.set(businessCase, `${where.get(businessCase) ?? ''}, invoice ${issued['invoiceNumber'] as string} issued`);
+  } finally {
+    await consumer.disconnect();
   }
+
   console.log('\nResult');
   for (const s of sent) {
-    let where = s.note ?? '';
-    if (s.caseId) {
-      const view = await call('GET', `${URL.intake}/v1/cases/${s.caseId}`);
-      const routedTo = view.body['routedTo'] as { procedureId?: string } | null;
-      where = `${String(view.body['status'])}${routedTo?.procedureId ? ` → ${routedTo.procedureId}` : ''}${s.note ? ` (${s.note})` : ''}`;
-    }
-    console.log(`  ${s.channel.padEnd(30)} ${s.what.padEnd(38)} ${s.caseId ?? '-'.padEnd(36)}  ${where}`);
+    const outcome = s.caseId ? `${where.get(s.caseId) ?? ''}${s.note ? ` (${s.note})` : ''}` : (s.note ?? '');
+    console.log(`  ${s.channel.padEnd(30)} ${s.what.padEnd(38)} ${s.caseId ?? '-'.padEnd(36)}  ${outcome}`);
   }
+  const cases = sent.filter((s) => s.expect).length;
+  console.log(`\nDemo completed: ${cases} cases where they belong, the fee invoice issued, the supplier's XRechnung accepted.`);
+}
+
+/** The case id of an accepted submission; anything else stops the demo. */
+function caseIdOf(r: { status: number; body: Record<string, unknown> }, what: string): string {
+  const caseId = r.body['caseId'];
+  if (r.status >= 300 || typeof caseId !== 'string') throw new Error(`the ${what} was not accepted: ${r.status} ${JSON.stringify(r.body)}`);
+  return caseId;
 }
 
 main().catch((error: unknown) => {

@@ -2,12 +2,29 @@
 # `npm start`: the whole of Poststelle on this machine, from a fresh clone.
 #   install → build → Kafka broker (KRaft, from Maven Central) + PostgreSQL → five services → demo tenant,
 #   routes and fees → demo applications through every channel → prints where to look. Ctrl-C stops everything.
+# Needs nothing beside the clone. Options (environment):
+#   POSTSTELLE_PORT_BASE=8081        HTTP port of intake; routing, payment, erechnung, archive take the next four
+#   POSTSTELLE_DB_NAME=poststelle    the database created (if missing) and used on the PostgreSQL server found
+#   POSTSTELLE_EXIT_AFTER_DEMO=1     stop everything and exit 0 once the demo has completed (exit 1 if it failed)
+# Service settings (e.g. KAFKA_NAMESPACE, SMTP_PORT) are passed through to the services and the demo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 export NX_DAEMON=false KAFKAJS_NO_PARTITIONER_WARNING=1
+PORT_BASE=${POSTSTELLE_PORT_BASE:-8081}
+DB_NAME=${POSTSTELLE_DB_NAME:-poststelle}
+EXIT_AFTER_DEMO=${POSTSTELLE_EXIT_AFTER_DEMO:-0}
+if ! [[ "$PORT_BASE" =~ ^[0-9]+$ ]] || [ "$PORT_BASE" -lt 1024 ] || [ "$PORT_BASE" -gt 65531 ]; then
+  echo "POSTSTELLE_PORT_BASE must be a port from 1024 to 65531, got '$PORT_BASE'" >&2
+  exit 2
+fi
+if ! [[ "$DB_NAME" =~ ^[a-z_][a-z0-9_]{0,62}$ ]]; then
+  echo "POSTSTELLE_DB_NAME must be lower-case letters, digits and _, got '$DB_NAME'" >&2
+  exit 2
+fi
 SERVICES=(intake routing payment erechnung archive)
-PORTS=(8081 8082 8083 8084 8085)
+PORTS=()
+for i in "${!SERVICES[@]}"; do PORTS+=($((PORT_BASE + i))); done
 LOGS="$ROOT/.data/logs"
 pids=()
 started_kafka=0
@@ -47,14 +64,18 @@ DATABASE_URL=$(node -e '
   (async () => {
     const c = new Client({ connectionString: url.toString() });
     await c.connect();
-    const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", ["poststelle"]);
-    if (rowCount === 0) await c.query("CREATE DATABASE poststelle");
+    const name = process.argv[2];
+    const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (rowCount === 0) await c.query(`CREATE DATABASE "${name}"`);
     await c.end();
-    url.pathname = "/poststelle";
+    url.pathname = `/${name}`;
     console.log(url.toString());
   })().catch((e) => { console.error(e.message); process.exit(1); });
-' "$server_url")
+' "$server_url" "$DB_NAME")
 export DATABASE_URL KAFKA_BROKERS=127.0.0.1:9092 BLOB_DIR="$ROOT/.data/blobs"
+# where the demo finds the services
+export INTAKE_URL="http://127.0.0.1:${PORTS[0]}" ROUTING_URL="http://127.0.0.1:${PORTS[1]}" PAYMENT_URL="http://127.0.0.1:${PORTS[2]}"
+export ERECHNUNG_URL="http://127.0.0.1:${PORTS[3]}" ARCHIVE_URL="http://127.0.0.1:${PORTS[4]}"
 
 mkdir -p "$LOGS"
 for i in "${!SERVICES[@]}"; do
@@ -71,17 +92,21 @@ for i in "${!SERVICES[@]}"; do
 done
 
 node scripts/run-ts.js scripts/demo.ts
+if [ "$EXIT_AFTER_DEMO" = 1 ]; then
+  say "demo completed; POSTSTELLE_EXIT_AFTER_DEMO=1: stopping"
+  exit 0
+fi
 
 cat <<TXT
 
 Where to look
-  Cases            curl http://127.0.0.1:8081/v1/cases/<caseId>        (the case and where it went)
-  Routing          curl http://127.0.0.1:8082/v1/cases/<caseId>/routing (the decision, in words)
-  Manual routing   curl http://127.0.0.1:8082/v1/manual-routing
-  Payment          curl http://127.0.0.1:8083/v1/cases/<caseId>/payment
-  Fee records      curl http://127.0.0.1:8084/v1/cases/<caseId>/fee-record
-  E-file           curl http://127.0.0.1:8085/v1/cases/<caseId>/file
-  Health, metrics  http://127.0.0.1:808{1..5}/health and /metrics (Prometheus)
+  Cases            curl $INTAKE_URL/v1/cases/<caseId>        (the case and where it went)
+  Routing          curl $ROUTING_URL/v1/cases/<caseId>/routing (the decision, in words)
+  Manual routing   curl $ROUTING_URL/v1/manual-routing
+  Payment          curl $PAYMENT_URL/v1/cases/<caseId>/payment
+  Fee records      curl $ERECHNUNG_URL/v1/cases/<caseId>/fee-record
+  E-file           curl $ARCHIVE_URL/v1/cases/<caseId>/file
+  Health, metrics  http://127.0.0.1:{${PORTS[0]}..${PORTS[4]}}/health and /metrics (Prometheus)
   Logs (JSON)      $LOGS/<service>.log
   Kafka            127.0.0.1:9092, e.g. topic procedure.parking-potsdam.cases.v1
   Traces           set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. a collector from docker-compose.yml) before npm start

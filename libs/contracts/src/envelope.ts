@@ -54,4 +54,9 @@ export const MessageHeaders = {
   dlqSourceOffset: 'ps-dlq-source-offset',
   dlqConsumerGroup: 'ps-dlq-consumer-group',
   dlqFailedAt: 'ps-dlq-failed-at',
+  dlqErrorCode: 'ps-dlq-error-code',
+  /** The dead letter (id in the consumer's `dead_letters` table) this message is a replay of. */
+  replayOf: 'ps-replay-of',
+  /** How many times this message has been replayed from a dead letter (loop guard). */
+  replayGeneration: 'ps-replay-generation',
 } as const;

@@ -2,6 +2,14 @@ export enum MessagingErrorCode {
   MalformedMessage = 'MALFORMED_MESSAGE',
   InvalidPayload = 'INVALID_PAYLOAD',
   UnknownEventType = 'UNKNOWN_EVENT_TYPE',
+  /** An envelope above the configured bound (`MESSAGE_MAX_BYTES`): never built, or parked by the relay. */
+  MessageTooLarge = 'MESSAGE_TOO_LARGE',
+  /** The broker refused the message itself (too large for the topic, not authorised, invalid topic). */
+  RefusedByBroker = 'REFUSED_BY_BROKER',
+  /** A later row of a key whose earlier row is parked: kept back so the key's order holds. */
+  HeldBehindParkedRow = 'HELD_BEHIND_PARKED_ROW',
+  /** A handler kept failing for reasons of its own after the last attempt. */
+  HandlerFailed = 'HANDLER_FAILED',
 }
 
 /**

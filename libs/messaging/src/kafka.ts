@@ -7,6 +7,10 @@ export interface KafkaSettings {
   /** Partitions for topics this service creates. */
   partitions: number;
   replicationFactor: number;
+  /** `min.insync.replicas` for created topics (cluster mode: 2 with replication factor 3). */
+  minInsyncReplicas?: number;
+  /** `max.message.bytes` for created topics (default 1 MiB). */
+  topicMaxMessageBytes?: number;
   /**
    * Optional prefix for every topic and consumer group (`<namespace>.<topic>`), so several environments or test
    * runs can share one cluster without seeing each other's messages. Code always uses the logical names.

@@ -1,24 +1,45 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { type DataSource } from 'typeorm';
-import { Logger } from '@poststelle/telemetry';
+import { Logger, metrics } from '@poststelle/telemetry';
 import { createKafka, type KafkaSettings } from './kafka';
-import { OutboxRelay } from './outbox-relay';
-import { ReliableConsumer, type ReliableConsumerOptions } from './reliable-consumer';
+import { OutboxRelay, type RelayStatus } from './outbox-relay';
+import { DEFAULT_MESSAGE_MAX_BYTES, setMessageMaxBytes } from './outbox';
+import { ReliableConsumer, type ConsumerStatus, type ReliableConsumerOptions } from './reliable-consumer';
+import { RepairService } from './repair/repair.service';
 import { TopicAdmin } from './topic-admin';
 
 export interface MessagingRuntimeOptions {
   service: string;
   schema: string;
   kafka: KafkaSettings;
-  relay?: { batchSize?: number; idleMs?: number };
-  consumer?: { maxAttempts?: number; initialBackoffMs?: number; maxBackoffMs?: number; concurrency?: number };
+  relay?: { batchSize?: number; idleMs?: number; stuckAfterMs?: number };
+  consumer?: { maxAttempts?: number; initialBackoffMs?: number; maxBackoffMs?: number; maxOutageBackoffMs?: number; concurrency?: number };
+  /** Bound of one envelope (value plus headers) in bytes; keep it well under the topics' `max.message.bytes`. */
+  messageMaxBytes?: number;
+  /** How often a dead letter may be replayed and fail again before replays are refused (default 3). */
+  maxReplays?: number;
 }
 
 export type ConsumerSpec = Pick<ReliableConsumerOptions, 'groupId' | 'handlers' | 'topicPattern'>;
 
+export interface MessagingProblem {
+  /** Stable code: consumer-stopped, consumer-paused, relay-stuck, outbox-parked, dead-letters-open. */
+  code: string;
+  detail: string;
+}
+
+export interface MessagingHealth {
+  consumers: ConsumerStatus[];
+  relay: RelayStatus;
+  parkedOutboxRows: number;
+  openDeadLetters: number;
+  problems: MessagingProblem[];
+}
+
 /**
  * Everything a service needs to talk to Kafka reliably: one idempotent producer, the outbox relay for its schema,
- * and its consumers. Framework-free; libs/platform wraps it in a Nest module.
+ * its consumers and the repair service (dead letters, parked rows). Framework-free; libs/platform wraps it in a
+ * Nest module.
  */
 export class MessagingRuntime {
   private readonly log = new Logger('Messaging');
@@ -26,6 +47,7 @@ export class MessagingRuntime {
   readonly producer: Producer;
   readonly topics: TopicAdmin;
   readonly relay: OutboxRelay;
+  readonly repair: RepairService;
   private readonly consumers: ReliableConsumer[] = [];
   private started = false;
 
@@ -33,6 +55,14 @@ export class MessagingRuntime {
     private readonly dataSource: DataSource,
     private readonly options: MessagingRuntimeOptions,
   ) {
+    const messageMaxBytes = options.messageMaxBytes ?? DEFAULT_MESSAGE_MAX_BYTES;
+    const topicMaxMessageBytes = options.kafka.topicMaxMessageBytes ?? 1024 * 1024;
+    if (messageMaxBytes > topicMaxMessageBytes / 2) {
+      throw new Error(
+        `MESSAGE_MAX_BYTES (${messageMaxBytes}) must be at most half of KAFKA_TOPIC_MAX_MESSAGE_BYTES (${topicMaxMessageBytes})`,
+      );
+    }
+    setMessageMaxBytes(messageMaxBytes);
     this.kafka = createKafka(options.kafka);
     this.producer = this.kafka.producer({
       idempotent: true,
@@ -40,11 +70,29 @@ export class MessagingRuntime {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.topics = new TopicAdmin(this.kafka, options.kafka.partitions, options.kafka.replicationFactor, options.kafka.namespace);
+    this.topics = new TopicAdmin(
+      this.kafka,
+      {
+        partitions: options.kafka.partitions,
+        replicationFactor: options.kafka.replicationFactor,
+        maxMessageBytes: topicMaxMessageBytes,
+        ...(options.kafka.minInsyncReplicas !== undefined ? { minInsyncReplicas: options.kafka.minInsyncReplicas } : {}),
+      },
+      options.kafka.namespace,
+    );
     this.relay = new OutboxRelay(dataSource, this.producer, this.topics, {
       service: options.service,
       schema: options.schema,
+      maxMessageBytes: messageMaxBytes,
+      // A produce request carries several envelopes; stay under the topic limit with room for batch overhead.
+      maxBatchBytes: Math.floor(topicMaxMessageBytes * 0.75),
       ...options.relay,
+    });
+    this.repair = new RepairService(dataSource, this.producer, this.topics, {
+      service: options.service,
+      schema: options.schema,
+      ...(options.maxReplays !== undefined ? { maxReplays: options.maxReplays } : {}),
+      afterRequeue: () => this.relay.nudge(),
     });
   }
 
@@ -85,5 +133,51 @@ export class MessagingRuntime {
       admin.describeCluster(),
       new Promise((_, reject) => setTimeout(() => reject(new Error('Kafka did not answer in time')), timeoutMs).unref()),
     ]);
+  }
+
+  /**
+   * What is stuck, in words: stopped or paused consumers, a relay that cannot publish, parked outbox rows and open
+   * dead letters. The counts need the database; when it is down they are reported as -1 (the database check says so).
+   */
+  async health(): Promise<MessagingHealth> {
+    const count = async (fn: () => Promise<number>) => {
+      try {
+        return await fn();
+      } catch {
+        return -1;
+      }
+    };
+    const [parkedOutboxRows, openDeadLetters] = await Promise.all([
+      count(() => this.repair.countParked()),
+      count(() => this.repair.countOpenDeadLetters()),
+    ]);
+    metrics.outboxParked.set({ service: this.options.service }, Math.max(0, parkedOutboxRows));
+    metrics.deadLettersOpen.set({ service: this.options.service }, Math.max(0, openDeadLetters));
+    const consumers = this.consumers.map((c) => c.status());
+    const relay = this.relay.status();
+    const problems: MessagingProblem[] = [];
+    for (const c of consumers) {
+      if (this.started && !c.running) {
+        problems.push({
+          code: 'consumer-stopped',
+          detail: `consumer group ${c.groupId} is not running${c.crashed ? `: ${c.crashed.error}` : ''}`,
+        });
+      }
+      if (c.paused) {
+        problems.push({
+          code: 'consumer-paused',
+          detail: `consumer group ${c.groupId} waits for the ${c.paused.cause} since ${c.paused.since}: ${c.paused.error}`,
+        });
+      }
+    }
+    if (relay.stuck)
+      problems.push({ code: 'relay-stuck', detail: `the outbox relay cannot publish since ${relay.failingSince}: ${relay.lastError}` });
+    if (parkedOutboxRows > 0) {
+      problems.push({ code: 'outbox-parked', detail: `${parkedOutboxRows} outbox row(s) parked, see GET /v1/ops/outbox/parked` });
+    }
+    if (openDeadLetters > 0) {
+      problems.push({ code: 'dead-letters-open', detail: `${openDeadLetters} dead letter(s) open, see GET /v1/ops/dead-letters` });
+    }
+    return { consumers, relay, parkedOutboxRows, openDeadLetters, problems };
   }
 }

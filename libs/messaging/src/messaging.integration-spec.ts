@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { openDatabase } from '@poststelle/persistence';
 import { KafkaProbe, createTestDatabase, testInfra, testKafka, uniqueName, waitFor } from '@poststelle/testing';
@@ -6,7 +7,9 @@ import { buildEnvelope } from './envelope-codec';
 import { NonRetriableError, MessagingErrorCode } from './errors';
 import { CreateMessagingTables1732300000000 } from './messaging.migration';
 import { MessagingRuntime } from './messaging-runtime';
-import { addToOutbox } from './outbox';
+import { CreateRepairTables1733500000000 } from './operations.migration';
+import { MessageTooLargeError, addToOutbox } from './outbox';
+import { RepairErrorCode } from './repair/repair.service';
 
 class EffectsTable1732300009999 implements MigrationInterface {
   name = 'EffectsTable1732300009999';
@@ -21,16 +24,17 @@ class EffectsTable1732300009999 implements MigrationInterface {
 describe('messaging core against a real Kafka broker and PostgreSQL', () => {
   let dataSource: DataSource;
   let drop: () => Promise<void>;
+  let databaseName = '';
   const namespace = uniqueName('it').toLowerCase();
   const runtimes: MessagingRuntime[] = [];
   const probes: KafkaProbe[] = [];
 
-  const runtime = () => {
+  const runtime = (partitions = 1) => {
     const r = new MessagingRuntime(dataSource, {
       service: 'it',
       schema: 'it',
-      kafka: { brokers: testInfra.kafkaBrokers, clientId: 'it', partitions: 1, replicationFactor: 1, namespace },
-      consumer: { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 100 },
+      kafka: { brokers: testInfra.kafkaBrokers, clientId: 'it', partitions, replicationFactor: 1, namespace },
+      consumer: { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 100, maxOutageBackoffMs: 500 },
       relay: { idleMs: 50 },
     });
     runtimes.push(r);
@@ -60,13 +64,18 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    dataSource = await openDatabase({ url: db.url, schema: 'it' }, [], [CreateMessagingTables1732300000000, EffectsTable1732300009999]);
+    databaseName = new URL(db.url).pathname.slice(1);
+    dataSource = await openDatabase(
+      { url: db.url, schema: 'it' },
+      [],
+      [CreateMessagingTables1732300000000, CreateRepairTables1733500000000, EffectsTable1732300009999],
+    );
   }, 60000);
 
   afterEach(async () => {
     await Promise.all(probes.splice(0).map((p) => p.stop()));
     for (const r of runtimes.splice(0)) await r.stop();
-    await dataSource.query('TRUNCATE it.effects, it.inbox, it.outbox');
+    await dataSource.query('TRUNCATE it.effects, it.inbox, it.outbox, it.outbox_parked, it.dead_letters, it.repair_audit');
   }, 60000);
 
   afterAll(async () => {
@@ -75,8 +84,12 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
   });
 
   /** A consumer whose handler records `payload.value`; `fail(value, attempt)` decides whether an attempt throws. */
-  const recordingConsumer = (topic: string, fail: (value: number, attempt: number) => Error | undefined = () => undefined) => {
-    const r = runtime();
+  const recordingConsumer = (
+    topic: string,
+    fail: (value: number, attempt: number) => Error | undefined = () => undefined,
+    partitions = 1,
+  ) => {
+    const r = runtime(partitions);
     const attempts = new Map<string, number>();
     r.addConsumer({
       groupId: uniqueName('group'),
@@ -192,6 +205,186 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     runtimes.splice(runtimes.indexOf(r), 1);
     await out.waitForCount(`${namespace}.${topic}`, 20, 10000);
   }, 60000);
+
+  it('pauses during a database outage and retries without limit: nothing dead-lettered, every effect once', async () => {
+    const topic = uniqueName('outage');
+    const r = recordingConsumer(topic, () => undefined, 3);
+    await r.start();
+    const consumer = r['consumers'][0]!;
+    const dlqProbe = await probe(consumer.dlqTopic);
+    // A second connection closes the database for new connections and ends the existing ones, as a restart does.
+    const admin = new Client({ connectionString: testInfra.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+        databaseName,
+      ]);
+      const values = Array.from({ length: 30 }, (_, i) => i + 1);
+      for (const [i, v] of values.entries()) await send(topic, [envelope({ value: v })], `key-${i % 5}`);
+      await waitFor('the consumer to report the outage', () => Promise.resolve(consumer.status().paused?.cause === 'database'), 20000);
+      expect((await r.health()).problems.map((p) => p.code)).toContain('consumer-paused');
+      // Far longer than maxAttempts × backoff: before, these messages were dead-lettered within a few seconds.
+      await new Promise((res) => setTimeout(res, 4000));
+    } finally {
+      await admin.query(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await waitFor('all 30 effects', async () => (await effects()).length >= 30, 60000, 200);
+    await new Promise((res) => setTimeout(res, 500));
+    expect((await effects()).map((e) => e.value)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(consumer.status().paused).toBeUndefined();
+    expect(dlqProbe.on(`${namespace}.${consumer.dlqTopic}`)).toEqual([]);
+    const [{ n }] = await dataSource.query<[{ n: number }]>('SELECT count(*)::int AS n FROM it.dead_letters');
+    expect(n).toBe(0);
+  }, 90000);
+
+  it('replays a dead letter once its cause is fixed: the effect happens exactly once; a second replay is refused', async () => {
+    const topic = uniqueName('replay');
+    let fixed = false;
+    const r = recordingConsumer(topic, (value) => (value === 13 && !fixed ? new Error('no tariff for value 13 yet') : undefined));
+    await r.start();
+    const id = randomUUID();
+    await send(topic, [envelope({ value: 13 }, id), envelope({ value: 14 })]);
+    await waitFor('the message behind the poison', async () => (await effects()).some((e) => e.value === 14));
+    const [dead] = await waitFor('the dead letter record', async () => {
+      const list = await r.repair.listDeadLetters({ state: 'open', topic });
+      return list.length === 1 ? list : undefined;
+    });
+    expect(dead).toMatchObject({
+      messageId: id,
+      eventType: 'test.event',
+      errorCode: 'HANDLER_FAILED',
+      attempts: 3,
+      sourceTopic: topic,
+      key: 'k1',
+    });
+    expect(dead!.error).toBe('no tariff for value 13 yet');
+    const detail = await r.repair.deadLetter(dead!.id);
+    expect(detail.payload).toMatchObject({ id, payload: { value: 13 } });
+    expect(detail.headers['ps-message-id']).toBeUndefined(); // sent without headers by the test producer
+    expect((await r.health()).problems.map((p) => p.code)).toContain('dead-letters-open');
+
+    fixed = true;
+    const outcome = await r.repair.replay(dead!.id, 'operator-1', 'tariff 13 configured');
+    expect(outcome).toMatchObject({ replayed: true, topic, generation: 1 });
+    await waitFor('the replayed effect', async () => (await effects()).some((e) => e.value === 13));
+    await expect(r.repair.replay(dead!.id, 'operator-1')).rejects.toMatchObject({ code: RepairErrorCode.DeadLetterNotOpen });
+    await new Promise((res) => setTimeout(res, 500));
+    expect((await effects()).filter((e) => e.messageId === id)).toHaveLength(1);
+    const audit = await r.repair.auditTrail();
+    expect(audit[0]).toMatchObject({
+      actor: 'operator-1',
+      action: 'dead-letter.replayed',
+      target: dead!.id,
+      reason: 'tariff 13 configured',
+    });
+    expect((await r.health()).problems.map((p) => p.code)).not.toContain('dead-letters-open');
+  }, 60000);
+
+  it('a replay of a message that was handled meanwhile changes nothing (the inbox keeps the effect single)', async () => {
+    const topic = uniqueName('replay-dup');
+    let fixed = false;
+    const r = recordingConsumer(topic, (value) => (value === 21 && !fixed ? new Error('not yet') : undefined));
+    await r.start();
+    const id = randomUUID();
+    await send(topic, [envelope({ value: 21 }, id)]);
+    const [dead] = await waitFor('the dead letter', async () => {
+      const list = await r.repair.listDeadLetters({ topic });
+      return list.length === 1 ? list : undefined;
+    });
+    fixed = true;
+    await send(topic, [envelope({ value: 21 }, id)]); // the producer redelivers the same message on its own
+    await waitFor('the effect', async () => (await effects()).length === 1);
+    await r.repair.replay(dead!.id, 'operator-1');
+    await send(topic, [envelope({ value: 22 })]);
+    await waitFor('the next message', async () => (await effects()).length === 2);
+    expect((await effects()).filter((e) => e.messageId === id)).toHaveLength(1);
+  }, 60000);
+
+  it('refuses replays beyond the limit when a replayed message keeps failing (loop guard)', async () => {
+    const topic = uniqueName('replay-loop');
+    const r = recordingConsumer(topic, (value) => (value === 99 ? new Error('always fails') : undefined));
+    await r.start();
+    await send(topic, [envelope({ value: 99 })]);
+    for (let generation = 0; generation <= r.repair.maxReplays; generation += 1) {
+      const [dead] = await waitFor(`dead letter of generation ${generation}`, async () => {
+        const list = await r.repair.listDeadLetters({ topic, state: 'open' });
+        return list.length === 1 ? list : undefined;
+      });
+      expect(dead!.replayGeneration).toBe(generation);
+      if (generation < r.repair.maxReplays) await r.repair.replay(dead!.id, 'operator-1');
+      else await expect(r.repair.replay(dead!.id, 'operator-1')).rejects.toMatchObject({ code: RepairErrorCode.ReplayLimitReached });
+    }
+  }, 90000);
+
+  it('refuses to build an envelope above the bound', async () => {
+    runtime();
+    await expect(
+      dataSource.transaction((m) =>
+        addToOutbox(m, {
+          topic: 'x',
+          key: 'k',
+          type: 'test.event',
+          payload: { blob: 'x'.repeat(600 * 1024) },
+          correlationId: 'k',
+          tenant: '120540000000',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(MessageTooLargeError);
+    const [{ n }] = await dataSource.query<[{ n: number }]>('SELECT count(*)::int AS n FROM it.outbox');
+    expect(n).toBe(0);
+  });
+
+  it('parks a row the broker refuses, and the rows of its key behind it, while everything else flows; retry publishes them in order', async () => {
+    const topic = uniqueName('parking');
+    const physical = `${namespace}.${topic}`;
+    // The topic exists with a smaller limit than our bound, as when an operator created it by hand.
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: physical, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '65536' }] }],
+    });
+    const out = await probe(topic);
+    const r = runtime();
+    await r.start();
+    const add = (key: string, payload: unknown) =>
+      dataSource.transaction((m) =>
+        addToOutbox(m, { topic, key, type: 'test.event', payload, correlationId: key, tenant: '120540000000' }),
+      );
+    await add('big-case', { n: 1, text: 'y'.repeat(100 * 1024) });
+    await add('big-case', { n: 2 });
+    for (let i = 0; i < 10; i += 1) await add(`case-${i}`, { n: 100 + i });
+    r.relay.nudge();
+    await out.waitForCount(physical, 10);
+    const parked = await waitFor('two parked rows', async () => {
+      const rows = await r.repair.listParked({ state: 'parked' });
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(parked[0]).toMatchObject({ key: 'big-case', reasonCode: 'REFUSED_BY_BROKER', topic });
+    expect(parked[0]!.reason).toMatch(/MESSAGE_TOO_LARGE/);
+    expect(parked[1]).toMatchObject({ key: 'big-case', reasonCode: 'HELD_BEHIND_PARKED_ROW', heldBehind: parked[0]!.seq });
+    expect((await r.health()).problems.map((p) => p.code)).toContain('outbox-parked');
+    // Rows of the key that arrive later stay behind too, in order.
+    await add('big-case', { n: 3 });
+    r.relay.nudge();
+    await waitFor('the third row parked', async () => (await r.repair.listParked({ key: 'big-case', state: 'parked' })).length === 3);
+    await expect(r.repair.retryParked(parked[1]!.seq, 'operator-1')).rejects.toMatchObject({ code: RepairErrorCode.ParkedRowHeldBehind });
+
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: 2, name: physical, configEntries: [{ name: 'max.message.bytes', value: '1048576' }] }],
+    });
+    await admin.disconnect();
+    const { requeued } = await r.repair.retryParked(parked[0]!.seq, 'operator-1', 'topic limit raised');
+    expect(requeued).toHaveLength(3);
+    const all = await out.waitForCount(physical, 13);
+    const big = all.filter((m) => m.key === 'big-case').map((m) => (JSON.parse(m.value!) as { payload: { n: number } }).payload.n);
+    expect(big).toEqual([1, 2, 3]);
+    expect(await r.repair.listParked({ state: 'parked' })).toEqual([]);
+    expect((await r.repair.auditTrail())[0]).toMatchObject({ action: 'outbox.retried', actor: 'operator-1', reason: 'topic limit raised' });
+  }, 90000);
 
   it('subscribes by topic pattern: a topic created later joins on refresh or on the next rescan; other namespaces stay out', async () => {
     const tag = uniqueName('pattern');

@@ -2,6 +2,34 @@ import { context, propagation } from '@opentelemetry/api';
 import { type EntityManager } from 'typeorm';
 import { buildEnvelope, type NewEnvelope } from './envelope-codec';
 import { MessageHeaders, type EventEnvelope } from '@poststelle/contracts';
+import { MessagingErrorCode, NonRetriableError } from './errors';
+
+/** Default bound of one envelope (value plus headers); `MESSAGE_MAX_BYTES` sets it per service. */
+export const DEFAULT_MESSAGE_MAX_BYTES = 512 * 1024;
+let messageMaxBytes = DEFAULT_MESSAGE_MAX_BYTES;
+
+/** Sets the process-wide envelope bound (the messaging runtime does, from the service's configuration). */
+export function setMessageMaxBytes(bytes: number): void {
+  messageMaxBytes = bytes;
+}
+
+/**
+ * Thrown when a message would exceed the envelope bound: user content above the claim-check threshold belongs in
+ * the blob store, referenced by hash. It is a programming or configuration error, never the broker's problem.
+ */
+export class MessageTooLargeError extends NonRetriableError {
+  constructor(
+    readonly topic: string,
+    readonly sizeBytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      MessagingErrorCode.MessageTooLarge,
+      `a ${topic} message of ${sizeBytes} bytes exceeds the bound of ${maxBytes} bytes (MESSAGE_MAX_BYTES)`,
+    );
+    this.name = 'MessageTooLargeError';
+  }
+}
 
 export interface OutgoingMessage<P> extends NewEnvelope<P> {
   topic: string;
@@ -11,7 +39,8 @@ export interface OutgoingMessage<P> extends NewEnvelope<P> {
 
 /**
  * Adds a message to the outbox inside the caller's transaction. The current trace context is stored with it, so
- * the relay publishes the message as part of the same trace.
+ * the relay publishes the message as part of the same trace. Refuses (MessageTooLargeError) an envelope above the
+ * configured bound, so the caller's transaction fails instead of leaving a row the broker would refuse.
  */
 export async function addToOutbox<P>(manager: EntityManager, message: OutgoingMessage<P>): Promise<EventEnvelope<P>> {
   const envelope = buildEnvelope(message);
@@ -21,13 +50,17 @@ export async function addToOutbox<P>(manager: EntityManager, message: OutgoingMe
     [MessageHeaders.contentType]: 'application/json',
   };
   propagation.inject(context.active(), headers);
+  const value = JSON.stringify(envelope);
+  const headerText = JSON.stringify(headers);
+  const size = Buffer.byteLength(value) + Buffer.byteLength(headerText);
+  if (size > messageMaxBytes) throw new MessageTooLargeError(message.topic, size, messageMaxBytes);
   const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
   await manager.query(`INSERT INTO "${schema}".outbox (message_id, topic, message_key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`, [
     envelope.id,
     message.topic,
     message.key,
-    JSON.stringify(envelope),
-    JSON.stringify(headers),
+    value,
+    headerText,
   ]);
   return envelope;
 }

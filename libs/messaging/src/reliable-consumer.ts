@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Admin, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { ContractValidationError, MessageHeaders, deadLetterTopic, type EventEnvelope } from '@poststelle/contracts';
@@ -6,6 +7,8 @@ import { decodeEnvelope, headersToStrings } from './envelope-codec';
 import { logicalName } from './kafka';
 import { MessagingErrorCode, NonRetriableError } from './errors';
 import { claimInbox } from './inbox';
+import { infrastructureOutage, type InfrastructureKind } from './infrastructure-errors';
+import { DeadLetterRepository } from './repair/dead-letter.repository';
 import { type TopicAdmin } from './topic-admin';
 import { withConsumerSpan } from './tracing';
 
@@ -42,14 +45,26 @@ export interface ReliableConsumerOptions {
   handlers: Record<string, MessageHandler>;
   /** Topics subscribed by name pattern, in the same group; a topic in `handlers` takes precedence. */
   topicPattern?: TopicPatternSubscription;
-  /** Attempts before a message is dead-lettered (default 5). */
+  /** Attempts before a message is dead-lettered (default 5). Outages of the database or broker do not count. */
   maxAttempts?: number;
+  /** Longest wait between two tries while the database or broker is unreachable (default 10 s). */
+  maxOutageBackoffMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   /** Partitions processed in parallel (ordering still holds within a partition). */
   concurrency?: number;
   /** Called after a transaction committed, e.g. to wake the outbox relay. */
   afterCommit?: () => void;
+}
+
+export interface ConsumerStatus {
+  groupId: string;
+  /** Started and not crashed (kafkajs restarts a consumer after a retriable crash). */
+  running: boolean;
+  /** Set while the consumer waits for its database or broker: since when, and why. */
+  paused?: { since: string; cause: InfrastructureKind; error: string };
+  /** Set when the consumer crashed and kafkajs does not restart it. */
+  crashed?: { at: string; error: string };
 }
 
 class ShutdownInProgress extends Error {
@@ -65,7 +80,9 @@ class ShutdownInProgress extends Error {
  *   redelivered message is recognised and skipped;
  * - a failing handler is retried with exponential backoff; a poison message (malformed, invalid payload, or still
  *   failing after the last attempt) goes to `dlq.<group>.v1` with its original key, value and headers plus the
- *   error, and the partition moves on;
+ *   error, is recorded in `<schema>.dead_letters` for inspection and replay, and the partition moves on;
+ * - an outage of the database or broker is not the message's fault: the consumer pauses (keeps its partitions,
+ *   heartbeats) and retries without limit with backoff, visible in metrics and `/health`;
  * - the offset is committed only after the effects (or the dead letter) are durable.
  */
 export class ReliableConsumer {
@@ -82,6 +99,9 @@ export class ReliableConsumer {
   /** Serialises subscription changes (and the final stop) so two never interleave. */
   private subscriptionChange: Promise<unknown> = Promise.resolve();
   readonly dlqTopic: string;
+  private readonly deadLetters: DeadLetterRepository;
+  private paused: ConsumerStatus['paused'];
+  private crashed: ConsumerStatus['crashed'];
 
   constructor(
     private readonly kafka: Kafka,
@@ -91,12 +111,23 @@ export class ReliableConsumer {
     private readonly options: ReliableConsumerOptions,
   ) {
     this.dlqTopic = deadLetterTopic(options.groupId);
+    this.deadLetters = new DeadLetterRepository(options.schema);
+  }
+
+  status(): ConsumerStatus {
+    return {
+      groupId: this.options.groupId,
+      running: this.started && !this.stopping && !this.crashed,
+      ...(this.paused ? { paused: this.paused } : {}),
+      ...(this.crashed ? { crashed: this.crashed } : {}),
+    };
   }
 
   async start(): Promise<void> {
     await this.topics.ensure([...Object.keys(this.options.handlers), this.dlqTopic]);
     await this.subscribe(await this.wantedTopics());
     this.started = true;
+    metrics.consumerRunning.set({ service: this.options.service, group: this.options.groupId }, 1);
     this.lagTimer = setInterval(() => void this.reportLag(), 10000);
     this.lagTimer.unref();
     const pattern = this.options.topicPattern;
@@ -187,6 +218,16 @@ export class ReliableConsumer {
       };
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, done);
       const offCrash = consumer.on(consumer.events.CRASH, done);
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        this.crashed = undefined;
+        metrics.consumerRunning.set({ service: this.options.service, group: this.options.groupId }, 1);
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        this.crashed = { at: new Date().toISOString(), error: describeError(payload.error).error };
+        metrics.consumerRunning.set({ service: this.options.service, group: this.options.groupId }, 0);
+        this.log.error('consumer crashed and is not restarted', { groupId: this.options.groupId, error: this.crashed.error });
+      });
       const timer = setTimeout(done, 60000);
       timer.unref();
     });
@@ -212,6 +253,7 @@ export class ReliableConsumer {
     await this.consumer?.disconnect();
     this.consumer = undefined;
     this.started = false;
+    metrics.consumerRunning.set({ service: this.options.service, group: this.options.groupId }, 0);
   }
 
   private handlerFor(topic: string): MessageHandler | undefined {
@@ -231,13 +273,14 @@ export class ReliableConsumer {
       try {
         envelope = decodeEnvelope(message.value);
       } catch (error) {
-        await this.deadLetter(topic, partition, message, error, 1);
+        await this.deadLetter(topic, partition, message, error, 1, heartbeat);
         return;
       }
       span.setAttributes({ 'messaging.message.id': envelope.id, 'poststelle.correlation_id': envelope.correlationId });
       const handler = this.handlerFor(topic);
       const maxAttempts = this.options.maxAttempts ?? 5;
-      for (let attempt = 1; ; attempt += 1) {
+      let outages = 0;
+      for (let attempt = 1; ; ) {
         try {
           const handled = await this.dataSource.transaction(async (manager) => {
             const fresh = await claimInbox(manager, this.options.schema, {
@@ -252,6 +295,7 @@ export class ReliableConsumer {
             await handler({ manager, envelope, topic, partition, offset: message.offset });
             return true;
           });
+          this.resume();
           this.options.afterCommit?.();
           metrics.consumed.inc({ ...labels, outcome: handled ? 'processed' : 'duplicate' });
           metrics.processing.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
@@ -259,8 +303,14 @@ export class ReliableConsumer {
           return;
         } catch (error) {
           const poison = error instanceof NonRetriableError || error instanceof ContractValidationError;
+          const outage = poison ? undefined : infrastructureOutage(error);
+          if (outage) {
+            outages += 1;
+            await this.waitOutOutage(outage, error, outages, heartbeat);
+            continue;
+          }
           if (poison || attempt >= maxAttempts) {
-            await this.deadLetter(topic, partition, message, error, attempt);
+            await this.deadLetter(topic, partition, message, error, attempt, heartbeat);
             return;
           }
           if (this.stopping) throw new ShutdownInProgress();
@@ -269,18 +319,90 @@ export class ReliableConsumer {
           const backoff = Math.min(this.options.maxBackoffMs ?? 5000, (this.options.initialBackoffMs ?? 200) * 2 ** (attempt - 1));
           await new Promise((r) => setTimeout(r, backoff));
           await heartbeat();
+          attempt += 1;
         }
       }
     });
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+  /**
+   * The database or broker is unreachable: wait (with backoff, heartbeating so the group keeps this member and its
+   * partitions) and let the caller try again, for as long as it takes. Only a shutdown ends the wait; the message
+   * is then redelivered after the restart.
+   */
+  private async waitOutOutage(cause: InfrastructureKind, error: unknown, outages: number, heartbeat: () => Promise<void>): Promise<void> {
+    if (this.stopping) throw new ShutdownInProgress();
+    const reason = describeError(error).error;
+    if (!this.paused) {
+      this.paused = { since: new Date().toISOString(), cause, error: reason };
+      metrics.consumerPaused.set({ service: this.options.service, group: this.options.groupId }, 1);
+      this.log.warn('infrastructure unreachable: consumer paused, retrying without limit', {
+        groupId: this.options.groupId,
+        cause,
+        error: reason,
+      });
+    } else {
+      this.paused = { ...this.paused, cause, error: reason };
+    }
+    metrics.consumerOutageRetries.inc({ service: this.options.service, group: this.options.groupId, cause });
+    const backoff = Math.min(
+      this.options.maxOutageBackoffMs ?? 10000,
+      (this.options.initialBackoffMs ?? 200) * 2 ** Math.min(outages - 1, 10),
+    );
+    await new Promise((r) => setTimeout(r, backoff));
+    if (this.stopping) throw new ShutdownInProgress();
+    // With the broker gone the heartbeat fails too; that is the same outage, so keep waiting.
+    await heartbeat().catch((e: unknown) => {
+      if (!infrastructureOutage(e)) throw e;
+    });
+  }
+
+  private resume(): void {
+    if (!this.paused) return;
+    this.log.info('infrastructure reachable again: consumer resumed', { groupId: this.options.groupId, pausedSince: this.paused.since });
+    this.paused = undefined;
+    metrics.consumerPaused.set({ service: this.options.service, group: this.options.groupId }, 0);
+  }
+
+  /** Dead-letters the message; an outage while doing so is waited out like any other (a message is never dropped). */
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    for (let outages = 1; ; outages += 1) {
+      try {
+        await this.sendDeadLetter(topic, partition, message, error, attempts);
+        this.resume();
+        return;
+      } catch (failure) {
+        const outage = infrastructureOutage(failure);
+        if (!outage) throw failure;
+        await this.waitOutOutage(outage, failure, outages, heartbeat);
+      }
+    }
+  }
+
+  private async sendDeadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
     const { error: reason, errorName } = describeError(error);
     const detail = error instanceof ContractValidationError ? JSON.stringify(error.errors) : reason;
+    const code =
+      error instanceof NonRetriableError
+        ? error.code
+        : error instanceof ContractValidationError
+          ? MessagingErrorCode.InvalidPayload
+          : MessagingErrorCode.HandlerFailed;
+    const original = headersToStrings(message.headers as Record<string, unknown> | undefined);
+    const generation = Number(original[MessageHeaders.replayGeneration] ?? '0') || 0;
+    const id = randomUUID();
     const headers: IHeaders = {
       ...(message.headers ?? {}),
       [MessageHeaders.dlqError]: detail.slice(0, 8000),
       [MessageHeaders.dlqErrorName]: errorName,
+      [MessageHeaders.dlqErrorCode]: code,
       [MessageHeaders.dlqAttempts]: String(attempts),
       [MessageHeaders.dlqSourceTopic]: topic,
       [MessageHeaders.dlqSourcePartition]: String(partition),
@@ -295,12 +417,39 @@ export class ReliableConsumer {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
+    let messageId: string | undefined;
+    let eventType: string | undefined;
+    try {
+      const parsed = JSON.parse(message.value?.toString('utf8') ?? '') as { id?: unknown; type?: unknown };
+      if (typeof parsed.id === 'string') messageId = parsed.id.slice(0, 200);
+      if (typeof parsed.type === 'string') eventType = parsed.type.slice(0, 200);
+    } catch {
+      /* not JSON: no id or type to record */
+    }
+    await this.deadLetters.record(this.dataSource.manager, {
+      id,
+      consumerGroup: this.options.groupId,
+      sourceTopic: topic,
+      sourcePartition: partition,
+      sourceOffset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: original,
+      messageId,
+      eventType,
+      errorCode: code,
+      error: detail.slice(0, 8000),
+      attempts,
+      replayGeneration: generation,
+    });
     metrics.deadLettered.inc({ service: this.options.service, topic });
     this.log.error('message dead-lettered', {
       topic,
       partition,
       offset: message.offset,
       dlqTopic: this.dlqTopic,
+      deadLetterId: id,
+      errorCode: code,
       errorName,
       error: reason,
       attempts,

@@ -1,6 +1,15 @@
 import { type Admin, type Kafka } from 'kafkajs';
 import { physicalName } from './kafka';
 
+export interface TopicSettings {
+  partitions: number;
+  replicationFactor: number;
+  /** `min.insync.replicas` of created topics (with acks=all: how many replicas must have a write). */
+  minInsyncReplicas?: number;
+  /** `max.message.bytes` of created topics: the broker refuses larger record batches. */
+  maxMessageBytes?: number;
+}
+
 /** Creates topics on first use (the broker runs with auto-creation off) and remembers which exist. */
 export class TopicAdmin {
   private readonly known = new Set<string>();
@@ -9,10 +18,19 @@ export class TopicAdmin {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly partitions: number,
-    private readonly replicationFactor: number,
+    private readonly settings: TopicSettings,
     readonly namespace?: string,
   ) {}
+
+  /** Topic-level configuration set on every topic this service creates. */
+  configEntries(): { name: string; value: string }[] {
+    const entries: { name: string; value: string }[] = [];
+    if (this.settings.minInsyncReplicas !== undefined)
+      entries.push({ name: 'min.insync.replicas', value: String(this.settings.minInsyncReplicas) });
+    if (this.settings.maxMessageBytes !== undefined)
+      entries.push({ name: 'max.message.bytes', value: String(this.settings.maxMessageBytes) });
+    return entries;
+  }
 
   /** The topic name on the broker for a logical topic name. */
   physical(logical: string): string {
@@ -30,7 +48,12 @@ export class TopicAdmin {
       try {
         await admin.createTopics({
           waitForLeaders: true,
-          topics: toCreate.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })),
+          topics: toCreate.map((topic) => ({
+            topic,
+            numPartitions: this.settings.partitions,
+            replicationFactor: this.settings.replicationFactor,
+            configEntries: this.configEntries(),
+          })),
         });
       } catch (error) {
         // Another instance may have created it in between; anything else is re-thrown after a re-check.

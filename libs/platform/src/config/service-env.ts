@@ -27,6 +27,16 @@ export class ServiceEnv {
   KAFKA_SSL: boolean = false;
   @IsInt() @Min(1) @Max(1000) KAFKA_PARTITIONS: number = 3;
   @IsInt() @Min(1) @Max(5) KAFKA_REPLICATION_FACTOR: number = 1;
+  /** Cluster mode: 2 with replication factor 3, so a write survives one broker's loss (acks=all). */
+  @IsOptional() @IsInt() @Min(1) @Max(5) KAFKA_MIN_INSYNC_REPLICAS?: number;
+  /** `max.message.bytes` of topics this service creates. */
+  @IsInt() @Min(64 * 1024) @Max(64 * 1024 * 1024) KAFKA_TOPIC_MAX_MESSAGE_BYTES: number = 1024 * 1024;
+  /** Bound of one envelope; at most half of KAFKA_TOPIC_MAX_MESSAGE_BYTES. Larger content goes to the blob store. */
+  @IsInt() @Min(16 * 1024) @Max(32 * 1024 * 1024) MESSAGE_MAX_BYTES: number = 512 * 1024;
+  /** Longest wait between retries while PostgreSQL or Kafka is unreachable (retries never give up). */
+  @IsInt() @Min(100) @Max(300000) CONSUMER_OUTAGE_MAX_BACKOFF_MS: number = 10000;
+  /** How often a dead letter may be replayed and fail again before replays are refused. */
+  @IsInt() @Min(1) @Max(100) DEAD_LETTER_MAX_REPLAYS: number = 3;
   @IsInt() @Min(1) @Max(20) CONSUMER_MAX_ATTEMPTS: number = 5;
   @IsInt() @Min(1) @Max(60000) CONSUMER_BACKOFF_MS: number = 200;
   @IsInt() @Min(1) @Max(64) CONSUMER_CONCURRENCY: number = 3;
@@ -42,7 +52,9 @@ export interface PlatformSettings {
   http: { port: number; bodyLimitBytes: number };
   kafka: KafkaSettings;
   database: DatabaseSettings;
-  consumer: { maxAttempts: number; initialBackoffMs: number; concurrency: number };
+  consumer: { maxAttempts: number; initialBackoffMs: number; maxOutageBackoffMs: number; concurrency: number };
+  messageMaxBytes: number;
+  maxReplays: number;
   logLevel: LogLevel;
   blobDir: string;
 }
@@ -59,6 +71,8 @@ export function platformSettings(env: ServiceEnv, service: string, schema: strin
       clientId: `poststelle-${service}`,
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      ...(env.KAFKA_MIN_INSYNC_REPLICAS !== undefined ? { minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS } : {}),
+      topicMaxMessageBytes: env.KAFKA_TOPIC_MAX_MESSAGE_BYTES,
       ...(env.KAFKA_NAMESPACE ? { namespace: env.KAFKA_NAMESPACE } : {}),
       ...(env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
         ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } }
@@ -66,7 +80,14 @@ export function platformSettings(env: ServiceEnv, service: string, schema: strin
       ssl: env.KAFKA_SSL,
     },
     database: { url: env.DATABASE_URL, schema, poolSize: env.DB_POOL_SIZE },
-    consumer: { maxAttempts: env.CONSUMER_MAX_ATTEMPTS, initialBackoffMs: env.CONSUMER_BACKOFF_MS, concurrency: env.CONSUMER_CONCURRENCY },
+    consumer: {
+      maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
+      initialBackoffMs: env.CONSUMER_BACKOFF_MS,
+      maxOutageBackoffMs: env.CONSUMER_OUTAGE_MAX_BACKOFF_MS,
+      concurrency: env.CONSUMER_CONCURRENCY,
+    },
+    messageMaxBytes: env.MESSAGE_MAX_BYTES,
+    maxReplays: env.DEAD_LETTER_MAX_REPLAYS,
     logLevel: env.LOG_LEVEL,
     blobDir: env.BLOB_DIR,
   };

@@ -15,7 +15,11 @@ function openapiPath(from = __dirname): string {
   return join(dir, 'docs', 'openapi.yaml');
 }
 const OPENAPI_PATH = openapiPath();
-/** `/health` (readiness: database and Kafka answer), `/metrics` (Prometheus) and `/openapi.yaml`. */
+/**
+ * `/health` (readiness: database and Kafka answer; `degraded` with the reasons when a consumer stopped or waits for
+ * its infrastructure, the relay is stuck, outbox rows are parked or dead letters are open), `/metrics` (Prometheus)
+ * and `/openapi.yaml`. None of them carries personal data.
+ */
 @Controller()
 export class OperationsController {
   constructor(
@@ -33,9 +37,27 @@ export class OperationsController {
         return 'down' as const;
       }
     };
-    const [database, kafka] = await Promise.all([check(() => this.dataSource.query('SELECT 1')), check(() => this.messaging.ping())]);
-    const ok = database === 'up' && kafka === 'up';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: { database, kafka } });
+    const [database, kafka, messaging] = await Promise.all([
+      check(() => this.dataSource.query('SELECT 1')),
+      check(() => this.messaging.ping()),
+      this.messaging.health(),
+    ]);
+    const problems = [
+      ...(database === 'down' ? [{ code: 'database-down', detail: 'PostgreSQL does not answer' }] : []),
+      ...(kafka === 'down' ? [{ code: 'kafka-down', detail: 'no Kafka broker answers' }] : []),
+      ...messaging.problems,
+    ];
+    const up = database === 'up' && kafka === 'up';
+    const status = !up ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok';
+    // degraded still answers 200: the service takes requests; what is stuck is named in `problems`.
+    res.status(up ? 200 : 503).json({
+      status,
+      checks: { database, kafka },
+      problems,
+      consumers: messaging.consumers,
+      outbox: { relay: messaging.relay, parked: messaging.parkedOutboxRows },
+      deadLetters: { open: messaging.openDeadLetters },
+    });
   }
 
   @Get('metrics')

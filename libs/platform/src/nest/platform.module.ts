@@ -9,13 +9,14 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
-import { CreateMessagingTables1732300000000, MessagingRuntime } from '@poststelle/messaging';
+import { CreateMessagingTables1732300000000, CreateRepairTables1733500000000, MessagingRuntime } from '@poststelle/messaging';
 import { FileSystemBlobStore, openDatabase } from '@poststelle/persistence';
 import { Logger, describeError } from '@poststelle/telemetry';
 import { type PlatformSettings } from '../config/service-env';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { HttpMetricsInterceptor } from './http-metrics.interceptor';
 import { OperationsController } from './operations.controller';
+import { RepairController } from './repair.controller';
 import { BLOB_STORE, PLATFORM_SETTINGS } from './tokens';
 
 export interface PlatformModuleOptions {
@@ -58,7 +59,7 @@ export class PlatformModule {
     const { settings } = options;
     return {
       module: PlatformModule,
-      controllers: [OperationsController],
+      controllers: [OperationsController, RepairController],
       providers: [
         { provide: PLATFORM_SETTINGS, useValue: settings },
         {
@@ -66,6 +67,7 @@ export class PlatformModule {
           useFactory: () =>
             openDatabase(settings.database, options.entities, [
               CreateMessagingTables1732300000000,
+              CreateRepairTables1733500000000,
               ...(options.migrations as (new () => unknown)[]),
             ]),
         },
@@ -78,6 +80,8 @@ export class PlatformModule {
               schema: settings.schema,
               kafka: settings.kafka,
               consumer: settings.consumer,
+              messageMaxBytes: settings.messageMaxBytes,
+              maxReplays: settings.maxReplays,
             }),
         },
         { provide: BLOB_STORE, useValue: new FileSystemBlobStore(settings.blobDir) },

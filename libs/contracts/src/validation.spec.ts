@@ -68,6 +68,66 @@ describe('contract validation (the one validation point)', () => {
   });
 });
 
+describe("hostile structure is the client's error, never a crash", () => {
+  const errorsOf = (plain: unknown) => {
+    try {
+      validateContract(SubmissionV1, plain);
+    } catch (error) {
+      if (error instanceof ContractValidationError) return error.errors;
+      throw error;
+    }
+    throw new Error('expected a ContractValidationError');
+  };
+  const storable = (errors: { field: string; message: string }[]) =>
+    ![...JSON.stringify(errors)].some((c) => c === '\u0000' || (c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff));
+
+  it('refuses a NUL character in a string, naming the field', () => {
+    const s = valid();
+    expect(errorsOf({ ...s, applicant: { kind: 'legal', organisation: 'Muster\u0000bau' } })).toEqual([
+      { field: 'applicant.organisation', message: 'must not contain the NUL character (U+0000)' },
+    ]);
+  });
+
+  it('refuses a lone surrogate in a string and a NUL in a property name, with storable paths', () => {
+    const s = valid();
+    const errors = errorsOf({
+      ...s,
+      replyChannel: { eMail: { address: '\udc00@example.org' } },
+      formData: { ...s.formData, content: { 'a\u0000b': 1 } },
+    });
+    expect(errors.map((e) => e.field)).toEqual(['formData.content["a\\u0000b"]', 'replyChannel.eMail.address']);
+    expect(errors[1]!.message).toContain('lone UTF-16 surrogate');
+    expect(storable(errors)).toBe(true);
+  });
+
+  it('refuses a body nested thousands of levels deep without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i += 1) deep = [deep];
+    const errors = errorsOf({ ...valid(), formData: { schemaUri: 'urn:test', mimeType: 'application/json', content: { deep } } });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toBe('nested more than 64 levels deep');
+    expect(errors[0]!.field).toMatch(/^formData\.content\.deep(\[0\])+$/);
+  });
+
+  it('accepts form data nested as deep as real forms are', () => {
+    let nested: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 40; i += 1) nested = { n: nested };
+    expect(() => validateContract(SubmissionV1, { ...valid(), formData: { ...valid().formData, content: nested } })).not.toThrow();
+  });
+
+  it('refuses an array where one nested object belongs', () => {
+    expect(errorsOf({ ...valid(), publicServiceType: [] })).toEqual([
+      { field: 'publicServiceType', message: 'must be a JSON object, not an array' },
+    ]);
+    expect(errorsOf({ ...valid(), formData: [[{ schemaUri: 'x' }]] })).toEqual([
+      { field: 'formData', message: 'must be a JSON object, not an array' },
+    ]);
+    expect(errorsOf({ ...valid(), applicant: { kind: 'natural', familyName: 'M', address: [] } })).toEqual([
+      { field: 'applicant.address', message: 'must be a JSON object, not an array' },
+    ]);
+  });
+});
+
 describe('postal reply channel', () => {
   const postal = { name: 'Erika Mustermann', address: { street: 'Musterweg', houseNumber: '1', postalCode: '14467', city: 'Potsdam' } };
 

@@ -3,6 +3,7 @@ import { ServiceException } from '@poststelle/platform';
 export enum IntakeErrorCode {
   InvalidSubmission = 'INVALID_SUBMISSION',
   MalformedJson = 'MALFORMED_JSON',
+  JsonContentRefused = 'JSON_CONTENT_REFUSED',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   RejectionNotFound = 'REJECTION_NOT_FOUND',
@@ -84,6 +85,7 @@ export enum IntakeErrorCode {
 const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.InvalidSubmission]: 422,
   [IntakeErrorCode.MalformedJson]: 400,
+  [IntakeErrorCode.JsonContentRefused]: 422,
   [IntakeErrorCode.UnsupportedMediaType]: 415,
   [IntakeErrorCode.PayloadTooLarge]: 413,
   [IntakeErrorCode.RejectionNotFound]: 404,

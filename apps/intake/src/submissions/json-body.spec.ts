@@ -69,4 +69,17 @@ describe('parseJsonObject (submission-type bodies)', () => {
     expect({ code: e.code, status: e.status }).toEqual({ code: IntakeErrorCode.InvalidSubmission, status: 422 });
     expect(e.extensions['errors']).toEqual([{ field: '$', message: `must be a JSON object, not ${kind}` }]);
   });
+  it.each([
+    ['a NUL in a string', '{"applicant": {"familyName": "Muster\\u0000mann"}}', 'applicant.familyName', 'NUL character'],
+    ['a lone surrogate in a string', '{"formData": {"schemaUri": "urn:\\ud800"}}', 'formData.schemaUri', 'lone UTF-16 surrogate'],
+    ['a NUL in a property name', '{"metadata": {"a\\u0000": 1}}', 'metadata["a\\u0000"]', 'property name must not contain the NUL'],
+    ['5,000 levels of nesting', `{"x": ${'['.repeat(5000)}${']'.repeat(5000)}}`, `x${'[0]'.repeat(63)}`, 'nested more than 64 levels deep'],
+  ])('%s → JSON_CONTENT_REFUSED (422) naming the field', (_what, text, field, message) => {
+    const e = refusal(body(text));
+    expect({ code: e.code, status: e.status }).toEqual({ code: IntakeErrorCode.JsonContentRefused, status: 422 });
+    const errors = e.extensions['errors'] as { field: string; message: string }[];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.field).toBe(field);
+    expect(errors[0]!.message).toContain(message);
+  });
 });

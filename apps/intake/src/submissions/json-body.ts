@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, jsonStructureErrors } from '@poststelle/contracts';
 import { describeJsonSyntaxError, firstInvalidUtf8Offset, formatJsonSyntaxLocation, type RawBodyRequest } from '@poststelle/platform';
 import { IntakeErrorCode, IntakeException } from './intake.exception';
 
@@ -25,7 +26,9 @@ const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(valu
 /**
  * Reads a submission-type body as one JSON object, or throws the specific typed refusal: PAYLOAD_TOO_LARGE (413),
  * UNSUPPORTED_MEDIA_TYPE (415), INVALID_UTF8 (400), MALFORMED_JSON (400, with line/column, never the content) or
- * INVALID_SUBMISSION (422: valid JSON that is not an object). The caller keeps the original with the reason.
+ * INVALID_SUBMISSION (422: valid JSON that is not an object), JSON_CONTENT_REFUSED (422: nested deeper than
+ * {@link MAX_JSON_DEPTH} levels, or a NUL character or lone surrogate in a key or string, each named by its path).
+ * The caller keeps the original with the reason.
  */
 export function parseJsonObject(body: ReceivedBody): Record<string, unknown> {
   if (body.overflow) {
@@ -80,6 +83,14 @@ export function parseJsonObject(body: ReceivedBody): Record<string, unknown> {
     throw new IntakeException(IntakeErrorCode.InvalidSubmission, `the request body must be a JSON object, not ${kindOf(value)}`, {
       errors: [{ field: '$', message: `must be a JSON object, not ${kindOf(value)}` }],
     });
+  }
+  const structural = jsonStructureErrors(value);
+  if (structural.length > 0) {
+    throw new IntakeException(
+      IntakeErrorCode.JsonContentRefused,
+      `the request body holds what no field may hold (${structural.length} finding(s): nesting deeper than ${MAX_JSON_DEPTH} levels, NUL characters or lone surrogates)`,
+      { errors: structural },
+    );
   }
   return value as Record<string, unknown>;
 }

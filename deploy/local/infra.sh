@@ -5,6 +5,8 @@
 #   infra.sh kafka-start [N]    N=1: single broker on 9092; N=3: three-node KRaft cluster on 29092-29094
 #   infra.sh kafka-stop [N]     stops the broker(s) started with the same N
 #   infra.sh kafka-kill NODE    SIGKILLs one node of the 3-node cluster (fault tests)
+#   infra.sh kafka-restart-node NODE   starts a killed node of the 3-node cluster again
+#   infra.sh kafka-purge [N]    stops the broker(s) started with the same N and deletes their data (fresh next start)
 #   infra.sh pg-url             prints a reachable DATABASE_URL (DATABASE_URL, local server, else embedded)
 #   infra.sh down               stops everything this script started
 #
@@ -163,6 +165,10 @@ case "${1:-}" in
     ;;
   kafka-start) start_nodes "${2:-1}"; bootstrap "${2:-1}" ;;
   kafka-stop) stop_nodes "${2:-1}" ;;
+  kafka-purge)
+    stop_nodes "${2:-1}"
+    rm -rf "${STATE:?}/$([ "${2:-1}" = 1 ] && echo single || echo cluster)"
+    ;;
   kafka-kill) kill_node "${2:?node id}" ;;
   kafka-restart-node) restart_node "${2:?node id}" ;;
   kafka-fetch) need_java; classpath >/dev/null; log "Kafka $KAFKA_VERSION fetched" ;;
@@ -171,5 +177,5 @@ case "${1:-}" in
     stop_nodes 1; stop_nodes 3
     node "$ROOT/deploy/local/postgres.js" stop || true
     ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -17,17 +17,20 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** A fresh database per test file, so tests never see each other's rows. Drop it with the returned function. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A fresh database per test file, so tests never see each other's rows. Drop it with the returned function.
+ * `serverUrl` picks another server than the shared one (a fault test's own, see DedicatedPostgres).
+ */
+export async function createTestDatabase(serverUrl = testInfra.databaseUrl): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ps_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: testInfra.databaseUrl });
+  const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   return {
-    url: withDatabase(testInfra.databaseUrl, name),
+    url: withDatabase(serverUrl, name),
     drop: async () => {
-      const c = new Client({ connectionString: testInfra.databaseUrl });
+      const c = new Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();

@@ -1,9 +1,25 @@
 export { testInfra, uniqueName, createTestDatabase, waitFor } from './env';
-export { KafkaProbe, testKafka, type ProbedMessage } from './kafka-probe';
+export { KafkaProbe, testKafka, type KafkaProbeOptions, type ProbedMessage } from './kafka-probe';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
 export { Stack, type StackOptions } from './stack';
 export { portalSubmission } from './factories';
+export { DedicatedPostgres, type PostgresStopMode } from './dedicated-postgres';
+export { KafkaCluster } from './kafka-cluster';
+export {
+  CaseLoad,
+  SIDE_EFFECT_TABLES,
+  caseIdsOfKafkaSubmissions,
+  deadLetterCounts,
+  loadAndVerify,
+  submitViaKafka,
+  verifyDelivery,
+  type CaseLoadOptions,
+  type DeliveryReport,
+  type LoadAndVerifyOptions,
+  type LoadAndVerifyReport,
+  type VerifyOptions,
+} from './load-and-verify';
 export { SmtpSink, type SunkMail } from './smtp-sink';
 export { minimalPdf } from './pdf';
 export {

@@ -20,16 +20,29 @@ function headersOf(message: KafkaMessage): Record<string, string> {
   return out;
 }
 
-export function testKafka(): Kafka {
-  return new Kafka({ clientId: uniqueName('test'), brokers: testInfra.kafkaBrokers, logLevel: logLevel.NOTHING });
+export function testKafka(brokers: string[] = testInfra.kafkaBrokers): Kafka {
+  return new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING });
+}
+
+export interface KafkaProbeOptions {
+  /** Brokers to read from (default: testInfra.kafkaBrokers), e.g. a 3-node cluster's. */
+  brokers?: string[];
+  /** Replication factor of topics the probe creates because they do not exist yet (default 1). */
+  replicationFactor?: number;
 }
 
 /** Reads topics from the beginning into memory, as a back office would, so tests can assert what arrived. */
 export class KafkaProbe {
   readonly messages: ProbedMessage[] = [];
   private consumer: Consumer | undefined;
+  private readonly kafka: Kafka;
+  private readonly replicationFactor: number;
 
-  constructor(private readonly kafka: Kafka = testKafka()) {}
+  constructor(kafkaOrOptions: Kafka | KafkaProbeOptions = {}) {
+    const options = kafkaOrOptions instanceof Kafka ? {} : kafkaOrOptions;
+    this.kafka = kafkaOrOptions instanceof Kafka ? kafkaOrOptions : testKafka(options.brokers);
+    this.replicationFactor = options.replicationFactor ?? 1;
+  }
 
   async start(topics: (string | RegExp)[]): Promise<this> {
     const admin = this.kafka.admin();
@@ -41,7 +54,7 @@ export class KafkaProbe {
       try {
         await admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+          topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: this.replicationFactor })),
         });
       } catch (error) {
         // On a busy broker kafkajs gives up waiting for leaders early; the topics exist all the same.

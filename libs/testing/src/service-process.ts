@@ -29,8 +29,20 @@ export class ServiceProcess {
     readonly name: ServiceName,
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** 0 for the first instance of a service, 1 for the second, ... */
+    readonly instance = 0,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  /** `intake`, or `intake#2` for a second instance. */
+  get label(): string {
+    return this.instance === 0 ? this.name : `${this.name}#${this.instance + 1}`;
+  }
+
+  /** Whether the process is running (started and neither exited nor killed). */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   async start(): Promise<void> {
@@ -47,9 +59,9 @@ export class ServiceProcess {
     this.child.stderr?.on('data', keep);
     const child = this.child;
     await waitFor(
-      `${this.name} to become healthy`,
+      `${this.label} to become healthy`,
       async () => {
-        if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.logs()}`);
+        if (child.exitCode !== null) throw new Error(`${this.label} exited with ${child.exitCode}:\n${this.logs()}`);
         const res = await fetch(`${this.baseUrl}/health`);
         return res.status === 200;
       },

@@ -7,6 +7,15 @@ import { SERVICES, ServiceProcess, freePort, type ServiceName } from './service-
 export interface StackOptions {
   otlpEndpoint?: string;
   extraEnv?: Record<string, string>;
+  /** Server the stack's database is created on (default: the shared one, testInfra.databaseUrl). */
+  databaseServerUrl?: string;
+  /** Brokers the services use (default: testInfra.kafkaBrokers), e.g. a 3-node cluster for fault tests. */
+  kafkaBrokers?: string[];
+  /**
+   * Instances per service (default 1): each its own process with its own HTTP (and SMTP) port, sharing the database,
+   * blob directory and Kafka namespace, so they share consumer groups and compete for the outbox relay.
+   */
+  instances?: number;
 }
 
 /**
@@ -14,7 +23,10 @@ export interface StackOptions {
  * a Kafka namespace (topic and group prefix) of their own.
  */
 export class Stack {
+  /** The first instance of each service. */
   readonly services = new Map<ServiceName, ServiceProcess>();
+  /** Every instance of each service (see StackOptions.instances). */
+  readonly replicas = new Map<ServiceName, ServiceProcess[]>();
   readonly namespace = uniqueName('e2e').toLowerCase();
   databaseUrl = '';
   private dropDatabase: (() => Promise<void>) | undefined;
@@ -28,25 +40,39 @@ export class Stack {
     return `${this.namespace}.${logical}`;
   }
 
-  url(service: ServiceName): string {
-    return this.service(service).baseUrl;
+  get kafkaBrokers(): string[] {
+    return this.options.kafkaBrokers ?? testInfra.kafkaBrokers;
   }
 
-  service(name: ServiceName): ServiceProcess {
-    const s = this.services.get(name);
-    if (!s) throw new Error(`${name} not started`);
+  url(service: ServiceName, instance = 0): string {
+    return this.service(service, instance).baseUrl;
+  }
+
+  service(name: ServiceName, instance = 0): ServiceProcess {
+    const s = this.replicas.get(name)?.[instance];
+    if (!s) throw new Error(`${name}${instance ? ` instance ${instance}` : ''} not started`);
     return s;
   }
 
+  /** Every instance of a service. */
+  instancesOf(name: ServiceName): ServiceProcess[] {
+    return this.replicas.get(name) ?? [];
+  }
+
+  /** Every service process of the stack. */
+  processes(): ServiceProcess[] {
+    return [...this.replicas.values()].flat();
+  }
+
   async start(): Promise<this> {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase(this.options.databaseServerUrl);
     this.databaseUrl = db.url;
     this.dropDatabase = db.drop;
     this.blobDir = await mkdtemp(join(tmpdir(), 'ps-blobs-'));
     this.smtpPort = await freePort();
     const env: Record<string, string> = {
       DATABASE_URL: db.url,
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+      KAFKA_BROKERS: this.kafkaBrokers.join(','),
       KAFKA_NAMESPACE: this.namespace,
       BLOB_DIR: this.blobDir,
       CONSUMER_BACKOFF_MS: '50',
@@ -55,20 +81,34 @@ export class Stack {
       ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
       ...this.options.extraEnv,
     };
-    for (const name of SERVICES) this.services.set(name, new ServiceProcess(name, await freePort(), env));
-    // Sequentially: migrations and topic creation then never race on a cold broker.
-    for (const s of this.services.values()) await s.start();
+    const instances = this.options.instances ?? 1;
+    for (const name of SERVICES) {
+      const replicas: ServiceProcess[] = [];
+      for (let i = 0; i < instances; i += 1) {
+        const own: Record<string, string> = i === 0 ? {} : { SMTP_PORT: String(await freePort()) };
+        replicas.push(new ServiceProcess(name, await freePort(), { ...env, ...own }, i));
+      }
+      this.replicas.set(name, replicas);
+      this.services.set(name, replicas[0]!);
+    }
+    // Sequentially: migrations and topic creation then never race on a cold broker. First instances first, so the
+    // further ones find the schema migrated.
+    for (let i = 0; i < instances; i += 1) {
+      for (const name of SERVICES) await this.service(name, i).start();
+    }
     return this;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await Promise.all(this.processes().map((s) => s.stop()));
     await this.dropDatabase?.();
     if (this.blobDir) await rm(this.blobDir, { recursive: true, force: true });
   }
 
   logs(): string {
-    return [...this.services.values()].map((s) => `--- ${s.name} ---\n${s.logs()}`).join('\n');
+    return this.processes()
+      .map((s) => `--- ${s.label} ---\n${s.logs()}`)
+      .join('\n');
   }
 
   async json<T = unknown>(service: ServiceName, path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { Client } from 'pg';
-import { KafkaProbe, Stack, portalSubmission, waitFor, type ProbedMessage } from '@poststelle/testing';
+import { KafkaProbe, Stack, portalSubmission, testKafka, waitFor, type ProbedMessage } from '@poststelle/testing';
 
 const LEIKA = '99050012104000';
 const TENANT = '120540000000';
@@ -131,6 +131,13 @@ describe('claim check: an oversized email becomes a routed case, and nothing beh
     const [received] = await probe.waitForCount((m) => m.topic === stack.topic('cases.received.v1') && m.key === caseId, 1);
     expect(Buffer.byteLength(received!.value!)).toBeLessThan(SMALL_MESSAGE_BYTES);
 
+    // The archive verified the blob against its hash and filed the application data in the e-file.
+    const file = await waitFor('e-file', async () => {
+      const r = await stack.json<{ documents: { title: string; sha512: string }[] }>('archive', `/v1/cases/${caseId}/file`);
+      return r.status === 200 && r.body;
+    });
+    expect(file.documents).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Antragsdaten', sha512: ref.sha512 })]));
+
     // GET /v1/cases/{id} still shows the form data, read back from the blob store.
     const view = await stack.json<{ status: string; case: { formData: FormData } }>('intake', `/v1/cases/${caseId}`);
     expect(view.status).toBe(200);
@@ -163,6 +170,49 @@ describe('claim check: an oversized email becomes a routed case, and nothing beh
     const ref = largeEnvelope.payload.case.formData.contentRef!;
     expect(JSON.parse(blob(ref.sha512).toString('utf8'))).toEqual(bulky);
   }, 180000);
+
+  it('routing forwards a case inlined by a producer from before the claim check by reference (backward compatible)', async () => {
+    // Taken from a case intake published, with its form inlined as every producer did before the claim check.
+    const { envelope: template } = await routed((await postSubmission(portalSubmission())).body.caseId!);
+    const content = { plate: 'P-AB 123', notes: 'o'.repeat(200 * 1024) };
+    const contentBytes = Buffer.from(JSON.stringify(content));
+    const caseId = randomUUID();
+    const legacy = {
+      ...template.payload.case,
+      caseId,
+      submissionId: randomUUID(),
+      formData: {
+        schemaUri: 'urn:xoev-de:fim:standard:xfall_parking_1.0',
+        mimeType: 'application/json',
+        sha512: sha512(contentBytes),
+        content,
+      },
+    };
+    const producer = testKafka().producer();
+    await producer.connect();
+    const envelope = {
+      id: randomUUID(),
+      type: 'case.received',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: caseId,
+      tenant: TENANT,
+      payload: { case: legacy },
+    };
+    await producer.send({ topic: stack.topic('cases.received.v1'), messages: [{ key: caseId, value: JSON.stringify(envelope) }] });
+    await producer.disconnect();
+
+    const { message, envelope: forwarded } = await routed(caseId);
+    expect(Buffer.byteLength(message.value!)).toBeLessThan(SMALL_MESSAGE_BYTES);
+    const { formData } = forwarded.payload.case;
+    expect(formData.content).toBeUndefined();
+    expect(formData.contentRef).toEqual({
+      blobRef: `blob:sha512:${sha512(contentBytes)}`,
+      sha512: sha512(contentBytes),
+      sizeBytes: contentBytes.length,
+    });
+    expect(blob(formData.contentRef!.sha512).equals(contentBytes)).toBe(true);
+  }, 120000);
 
   it('keeps routing after intake is restarted, and strands nothing in the outbox', async () => {
     await stack.service('intake').stop();

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import {
   EventTypes,
+  FORM_DATA_INLINE_MAX_BYTES_DEFAULT,
   Topics,
+  formDataBytes,
   procedureTopic,
   type CaseRoutedV1,
   type CaseStatusChangedV1,
@@ -13,6 +15,8 @@ import {
   type RoutingDecisionDto,
 } from '@poststelle/contracts';
 import { addToOutbox } from '@poststelle/messaging';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { RecordStatusUseCase } from '../status/record-status.use-case';
 import { missingEvidence } from './evidence-requirements';
@@ -23,7 +27,10 @@ import { resolveRoute, type RuleCandidate } from './route-resolution';
 export class RouteCaseUseCase {
   private readonly log = new Logger('RouteCase');
 
-  constructor(private readonly recordStatus: RecordStatusUseCase) {}
+  constructor(
+    private readonly recordStatus: RecordStatusUseCase,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
 
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
     const leikaKey = kase.service.leikaKey;
@@ -102,7 +109,7 @@ export class RouteCaseUseCase {
       topic: Topics.routingManual,
       key: kase.caseId,
       type: EventTypes.manualRoutingRequired,
-      payload: { case: kase, reasonCode, reason, queueItemId: itemId },
+      payload: { case: await this.forwardable(kase), reasonCode, reason, queueItemId: itemId },
       correlationId: kase.caseId,
       causationId,
       tenant: kase.tenant.ars,
@@ -197,7 +204,7 @@ export class RouteCaseUseCase {
         JSON.stringify(kase.replyChannel),
       ],
     );
-    const payload: CaseRoutedV1 = { case: kase, decision };
+    const payload: CaseRoutedV1 = { case: await this.forwardable(kase), decision };
     const common = {
       key: kase.caseId,
       type: EventTypes.caseRouted,
@@ -214,5 +221,27 @@ export class RouteCaseUseCase {
       ruleId: decision.ruleId,
       ruleVersion: decision.ruleVersion,
     });
+  }
+
+  /**
+   * The case as it is forwarded (procedure topic, `cases.routed.v1`, `routing.manual.v1`): form data that a producer
+   * from before the claim check inlined above the bound is moved to the blob store and travels by reference, so the
+   * forwarded case never carries more user content than intake would have inlined.
+   */
+  private async forwardable(kase: CaseV1): Promise<CaseV1> {
+    const { content, ...formData } = kase.formData;
+    if (content === undefined) return kase;
+    const bytes = formDataBytes(content);
+    if (bytes.length <= FORM_DATA_INLINE_MAX_BYTES_DEFAULT) return kase;
+    const stored = await this.blobs.put(bytes);
+    if (stored.sha512 !== kase.formData.sha512) {
+      // Not the bytes intake hashed: a reference to them would fail every reader's hash check.
+      this.log.warn('inline form data does not match its sha512; forwarded inline', { caseId: kase.caseId, sizeBytes: bytes.length });
+      return kase;
+    }
+    return {
+      ...kase,
+      formData: { ...formData, contentRef: { blobRef: stored.blobRef, sha512: stored.sha512, sizeBytes: stored.sizeBytes } },
+    };
   }
 }

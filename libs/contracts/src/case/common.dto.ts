@@ -73,29 +73,33 @@ export class PaymentInformationDto {
   /** Kassenzeichen: the authority's payment reference. */
   @IsString() @IsNotEmpty() @MaxLength(36) transactionReference!: string;
   @IsString() @Matches(/^[\w-]+$/) @MaxLength(100) transactionId!: string;
-  @IsOptional() @IsString() transactionUrl?: string;
+  @IsOptional() @IsString() @MaxLength(2000) transactionUrl?: string;
   @IsOptional() @IsISO8601() transactionTimestamp?: string;
   @IsIn(PAYMENT_METHODS) paymentMethod!: (typeof PAYMENT_METHODS)[number];
-  @IsOptional() @IsString() @Matches(/^[\w-]+$/) paymentMethodDetail?: string;
+  @IsOptional() @IsString() @Matches(/^[\w-]+$/) @MaxLength(100) paymentMethodDetail?: string;
   @IsIn(PAYMENT_STATUSES) status!: (typeof PAYMENT_STATUSES)[number];
   @Matches(DECIMAL_AMOUNT, { message: 'grossAmount must be a decimal string such as "25.00"' }) grossAmount!: string;
 }
 
+/** An armoured OpenPGP public key with a few user ids and signatures fits comfortably. */
+export const PGP_PUBLIC_KEY_MAX_LENGTH = 32 * 1024;
+
 export class EMailReplyDto {
   @IsEmail() address!: string;
-  @IsOptional() @IsString() pgpPublicKey?: string;
+  /** Armoured OpenPGP public key; bounded so a case message never carries unbounded user content. */
+  @IsOptional() @IsString() @MaxLength(PGP_PUBLIC_KEY_MAX_LENGTH) pgpPublicKey?: string;
 }
 export class DeMailReplyDto {
   @IsEmail() address!: string;
 }
 export class FinkReplyDto {
   @IsString() @Matches(/^[-._a-z0-9~/]*$/) finkPostfachRef!: string;
-  @IsOptional() @IsString() host?: string;
+  @IsOptional() @IsString() @MaxLength(253) host?: string;
 }
 export class ElsterReplyDto {
   @Matches(/^\d{10}$/, { message: 'accountId must be 10 digits' }) accountId!: string;
-  @IsOptional() @IsString() lieferTicket?: string;
-  @IsOptional() @IsString() geschaeftszeichen?: string;
+  @IsOptional() @IsString() @MaxLength(200) lieferTicket?: string;
+  @IsOptional() @IsString() @MaxLength(200) geschaeftszeichen?: string;
 }
 
 /**

@@ -6,6 +6,8 @@
 #   POSTSTELLE_PORT_BASE=8081        HTTP port of intake; routing, payment, erechnung, archive take the next four
 #   POSTSTELLE_DB_NAME=poststelle    the database created (if missing) and used on the PostgreSQL server found
 #   POSTSTELLE_EXIT_AFTER_DEMO=1     stop everything and exit 0 once the demo has completed (exit 1 if it failed)
+#   POSTSTELLE_KAFKA_NODES=3         cluster mode: a three-broker KRaft cluster on 29092-29094, topics created with
+#                                    replication factor 3 and min.insync.replicas 2 (default 1: a single broker on 9092)
 # Service settings (e.g. KAFKA_NAMESPACE, SMTP_PORT) are passed through to the services and the demo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +16,11 @@ export NX_DAEMON=false KAFKAJS_NO_PARTITIONER_WARNING=1
 PORT_BASE=${POSTSTELLE_PORT_BASE:-8081}
 DB_NAME=${POSTSTELLE_DB_NAME:-poststelle}
 EXIT_AFTER_DEMO=${POSTSTELLE_EXIT_AFTER_DEMO:-0}
+KAFKA_NODES=${POSTSTELLE_KAFKA_NODES:-1}
+if [ "$KAFKA_NODES" != 1 ] && [ "$KAFKA_NODES" != 3 ]; then
+  echo "POSTSTELLE_KAFKA_NODES must be 1 or 3, got '$KAFKA_NODES'" >&2
+  exit 2
+fi
 if ! [[ "$PORT_BASE" =~ ^[0-9]+$ ]] || [ "$PORT_BASE" -lt 1024 ] || [ "$PORT_BASE" -gt 65531 ]; then
   echo "POSTSTELLE_PORT_BASE must be a port from 1024 to 65531, got '$PORT_BASE'" >&2
   exit 2
@@ -36,7 +43,7 @@ stop_all() {
   say "stopping: services drain in-flight work first"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$started_kafka" = 1 ]; then bash deploy/local/infra.sh kafka-stop 1 || true; fi
+  if [ "$started_kafka" = 1 ]; then bash deploy/local/infra.sh kafka-stop "$KAFKA_NODES" || true; fi
   node deploy/local/postgres.js stop >/dev/null 2>&1 || true
   say "stopped"
 }
@@ -54,9 +61,13 @@ say "building"
 npx tsc -p tsconfig.build.json
 bash tools/xrechnung/build-rules.sh
 
-if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then started_kafka=1; fi
-say "starting Kafka (KRaft) and finding PostgreSQL"
-bash deploy/local/infra.sh kafka-start 1 >/dev/null
+first_broker=$([ "$KAFKA_NODES" = 3 ] && echo 29092 || echo 9092)
+if ! (exec 3<>"/dev/tcp/127.0.0.1/$first_broker") 2>/dev/null; then started_kafka=1; fi
+say "starting Kafka (KRaft, $KAFKA_NODES node(s)) and finding PostgreSQL"
+KAFKA_BROKERS=$(bash deploy/local/infra.sh kafka-start "$KAFKA_NODES")
+if [ "$KAFKA_NODES" = 3 ]; then
+  export KAFKA_REPLICATION_FACTOR=${KAFKA_REPLICATION_FACTOR:-3} KAFKA_MIN_INSYNC_REPLICAS=${KAFKA_MIN_INSYNC_REPLICAS:-2}
+fi
 server_url=$(node deploy/local/postgres.js url)
 DATABASE_URL=$(node -e '
   const { Client } = require("pg");
@@ -72,7 +83,7 @@ DATABASE_URL=$(node -e '
     console.log(url.toString());
   })().catch((e) => { console.error(e.message); process.exit(1); });
 ' "$server_url" "$DB_NAME")
-export DATABASE_URL KAFKA_BROKERS=127.0.0.1:9092 BLOB_DIR="$ROOT/.data/blobs"
+export DATABASE_URL KAFKA_BROKERS BLOB_DIR="$ROOT/.data/blobs"
 # where the demo finds the services
 export INTAKE_URL="http://127.0.0.1:${PORTS[0]}" ROUTING_URL="http://127.0.0.1:${PORTS[1]}" PAYMENT_URL="http://127.0.0.1:${PORTS[2]}"
 export ERECHNUNG_URL="http://127.0.0.1:${PORTS[3]}" ARCHIVE_URL="http://127.0.0.1:${PORTS[4]}"
@@ -108,7 +119,7 @@ Where to look
   E-file           curl $ARCHIVE_URL/v1/cases/<caseId>/file
   Health, metrics  http://127.0.0.1:{${PORTS[0]}..${PORTS[4]}}/health and /metrics (Prometheus)
   Logs (JSON)      $LOGS/<service>.log
-  Kafka            127.0.0.1:9092, e.g. topic procedure.parking-potsdam.cases.v1
+  Kafka            $KAFKA_BROKERS, e.g. topic procedure.parking-potsdam.cases.v1
   Traces           set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. a collector from docker-compose.yml) before npm start
 
 Press Ctrl-C to stop everything.

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, symlinkSync, utimesSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,10 @@ describe('a fresh clone starts anywhere', () => {
       // start.sh sees the installation as current and never runs `npm install` (into this checkout's node_modules).
       symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
       utimesSync(join(clone, 'package-lock.json'), 0, 0);
+      // Likewise the compiled XRechnung rules (a build cache from the same pinned Maven artifacts; `npm test` builds
+      // them in CI's own fresh clone): build-rules.sh finds them up to date and start.sh goes on.
+      const rules = join(ROOT, '.data', 'xrechnung-rules');
+      if (existsSync(rules)) cpSync(rules, join(clone, '.data', 'xrechnung-rules'), { recursive: true });
 
       const portBase = await freePortBase();
       const { code, output } = await npmStart(clone, {

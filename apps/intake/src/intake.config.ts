@@ -1,13 +1,26 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { FORM_DATA_INLINE_MAX_BYTES_DEFAULT } from '@poststelle/contracts';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
 
 export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) SUBMISSION_MAX_BYTES: number = 8 * 1024 * 1024;
-  /** JSON form data up to this many bytes (serialised) travels inline in a case; larger goes to the blob store. */
-  @IsInt() @Min(0) @Max(512 * 1024) FORM_DATA_INLINE_MAX_BYTES: number = FORM_DATA_INLINE_MAX_BYTES_DEFAULT;
+  /**
+   * JSON form data up to this many bytes (serialised) travels inline in a case; larger goes to the blob store. At most
+   * a quarter of MESSAGE_MAX_BYTES, so a case message always stays well below the envelope bound.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(256 * 1024)
+  @ValidateBy({
+    name: 'formDataInlineBelowMessageBound',
+    validator: {
+      validate: (value: unknown, args) => typeof value === 'number' && value * 4 <= (args?.object as IntakeEnv).MESSAGE_MAX_BYTES,
+      defaultMessage: () => 'FORM_DATA_INLINE_MAX_BYTES must be at most a quarter of MESSAGE_MAX_BYTES',
+    },
+  })
+  FORM_DATA_INLINE_MAX_BYTES: number = FORM_DATA_INLINE_MAX_BYTES_DEFAULT;
   /** Cases of the same applicant for the same service within this many hours are linked as possible duplicates. */
   @IsInt() @Min(1) @Max(24 * 365) DUPLICATE_WINDOW_HOURS: number = 72;
   /** SMTP receiver port; 0 disables the receiver. */

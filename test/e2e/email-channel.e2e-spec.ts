@@ -221,6 +221,64 @@ describe('email channel: SMTP and POST /v1/email', () => {
     transport.close();
   }, 60000);
 
+  it('never drops attachments silently: 60 → EMAIL_TOO_MANY_ATTACHMENTS (raw kept), for a new case and a follow-up; 50 are all kept', async () => {
+    const many = (prefix: string) =>
+      Array.from({ length: 60 }, (_, i) => ({ filename: `${prefix}-${i + 1}.txt`, content: `Seite ${i + 1}`, contentType: 'text/plain' }));
+    const raw = await compose({
+      from: 'erika@example.org',
+      to: MAILBOX,
+      subject: `Antrag [LeiKa:${LEIKA}]`,
+      text: 'Anbei 60 Seiten.',
+      attachments: many('seite'),
+    });
+    const refused = await postEmail(raw);
+    expect({ status: refused.status, title: refused.body.title }).toEqual({ status: 422, title: 'EMAIL_TOO_MANY_ATTACHMENTS' });
+    const stored = await stack.json<{ status: string; reasonCode: string; reason: string }>(
+      'intake',
+      `/v1/email/messages/${refused.body.inboundId}`,
+    );
+    expect(stored.body).toMatchObject({ status: 'rejected', reasonCode: 'EMAIL_TOO_MANY_ATTACHMENTS' });
+    expect(stored.body.reason).toContain('60 attachments');
+    const back = await fetch(`${stack.url('intake')}/v1/email/raw/${refused.body.rawMessageSha512}`);
+    expect(Buffer.from(await back.arrayBuffer()).equals(raw)).toBe(true);
+
+    const first = await postEmail(
+      await compose({
+        from: 'erika@example.org',
+        to: MAILBOX,
+        subject: `Antrag [LeiKa:${LEIKA}]`,
+        text: 'Antrag.',
+        attachments: many('a').slice(0, 1),
+      }),
+    );
+    expect(first.status).toBe(202);
+    const reply = await postEmail(
+      await compose({
+        from: 'erika@example.org',
+        to: MAILBOX,
+        subject: `Re: ${first.body.caseReference}`,
+        text: 'Nachweise.',
+        attachments: many('nachweis'),
+      }),
+    );
+    expect({ status: reply.status, title: reply.body.title }).toEqual({ status: 422, title: 'EMAIL_TOO_MANY_ATTACHMENTS' });
+    const fifty = await postEmail(
+      await compose({
+        from: 'erika@example.org',
+        to: MAILBOX,
+        subject: `Re: ${first.body.caseReference}`,
+        text: 'Nachweise.',
+        attachments: many('nachweis').slice(0, 50),
+      }),
+    );
+    expect(fifty.body).toMatchObject({ status: 'follow-up', caseId: first.body.caseId });
+    const entry = await waitFor('follow-up on the timeline', async () => {
+      const r = await stack.json<{ timeline: { type: string; attachments?: string[] }[] }>('intake', `/v1/cases/${first.body.caseId}`);
+      return r.body.timeline.find((t) => t.type === 'email.follow-up');
+    });
+    expect(entry.attachments).toHaveLength(50);
+  }, 60000);
+
   describe('hostile input is refused with a clear reason, kept, and the service keeps serving', () => {
     const withAttachment = (filename: string, content: Buffer, contentType: string) =>
       compose({

@@ -23,8 +23,6 @@ export interface ForwardedInvoice {
   forwarded: boolean;
 }
 
-const MAX_ATTACHMENTS = 50;
-
 /**
  * An email to an invoice mailbox: every attachment whose root element is a UBL Invoice / CreditNote or a CII
  * CrossIndustryInvoice goes to the blob store and, as `invoice.submitted` (claim check: sha512, never the XML), to
@@ -52,7 +50,7 @@ export class ForwardInvoiceEmailUseCase {
     const { parsed } = input;
     const found: { index: number; fileName: string; mediaType: string; syntax: InvoiceSyntax; content: Buffer }[] = [];
     const otherXml: string[] = [];
-    for (const [index, a] of parsed.attachments.slice(0, MAX_ATTACHMENTS).entries()) {
+    for (const [index, a] of parsed.attachments.entries()) {
       const sniffed = sniffInvoice(a.content);
       const mediaType = safeMediaType(a.contentType);
       const fileName = safeFileName(a.fileName, index, mediaType);

@@ -47,7 +47,13 @@ export interface EmailOutcome {
   errors?: FieldError[];
 }
 
-const MAX_ATTACHMENTS = 50;
+/**
+ * A case or a follow-up takes at most this many attachments (the limit of the `SubmissionV1` and
+ * `CaseEvidenceAddedV1` contracts, as for the portal). An email with more is refused as a whole with
+ * EMAIL_TOO_MANY_ATTACHMENTS (raw message kept, count in the reason), never cut short. Invoice mailboxes look at
+ * every attachment; the message size limit (`SMTP_MAX_MESSAGE_BYTES`) bounds them.
+ */
+export const MAX_CASE_ATTACHMENTS = 50;
 
 /**
  * One inbound email → a case (through AcceptSubmissionUseCase), a follow-up on an existing case, e-invoices handed
@@ -128,6 +134,12 @@ export class ReceiveEmailUseCase {
         });
         return { ...base, status: 'invoice', invoices };
       }
+      if (parsed.attachments.length > MAX_CASE_ATTACHMENTS) {
+        const reason = `the message has ${parsed.attachments.length} attachments; a case or follow-up takes at most ${MAX_CASE_ATTACHMENTS} (send the rest in a reply quoting the case reference, or as a ZIP)`;
+        return await reject(IntakeErrorCode.EmailTooManyAttachments, reason, evidence, [
+          { field: 'attachments', message: `${parsed.attachments.length} attachments; at most ${MAX_CASE_ATTACHMENTS} per case` },
+        ]);
+      }
       const { attachments, form } = await this.storeAttachments(parsed);
       const followUp = await this.followUpCase(parsed);
       if (followUp) {
@@ -192,7 +204,7 @@ export class ReceiveEmailUseCase {
     const attachments: EmailSubmissionInput['attachments'] = [];
     let form: EmailSubmissionInput['form'];
     const used = new Set<string>();
-    for (const [i, a] of parsed.attachments.slice(0, MAX_ATTACHMENTS).entries()) {
+    for (const [i, a] of parsed.attachments.entries()) {
       const mediaType = safeMediaType(a.contentType);
       let fileName = safeFileName(a.fileName, i, mediaType);
       while (used.has(fileName)) fileName = `${i + 1}-${fileName}`;

@@ -20,6 +20,7 @@ export enum IntakeErrorCode {
   // Email channel
   EmailNotRfc822 = 'EMAIL_NOT_RFC822',
   EmailTooLarge = 'EMAIL_TOO_LARGE',
+  EmailTooManyAttachments = 'EMAIL_TOO_MANY_ATTACHMENTS',
   EmailUnparseable = 'EMAIL_UNPARSEABLE',
   EmailBounce = 'EMAIL_BOUNCE',
   EmailReadReceipt = 'EMAIL_READ_RECEIPT',
@@ -101,6 +102,7 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.SubmissionNotFound]: 404,
   [IntakeErrorCode.EmailNotRfc822]: 415,
   [IntakeErrorCode.EmailTooLarge]: 413,
+  [IntakeErrorCode.EmailTooManyAttachments]: 422,
   [IntakeErrorCode.EmailUnparseable]: 422,
   [IntakeErrorCode.EmailBounce]: 422,
   [IntakeErrorCode.EmailReadReceipt]: 422,

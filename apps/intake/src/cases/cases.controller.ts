@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FormDataIntegrityError, loadFormContent, type CaseV1 } from '@poststelle/contracts';
+import { MessagingRuntime } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
@@ -15,6 +16,7 @@ export class CasesController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly messaging: MessagingRuntime,
   ) {}
 
   @Get('cases/:caseId')
@@ -33,6 +35,8 @@ export class CasesController {
       caseId,
     ]);
     const routed = timeline.find((t) => t.event_type === 'case.routed');
+    // Events of this case that intake could not publish (parked outbox rows): the case says so until an operator acts.
+    const parked = await this.messaging.repair.listParked({ key: caseId, state: 'parked' });
     return {
       caseId,
       caseReference: caseReferenceOf(caseId),
@@ -42,6 +46,19 @@ export class CasesController {
       routedTo: routed ? routed.summary : null,
       ...(await this.withFormContent(row.canonical)),
       timeline: timeline.map((t) => ({ type: t.event_type, topic: t.topic, at: t.occurred_at, ...t.summary })),
+      ...(parked.length > 0
+        ? {
+            publicationProblems: parked.map((p) => ({
+              seq: p.seq,
+              eventType: p.eventType,
+              topic: p.topic,
+              reasonCode: p.reasonCode,
+              reason: p.reason,
+              parkedAt: p.parkedAt,
+              repair: `/v1/ops/outbox/parked/${p.heldBehind ?? p.seq}`,
+            })),
+          }
+        : {}),
     };
   }
 

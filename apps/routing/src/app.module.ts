@@ -5,6 +5,8 @@ import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-s
 import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
 import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-bundles.migration';
 import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-routing-accepted-schemas.migration';
+import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
+import { RoutingEarlyEvidence1732300000240 } from './migrations/1732300000240-routing-early-evidence.migration';
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
@@ -32,6 +34,7 @@ export class RoutingModule {
             RoutingEvidenceStatusAudit1732300000210,
             RoutingBundles1732300000220,
             RoutingAcceptedSchemas1732300000230,
+            RoutingEarlyEvidence1732300000240,
           ],
         }),
       ],
@@ -40,6 +43,7 @@ export class RoutingModule {
         { provide: ROUTING_SETTINGS, useValue: settings },
         { provide: MAILER, useValue: mailerFor(smtp, from) },
         RouteCaseUseCase,
+        EarlyEvidenceRepository,
         RecordStatusUseCase,
         NotificationDispatcher,
         CasesReceivedConsumer,

@@ -1,4 +1,4 @@
-import { type LevelOfAssurance, type WrittenFormEvidenceDto } from '@poststelle/contracts';
+import { type AttachmentRefDto, type CaseV1, type LevelOfAssurance, type WrittenFormEvidenceDto } from '@poststelle/contracts';
 
 const LOA_RANK: Record<LevelOfAssurance, number> = { none: 0, low: 1, substantial: 2, high: 3 };
 
@@ -55,4 +55,20 @@ export function mergeEvidence(held: CaseEvidence, followUp: Partial<CaseEvidence
   const writtenForm =
     !meets(held.writtenForm) && followUp.writtenForm && meets(followUp.writtenForm) ? followUp.writtenForm : held.writtenForm;
   return { levelOfAssurance: level, writtenForm };
+}
+
+/** A follow-up's evidence as it arrives on `cases.evidence.v1`. */
+export interface EvidenceFollowUp {
+  writtenForm: WrittenFormEvidenceDto;
+  levelOfAssurance?: LevelOfAssurance | undefined;
+  attachments?: AttachmentRefDto[] | undefined;
+}
+
+/** The case with a follow-up applied: the stronger evidence wins ({@link mergeEvidence}) and its attachments are added. */
+export function applyEvidence(kase: CaseV1, followUp: EvidenceFollowUp): CaseV1 {
+  const merged = mergeEvidence(kase, {
+    writtenForm: followUp.writtenForm,
+    ...(followUp.levelOfAssurance ? { levelOfAssurance: followUp.levelOfAssurance } : {}),
+  });
+  return { ...kase, ...merged, attachments: [...kase.attachments, ...(followUp.attachments ?? [])] };
 }

@@ -19,7 +19,8 @@ import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { RecordStatusUseCase } from '../status/record-status.use-case';
-import { missingEvidence } from './evidence-requirements';
+import { EarlyEvidenceRepository } from './early-evidence.repository';
+import { applyEvidence, missingEvidence } from './evidence-requirements';
 import { resolveRoute, type RuleCandidate } from './route-resolution';
 
 /** Decides and records which procedure handles a case, and publishes the case to it (outbox, same transaction). */
@@ -30,6 +31,7 @@ export class RouteCaseUseCase {
   constructor(
     private readonly recordStatus: RecordStatusUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly earlyEvidence: EarlyEvidenceRepository,
   ) {}
 
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
@@ -77,12 +79,7 @@ export class RouteCaseUseCase {
         );
         return;
       }
-      const missing = await this.missingFor(manager, kase, rule.procedureId);
-      if (missing.length > 0) {
-        await this.hold(manager, kase, decision, missing);
-        return;
-      }
-      await this.publishRouted(manager, kase, causationId, decision);
+      await this.routeOrHold(manager, kase, causationId, decision);
       return;
     }
     await this.toManual(manager, kase, resolution.kind, resolution.explanation, causationId);
@@ -123,9 +120,38 @@ export class RouteCaseUseCase {
   }
 
   /**
-   * The procedure is known but the evidence does not meet its requirement (level of assurance, § 3a written form):
-   * the case waits with status ACTION_REQUIRED and the applicant is told precisely what is missing.
+   * The procedure is known: publish the case to it if its evidence meets the procedure's requirement (level of
+   * assurance, § 3a written form). Otherwise follow-up evidence that arrived before the case got here is applied
+   * first (`routing.early_evidence`); if that suffices the case is released at once, else it is held with status
+   * ACTION_REQUIRED and the applicant is told precisely what is missing. Returns what is still missing.
    */
+  async routeOrHold(
+    manager: EntityManager,
+    kase: CaseV1,
+    causationId: string | undefined,
+    decision: RoutingDecisionDto,
+  ): Promise<string[]> {
+    await this.earlyEvidence.lockCase(manager, kase.caseId);
+    if ((await this.missingFor(manager, kase, decision.procedureId)).length === 0) {
+      await this.publishRouted(manager, kase, causationId, decision);
+      return [];
+    }
+    const early = await this.earlyEvidence.takePending(manager, kase.caseId);
+    const withEvidence = early.reduce(applyEvidence, kase);
+    const missing = await this.missingFor(manager, withEvidence, decision.procedureId);
+    if (missing.length > 0) {
+      await this.hold(manager, withEvidence, decision, missing);
+      return missing;
+    }
+    const means = early.map((e) => `${e.writtenForm.means} via ${e.channel}`).join(', ');
+    await this.publishRouted(manager, withEvidence, causationId, {
+      ...decision,
+      explanation: `${decision.explanation}; released at once: evidence that arrived before the case was held meets the requirement (${means})`,
+    });
+    this.log.info('case released at once by evidence that arrived early', { caseId: kase.caseId, procedureId: decision.procedureId });
+    return [];
+  }
+
   /** Whether the case's evidence meets what the procedure requires; the reasons name what is missing. */
   async missingFor(manager: EntityManager, kase: CaseV1, procedureId: string): Promise<string[]> {
     const [requirements] = await manager.query<{ required_level_of_assurance: LevelOfAssurance; written_form_required: boolean }[]>(
@@ -139,7 +165,8 @@ export class RouteCaseUseCase {
     });
   }
 
-  async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto, reasons: string[]): Promise<void> {
+  /** The case waits with status ACTION_REQUIRED until follow-up evidence meets the procedure's requirement. */
+  private async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto, reasons: string[]): Promise<void> {
     await manager.query(
       `INSERT INTO routing.routing_decisions
          (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)

@@ -67,12 +67,10 @@ export class RoutingController {
         explanation: `routed manually to procedure ${req.procedureId} by a clerk${req.note ? `: ${req.note}` : ''}`,
       };
       // A clerk decides who is responsible, not whether the evidence suffices: the same § 3a check applies.
-      const missing = await this.routeCase.missingFor(manager, item.canonical, req.procedureId);
+      const missing = await this.routeCase.routeOrHold(manager, item.canonical, undefined, decision);
       if (missing.length > 0) {
-        await this.routeCase.hold(manager, item.canonical, decision, missing);
         return { itemId, caseId: item.case_id, procedureId: req.procedureId, status: 'resolved', caseStatus: 'ACTION_REQUIRED', missing };
       }
-      await this.routeCase.publishRouted(manager, item.canonical, undefined, decision);
       return { itemId, caseId: item.case_id, procedureId: req.procedureId, status: 'resolved' };
     });
     this.messaging.relay.nudge();

@@ -11,7 +11,8 @@ import {
 } from '@poststelle/contracts';
 import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
-import { mergeEvidence, missingEvidence } from '../routing/evidence-requirements';
+import { EarlyEvidenceRepository } from '../routing/early-evidence.repository';
+import { applyEvidence, missingEvidence } from '../routing/evidence-requirements';
 import { RouteCaseUseCase } from '../routing/route-case.use-case';
 import { RecordStatusUseCase } from './record-status.use-case';
 
@@ -26,7 +27,10 @@ interface HeldCase {
   written_form_required: boolean;
 }
 
-/** A follow-up brought evidence for a held case: route it once the procedure's requirement is met. */
+/**
+ * A follow-up brought evidence for a held case: route it once the procedure's requirement is met. Evidence for a
+ * case that is not held (yet) is kept in `routing.early_evidence` and applied when the case is held.
+ */
 @Injectable()
 export class CaseEvidenceConsumer implements OnModuleInit {
   private readonly log = new Logger('CaseEvidence');
@@ -35,6 +39,7 @@ export class CaseEvidenceConsumer implements OnModuleInit {
     private readonly messaging: MessagingRuntime,
     private readonly routeCase: RouteCaseUseCase,
     private readonly recordStatus: RecordStatusUseCase,
+    private readonly earlyEvidence: EarlyEvidenceRepository,
   ) {}
 
   onModuleInit(): void {
@@ -43,6 +48,7 @@ export class CaseEvidenceConsumer implements OnModuleInit {
 
   async handle({ manager, envelope }: MessageContext): Promise<void> {
     const evidence = validateContract(CaseEvidenceAddedV1, envelope.payload);
+    await this.earlyEvidence.lockCase(manager, evidence.caseId);
     const [held] = await manager.query<HeldCase[]>(
       `SELECT h.procedure_id, h.rule_id, h.rule_version, h.matched_prefix, h.explanation, h.canonical, p.required_level_of_assurance, p.written_form_required
          FROM routing.held_cases h JOIN routing.procedures p ON p.procedure_id = h.procedure_id
@@ -50,14 +56,11 @@ export class CaseEvidenceConsumer implements OnModuleInit {
       [evidence.caseId],
     );
     if (!held) {
-      this.log.info('evidence for a case that is not held; nothing to release', { caseId: evidence.caseId });
+      await this.earlyEvidence.keep(manager, envelope.id, evidence);
+      this.log.info('evidence for a case that is not held; kept until the case is held', { caseId: evidence.caseId });
       return;
     }
-    const merged = mergeEvidence(held.canonical, {
-      writtenForm: evidence.writtenForm,
-      ...(evidence.levelOfAssurance ? { levelOfAssurance: evidence.levelOfAssurance } : {}),
-    });
-    const kase: CaseV1 = { ...held.canonical, ...merged, attachments: [...held.canonical.attachments, ...(evidence.attachments ?? [])] };
+    const kase: CaseV1 = applyEvidence(held.canonical, evidence);
     const missing = missingEvidence(kase, {
       procedureId: held.procedure_id,
       requiredLevelOfAssurance: held.required_level_of_assurance,

@@ -44,7 +44,10 @@ export interface MessagingHealth {
 export class MessagingRuntime {
   private readonly log = new Logger('Messaging');
   readonly kafka: Kafka;
+  /** Single-message sends (dead letters, replays): idempotent, retried by kafkajs. */
   readonly producer: Producer;
+  /** The outbox relay's batches; see the constructor. */
+  private readonly relayProducer: Producer;
   readonly topics: TopicAdmin;
   readonly relay: OutboxRelay;
   readonly repair: RepairService;
@@ -70,6 +73,18 @@ export class MessagingRuntime {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    // kafkajs keeps the responses of brokers that already answered when it retries a batch internally; if a killed
+    // broker's partitions moved to one of them, their messages are never sent, yet the batch "succeeds" (kafkajs
+    // issue 1303, seen in test/e2e/faults/broker-loss). So the relay's producer does not retry inside kafkajs: a
+    // failed batch fails as a whole, stays in the outbox and is sent again (at-least-once; consumers deduplicate by
+    // message id). One request in flight keeps each key's order.
+    this.relayProducer = this.kafka.producer({
+      idempotent: false,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 0 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.topics = new TopicAdmin(
       this.kafka,
       {
@@ -80,7 +95,7 @@ export class MessagingRuntime {
       },
       options.kafka.namespace,
     );
-    this.relay = new OutboxRelay(dataSource, this.producer, this.topics, {
+    this.relay = new OutboxRelay(dataSource, this.relayProducer, this.topics, {
       service: options.service,
       schema: options.schema,
       maxMessageBytes: messageMaxBytes,
@@ -111,6 +126,7 @@ export class MessagingRuntime {
   async start(): Promise<void> {
     if (this.started) return;
     await this.producer.connect();
+    await this.relayProducer.connect();
     this.relay.start();
     for (const consumer of this.consumers) await consumer.start();
     this.started = true;
@@ -121,6 +137,7 @@ export class MessagingRuntime {
   async stop(): Promise<void> {
     for (const consumer of this.consumers) await consumer.stop();
     await this.relay.stop();
+    await this.relayProducer.disconnect();
     await this.producer.disconnect();
     await this.topics.close();
     this.started = false;

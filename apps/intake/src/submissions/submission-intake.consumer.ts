@@ -6,9 +6,20 @@ import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case
 import { IntakeErrorCode, isInputRejection } from './intake.exception';
 import { RejectedInputsRepository } from './rejected-inputs.repository';
 
+/** The payload as kept with a rejection; undefined when it cannot be serialised (nested too deep for the stack). */
+function serialised(payload: unknown): Buffer | undefined {
+  try {
+    return Buffer.from(JSON.stringify(payload ?? null));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Consumes `intake.submissions.v1`, where channel adapters publish. A valid submission becomes a case; an invalid
- * one is kept as a rejected input with its field errors (it is the sender's fault, retrying cannot help).
+ * one is kept as a rejected input with its field errors (it is the sender's fault, retrying cannot help). One that
+ * cannot even be serialised again (nested thousands of levels deep) is dead-lettered at once with its field errors
+ * (ContractValidationError → `dlq.intake.submissions.v1`, code INVALID_PAYLOAD), never retried.
  */
 @Injectable()
 export class SubmissionIntakeConsumer implements OnModuleInit {
@@ -25,7 +36,6 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
   }
 
   async handle({ manager, envelope }: MessageContext): Promise<void> {
-    const original = Buffer.from(JSON.stringify(envelope.payload ?? null));
     try {
       const message = validateContract(SubmissionSubmittedV1, envelope.payload);
       const result = await this.accept.executeIn(manager, {
@@ -39,7 +49,10 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
         replayed: result.replayed,
       });
     } catch (error) {
+      const original = serialised(envelope.payload);
       if (error instanceof ContractValidationError) {
+        // Too deep to serialise again: dead-lettered with its field errors; the dead letter keeps the message bytes.
+        if (!original) throw error;
         const rejectionId = await this.rejections.record(
           { source: 'kafka', reasonCode: IntakeErrorCode.InvalidSubmission, errors: error.errors, original },
           manager,
@@ -52,6 +65,7 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
         return;
       }
       if (isInputRejection(error)) {
+        if (!original) throw new ContractValidationError('SubmissionSubmittedV1', [{ field: '$', message: error.message }]);
         const rejectionId = await this.rejections.record(
           { source: 'kafka', reasonCode: error.code, errors: [{ field: '$', message: error.message }], original },
           manager,

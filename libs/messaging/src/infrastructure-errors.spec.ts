@@ -1,6 +1,6 @@
 import { DatabaseError } from 'pg';
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { ContractValidationError } from '@poststelle/contracts';
 import { infrastructureOutage } from './infrastructure-errors';
 import { messageRefusal } from './outbox-relay';
@@ -18,12 +18,14 @@ describe('infrastructureOutage tells an outage from an error of the message', ()
   it.each([
     ['a refused connection (server down)', socketError('ECONNREFUSED')],
     ['a reset connection', socketError('ECONNRESET')],
+    ['a refused connection re-thrown without its code', new Error('connect ECONNREFUSED 127.0.0.1:34581')],
     ['an administrator shutdown (restart)', pgError('57P01', 'terminating connection due to administrator command')],
     ['a server still starting', pgError('57P03', 'the database system is starting up')],
     ['a connection exception class 08', pgError('08006', 'connection failure')],
     ['too many connections', pgError('53300', 'sorry, too many clients already')],
     ['a pool that lost its connection', new Error('Connection terminated unexpectedly')],
     ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
+    ['TypeORM: the connection under a transaction died', new QueryRunnerProviderAlreadyReleasedError()],
     ['TypeORM wrapping the driver error', new QueryFailedError('SELECT 1', [], pgError('57P01', 'terminating connection'))],
   ])('database: %s', (_what, error) => {
     expect(infrastructureOutage(error)).toBe('database');

@@ -38,6 +38,9 @@ const KAFKA_OUTAGE_NAMES = new Set([
   'KafkaJSTimeout',
 ]);
 
+/** TypeORM errors of a connection that died under a running transaction (the server went away). */
+const TYPEORM_OUTAGE_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+
 export type InfrastructureKind = 'database' | 'kafka';
 
 interface ErrorLike {
@@ -76,8 +79,11 @@ export function infrastructureOutage(error: unknown): InfrastructureKind | undef
     // Retriable protocol errors: leader elections, too few in-sync replicas while a broker is down.
     if (name === 'KafkaJSProtocolError' && e.retriable === true) return 'kafka';
     if (PG_OUTAGE_STATES.test(code)) return 'database';
+    if (TYPEORM_OUTAGE_NAMES.has(name)) return 'database';
     if (PG_OUTAGE_MESSAGES.some((m) => message.includes(m))) return 'database';
-    if (SOCKET_CODES.has(code)) return name.startsWith('KafkaJS') ? 'kafka' : 'database';
+    // Some layers re-throw a socket error as a plain Error with the same message but without its code.
+    const socket = SOCKET_CODES.has(code) ? code : /\b(?:connect|read|write) (E[A-Z]+)\b/.exec(message)?.[1];
+    if (socket && SOCKET_CODES.has(socket)) return name.startsWith('KafkaJS') ? 'kafka' : 'database';
   }
   return undefined;
 }

@@ -37,6 +37,8 @@ export class CaseLoad {
   readonly caseIds = new Set<string>();
   /** Attempts that failed and were retried, by cause (`503`, `ECONNREFUSED`, ...). */
   readonly retried = new Map<string, number>();
+  /** Bodies of 500 answers (the first ones), to show what failed. */
+  readonly serverErrors: string[] = [];
   /** Accepted cases per intake instance (base URL). */
   readonly acceptedBy = new Map<string, number>();
   durationMs = 0;
@@ -105,7 +107,9 @@ export class CaseLoad {
         if (res.status < 500 && ![408, 409, 429].includes(res.status)) {
           throw new SubmissionRefused(`case ${index} refused with ${res.status}: ${text.slice(0, 500)}`);
         }
+        // A server error counts by status and problem type, so a test can tell "try again" (503) from a failure.
         cause = String(res.status);
+        if (res.status === 500 && this.serverErrors.length < 20) this.serverErrors.push(text.slice(0, 300));
       } catch (error) {
         if (error instanceof SubmissionRefused) throw error;
         cause = causeOf(error);
@@ -343,6 +347,8 @@ export interface LoadAndVerifyReport extends DeliveryReport {
   loadMs: number;
   totalMs: number;
   retried: Record<string, number>;
+  /** Bodies of the first 500 answers, if any. */
+  serverErrors: string[];
   /** Accepted cases per intake instance (base URL). */
   acceptedBy: Record<string, number>;
 }
@@ -374,5 +380,12 @@ export async function loadAndVerify(options: LoadAndVerifyOptions): Promise<Load
     // For the diagnosis: what each service said last.
     for (const p of options.stack.processes()) process.stdout.write(`--- ${p.label} (last output) ---\n${p.logs().slice(-2500)}\n`);
   }
-  return { ...report, loadMs: load.durationMs, totalMs, retried, acceptedBy: Object.fromEntries(load.acceptedBy) };
+  return {
+    ...report,
+    loadMs: load.durationMs,
+    totalMs,
+    retried,
+    serverErrors: load.serverErrors,
+    acceptedBy: Object.fromEntries(load.acceptedBy),
+  };
 }

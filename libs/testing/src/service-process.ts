@@ -23,6 +23,9 @@ export async function freePort(): Promise<number> {
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output: string[] = [];
+  /** Error-level log lines (JSON logs), the first of each kind: kept apart so a busy log cannot push them out. */
+  readonly errorLines: string[] = [];
+  private readonly errorKinds = new Set<string>();
   readonly baseUrl: string;
 
   constructor(
@@ -52,8 +55,18 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
-      this.output.push(chunk.toString('utf8'));
+      const text = chunk.toString('utf8');
+      this.output.push(text);
       if (this.output.length > 400) this.output.splice(0, 100);
+      if (text.includes('"level":"error"')) {
+        for (const line of text.split('\n').filter((l) => l.includes('"level":"error"'))) {
+          // One line per distinct message and error, so a flood of one kind cannot hide another.
+          const kind = `${/"msg":"[^"]*"/.exec(line)?.[0]} ${/"error":"[^"]{0,80}/.exec(line)?.[0]?.replace(/\d+/g, 'N')}`;
+          if (this.errorKinds.has(kind) || this.errorLines.length >= 200) continue;
+          this.errorKinds.add(kind);
+          this.errorLines.push(line);
+        }
+      }
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);

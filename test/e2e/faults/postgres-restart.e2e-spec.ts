@@ -55,5 +55,13 @@ describe('fault: PostgreSQL stopped and started while 1,000 cases flow', () => {
     expect(report.cases).toBe(CASES);
     expect(report.deadLetters).toEqual({});
     expect(report.violations).toEqual([]);
+    // While the database was down, intake said so (503, try again), never 500.
+    const failed = stack
+      .processes()
+      .flatMap((p) => p.errorLines)
+      .filter((line) => line.includes('request failed'));
+    if (failed.length > 0) process.stdout.write(`requests that failed:\n${failed.slice(-10).join('\n')}\n`);
+    expect(report.serverErrors).toEqual([]);
+    expect(Object.keys(report.retried).filter((cause) => /^5\d\d$/.test(cause) && cause !== '503')).toEqual([]);
   }, 600000);
 });

@@ -31,4 +31,10 @@ describe('problem details (RFC 9457)', () => {
     expect(hidden.status).toBe(500);
     expect(JSON.stringify(hidden)).not.toContain('secret');
   });
+  it('maps an outage of the database to 503 with Retry-After, without internals', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const p = toProblem(refused, '/v1/submissions');
+    expect(p).toMatchObject({ status: 503, type: 'https://poststelle.example/problems/service-unavailable', retryAfterSeconds: 5 });
+    expect(JSON.stringify(p)).not.toContain('5432');
+  });
 });

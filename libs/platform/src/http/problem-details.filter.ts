@@ -2,11 +2,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import { trace } from '@opentelemetry/api';
 import { type Request, type Response } from 'express';
 import { ContractValidationError } from '@poststelle/contracts';
+import { infrastructureOutage } from '@poststelle/messaging';
 import { Logger, describeError } from '@poststelle/telemetry';
 import { bodyParserProblem } from './body-errors';
 import { PROBLEM_BASE, ServiceException, type ProblemDetails } from './problem';
 
 const log = new Logger('HttpErrors');
+/** `Retry-After` of a 503 during an outage of the database or broker. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** Turns every error into an RFC 9457 problem-details response; unknown errors become 500 without internals. */
 export function toProblem(error: unknown, instance?: string): ProblemDetails {
@@ -39,6 +42,18 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
     const status = error.getStatus();
     return { type: `${PROBLEM_BASE}http-${status}`, title: error.name, status, detail: error.message, ...base };
   }
+  // The database or broker is unreachable (a restart, a failover): nothing was taken; the client should try again.
+  const outage = infrastructureOutage(error);
+  if (outage) {
+    return {
+      type: `${PROBLEM_BASE}service-unavailable`,
+      title: 'Service unavailable',
+      status: 503,
+      detail: `the ${outage === 'database' ? 'database' : 'message broker'} is not reachable right now; nothing was accepted, try again`,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      ...base,
+    };
+  }
   return {
     type: `${PROBLEM_BASE}internal-error`,
     title: 'Internal error',
@@ -55,9 +70,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const problem = toProblem(error, req.originalUrl);
-    if (problem.status >= 500)
-      log.error('request failed', { ...describeError(error), path: req.route ? String((req.route as { path: string }).path) : undefined });
+    const path = req.route ? String((req.route as { path: string }).path) : undefined;
+    if (problem.status === 503) log.warn('request refused: infrastructure unavailable', { ...describeError(error), path });
+    else if (problem.status >= 500) log.error('request failed', { ...describeError(error), path });
     if (res.headersSent) return;
+    if (problem.status === 503 && typeof problem['retryAfterSeconds'] === 'number')
+      res.setHeader('Retry-After', String(problem['retryAfterSeconds']));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

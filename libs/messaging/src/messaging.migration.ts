@@ -1,6 +1,7 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
-function schemaOf(queryRunner: QueryRunner): string {
+/** The quoted schema of the migration's DataSource; messaging tables always live in the service's own schema. */
+export function schemaOf(queryRunner: QueryRunner): string {
   const schema = (queryRunner.connection.options as { schema?: string }).schema;
   if (!schema) throw new Error('messaging tables need a DataSource with an explicit schema');
   return `"${schema}"`;

@@ -1,10 +1,5 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
-
-function schemaOf(queryRunner: QueryRunner): string {
-  const schema = (queryRunner.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('messaging tables need a DataSource with an explicit schema');
-  return `"${schema}"`;
-}
+import { schemaOf } from './messaging.migration';
 
 /**
  * What an operator repairs: outbox rows that could not be published (parked with their reason), dead letters as

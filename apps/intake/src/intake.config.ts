@@ -27,6 +27,20 @@ export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(0) @Max(65535) SMTP_PORT: number = 2525;
   @IsString() SMTP_HOST: string = '0.0.0.0';
   @IsInt() @Min(1024) @Max(512 * 1024 * 1024) SMTP_MAX_MESSAGE_BYTES: number = 20 * 1024 * 1024;
+  /** PEM certificate (chain) and key for STARTTLS; both or neither. Without them STARTTLS is not offered. */
+  @IsString() SMTP_TLS_CERT_FILE: string = '';
+  @ValidateIf((e: IntakeEnv) => e.SMTP_TLS_CERT_FILE !== '')
+  @IsNotEmpty({ message: 'SMTP_TLS_KEY_FILE is required when SMTP_TLS_CERT_FILE is set' })
+  @IsString()
+  SMTP_TLS_KEY_FILE: string = '';
+  /** Refuse mail before STARTTLS (530) once a certificate is configured. */
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => ['true', '1', true].includes(obj['SMTP_REQUIRE_TLS'] as string))
+  @IsBoolean()
+  SMTP_REQUIRE_TLS: boolean = false;
+  /** Simultaneous SMTP connections; one more is answered 421 and closed. */
+  @IsInt() @Min(1) @Max(10000) SMTP_MAX_CONNECTIONS: number = 100;
+  /** Messages one connection may deliver per minute; more are deferred with 451 (the sender retries later). */
+  @IsInt() @Min(1) @Max(100000) SMTP_MAX_MESSAGES_PER_CONNECTION_PER_MINUTE: number = 60;
   /** `system`: DNS lookups for DKIM/SPF/DMARC through the OS resolver; `offline`: every lookup fails (→ temperror). */
   @IsIn(['system', 'offline']) MAIL_AUTH_DNS: 'system' | 'offline' = 'system';
   @IsInt() @Min(100) @Max(60000) MAIL_AUTH_DNS_TIMEOUT_MS: number = 3000;
@@ -84,6 +98,10 @@ export interface IntakeSettings extends PlatformSettings {
     smtpPort: number;
     smtpHost: string;
     maxMessageBytes: number;
+    /** STARTTLS certificate and key files; `required`: no mail before STARTTLS. */
+    tls: { certFile: string; keyFile: string; required: boolean } | undefined;
+    maxConnections: number;
+    maxMessagesPerConnectionPerMinute: number;
     dns: 'system' | 'offline';
     dnsTimeoutMs: number;
     smimeTrustStoreDir: string;
@@ -130,6 +148,11 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       smtpPort: e.SMTP_PORT,
       smtpHost: e.SMTP_HOST,
       maxMessageBytes: e.SMTP_MAX_MESSAGE_BYTES,
+      tls: e.SMTP_TLS_CERT_FILE
+        ? { certFile: e.SMTP_TLS_CERT_FILE, keyFile: e.SMTP_TLS_KEY_FILE, required: e.SMTP_REQUIRE_TLS }
+        : undefined,
+      maxConnections: e.SMTP_MAX_CONNECTIONS,
+      maxMessagesPerConnectionPerMinute: e.SMTP_MAX_MESSAGES_PER_CONNECTION_PER_MINUTE,
       dns: e.MAIL_AUTH_DNS,
       dnsTimeoutMs: e.MAIL_AUTH_DNS_TIMEOUT_MS,
       smimeTrustStoreDir: e.SMIME_TRUST_STORE_DIR,

@@ -78,6 +78,8 @@ export class Stack {
       CONSUMER_BACKOFF_MS: '50',
       SMTP_PORT: String(this.smtpPort),
       MAIL_AUTH_DNS: 'offline',
+      // Bound to this host only: the tests reach the services on 127.0.0.1.
+      HTTP_HOST: '127.0.0.1',
       ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
       ...this.options.extraEnv,
     };

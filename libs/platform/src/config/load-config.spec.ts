@@ -10,6 +10,25 @@ describe('configuration is validated once at start-up', () => {
     expect(s.kafka.namespace).toBe('ci-1');
     expect(s.consumer.maxAttempts).toBe(5);
     expect(platformSettings(loadConfig(ServiceEnv, {}), 'routing', 'routing', 8082).http.port).toBe(8082);
+    expect(s.http.host).toBe('0.0.0.0');
+  });
+
+  it('binds to a configured address, and refuses one that is not an IP address', () => {
+    expect(platformSettings(loadConfig(ServiceEnv, { HTTP_HOST: '127.0.0.1' }), 'routing', 'routing', 8082).http.host).toBe('127.0.0.1');
+    expect(platformSettings(loadConfig(ServiceEnv, { HTTP_HOST: '::' }), 'routing', 'routing', 8082).http.host).toBe('::');
+    expect(() => loadConfig(ServiceEnv, { HTTP_HOST: 'everywhere' })).toThrow(/HTTP_HOST must be an IPv4 or IPv6 address/);
+  });
+
+  it('takes the cluster-mode topic settings and keeps the envelope bound under the topic limit', () => {
+    const s = platformSettings(
+      loadConfig(ServiceEnv, { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }),
+      'routing',
+      'routing',
+      8082,
+    );
+    expect(s.kafka).toMatchObject({ replicationFactor: 3, minInsyncReplicas: 2, topicMaxMessageBytes: 1024 * 1024 });
+    expect(s.messageMaxBytes).toBe(512 * 1024);
+    expect(() => loadConfig(ServiceEnv, { KAFKA_MIN_INSYNC_REPLICAS: '0' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS/);
   });
 
   it('lists every invalid variable in one error', () => {

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { type KafkaSettings } from '@poststelle/messaging';
 import { type DatabaseSettings } from '@poststelle/persistence';
@@ -8,6 +8,9 @@ import { type LogLevel } from '@poststelle/telemetry';
 export class ServiceEnv {
   @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
   @IsOptional() @IsInt() @Min(0) @Max(65535) HTTP_PORT?: number;
+  /** Address the HTTP server binds to: `0.0.0.0` (all IPv4), `127.0.0.1` (this host only), `::` (all, IPv6 too). */
+  @IsIP(undefined, { message: 'HTTP_HOST must be an IPv4 or IPv6 address such as 0.0.0.0 or 127.0.0.1' })
+  HTTP_HOST: string = '0.0.0.0';
   @IsString()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
@@ -49,7 +52,7 @@ export interface PlatformSettings {
   service: string;
   schema: string;
   env: 'development' | 'production' | 'test';
-  http: { port: number; bodyLimitBytes: number };
+  http: { host: string; port: number; bodyLimitBytes: number };
   kafka: KafkaSettings;
   database: DatabaseSettings;
   consumer: { maxAttempts: number; initialBackoffMs: number; maxOutageBackoffMs: number; concurrency: number };
@@ -65,7 +68,7 @@ export function platformSettings(env: ServiceEnv, service: string, schema: strin
     service,
     schema,
     env: env.NODE_ENV,
-    http: { port: env.HTTP_PORT ?? defaultPort, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT ?? defaultPort, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
     kafka: {
       brokers: env.KAFKA_BROKERS.split(','),
       clientId: `poststelle-${service}`,

@@ -109,6 +109,6 @@ export async function bootstrapService(
   // The one place body-parser failures become typed problems (before Nest turns a SyntaxError into a bare 400).
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => next(bodyParserProblem(error) ?? error));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  await app.listen(settings.http.port, '0.0.0.0');
+  await app.listen(settings.http.port, settings.http.host);
   return app;
 }

@@ -18,7 +18,9 @@ acl() { kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$CONFIG"
 kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --command-config "$CONFIG" --alter \
   --add-config "SCRAM-SHA-512=[iterations=8192,password=$PASSWORD]" --entity-type users --entity-name "$PRINCIPAL"
 acl --operation Read --operation Describe --topic "procedure.$PROCEDURE.cases.v1"
-acl --operation Read --group "$PRINCIPAL" --resource-pattern-type prefixed
+# Literal: the back office's consumer group is exactly its principal's name. A prefixed `bo-parking` would also
+# cover the group of `bo-parking-b`, letting one back office take over another's offsets.
+acl --operation Read --group "$PRINCIPAL"
 # Literal, not prefixed: `procedure.parking.` would also match `procedure.parking-b.status.v1`.
 acl --operation Write --operation Describe --topic "procedure.$PROCEDURE.status.v1"
 if [[ -n "$LEGACY" ]]; then

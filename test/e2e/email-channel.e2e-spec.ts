@@ -173,7 +173,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
       'intake',
       `/v1/cases/${first.body.caseId}`,
     );
-    expect(view.body.caseReference).toMatch(/^PS-[0-9A-F]{8}$/);
+    expect(view.body.caseReference).toMatch(/^PS-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]$/);
     expect(view.body.case.attachments.map((a) => a.fileName)).toEqual(['fahrzeugschein.pdf']);
 
     const probe = await new KafkaProbe().start([stack.topic('cases.evidence.v1')]);
@@ -219,6 +219,53 @@ describe('email channel: SMTP and POST /v1/email', () => {
       transport.sendMail({ from: 'x@example.org', to: MAILBOX, subject: 'big', text: 'x'.repeat(600 * 1024) }),
     ).rejects.toMatchObject({ responseCode: 552 });
     transport.close();
+  }, 60000);
+
+  it("never attaches mail to another tenant's case: a reply to another authority's mailbox quoting the reference opens a case there", async () => {
+    const OTHER_MAILBOX = 'poststelle@amt-other.example';
+    const OTHER_TENANT = '010010000000';
+    const put = await stack.json('intake', `/v1/admin/mailboxes/${encodeURIComponent(OTHER_MAILBOX)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantArs: OTHER_TENANT, leikaKey: LEIKA, name: 'Andere Behörde' }),
+    });
+    expect(put.status).toBe(200);
+    const own = await postEmail(
+      await compose({ from: 'erika@example.org', to: MAILBOX, subject: `Antrag [LeiKa:${LEIKA}]`, text: 'Antrag auf Bewohnerparken.' }),
+    );
+    expect(own.body.status).toBe('case');
+    const ownCase = own.body.caseId!;
+    const reference = own.body.caseReference!;
+    const timelineOf = async (caseId: string) =>
+      (await stack.json<{ timeline: { type: string }[] }>('intake', `/v1/cases/${caseId}`)).body.timeline.filter(
+        (t) => t.type === 'email.follow-up',
+      );
+
+    // Somebody writes to the other authority, quoting (or guessing) Potsdam's case reference.
+    const foreign = await postEmail(
+      await compose({
+        from: 'mallory@example.org',
+        to: OTHER_MAILBOX,
+        subject: `Re: ${reference} [LeiKa:${LEIKA}]`,
+        text: `Zu ${reference}: Nachtrag.`,
+      }),
+    );
+    expect(foreign.body.status).toBe('case');
+    expect(foreign.body.caseId).not.toBe(ownCase);
+    const other = await stack.json<{ case: { tenant: { ars: string } } }>('intake', `/v1/cases/${foreign.body.caseId!}`);
+    expect(other.body.case.tenant.ars).toBe(OTHER_TENANT);
+    expect(await timelineOf(ownCase)).toEqual([]);
+
+    // A mistyped reference (wrong check character) attaches nowhere either; the right one, to the owner's mailbox, does.
+    const typo = `${reference.slice(0, -1)}${reference.endsWith('0') ? '1' : '0'}`;
+    const mistyped = await postEmail(
+      await compose({ from: 'erika@example.org', to: MAILBOX, subject: `Re: ${typo} [LeiKa:${LEIKA}]`, text: 'Nachtrag.' }),
+    );
+    expect(mistyped.body.status).toBe('case');
+    const right = await postEmail(
+      await compose({ from: 'erika@example.org', to: MAILBOX, subject: `Re: ${reference}`, text: 'Nachtrag.' }),
+    );
+    expect(right.body).toMatchObject({ status: 'follow-up', caseId: ownCase });
   }, 60000);
 
   it('never drops attachments silently: 60 → EMAIL_TOO_MANY_ATTACHMENTS (raw kept), for a new case and a follow-up; 50 are all kept', async () => {

@@ -338,7 +338,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const sub = await intake<{ caseId: string }>('POST', '/v1/submissions', portal);
     expect(sub.status).toBe(202);
     expect(await routing(sub.body.caseId)).toMatchObject({ outcome: 'action-required' });
-    const reference = `PS-${sub.body.caseId.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+    const reference = (await intake<{ caseReference: string }>('GET', `/v1/cases/${sub.body.caseId}`)).body.caseReference;
 
     const content = await textPdf(['Unterschriebener Antrag', `Aktenzeichen ${reference}`]);
     const batch = await scanBatch([
@@ -358,8 +358,8 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
   it('a scan the scan centre assigned to a case reference that does not exist goes to a clerk, never silently becomes a new case', async () => {
     const content = await textPdf(PARKING_TEXT);
     const batch = await scanBatch([
-      { documentId: 'd1', fileName: 'nachreichung.pdf', content, caseReference: 'PS-DEADBEEF', applicant: ERIKA },
-      { documentId: 'd2', fileName: 'deckblatt.pdf', content, barcodes: ['POSTSTELLE:1;case=PS-0BADCAFE'], applicant: ERIKA },
+      { documentId: 'd1', fileName: 'nachreichung.pdf', content, caseReference: 'PS-DEAD-BEEF-0000-0000-D', applicant: ERIKA },
+      { documentId: 'd2', fileName: 'deckblatt.pdf', content, barcodes: ['POSTSTELLE:1;case=PS-0BAD-CAFE-0000-0000-D'], applicant: ERIKA },
     ]);
     for (const doc of batch.documents) {
       expect(doc).toMatchObject({ status: 'classification-required', reasonCode: 'unknown-case-reference' });
@@ -370,7 +370,10 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       '/v1/scan/classification-queue',
     );
     const item = list.body.items.find((i) => i.batchId === batch.batchId && i.documentId === 'd1');
-    expect(item).toMatchObject({ reasonCode: 'unknown-case-reference', reason: expect.stringContaining('PS-DEADBEEF') as unknown });
+    expect(item).toMatchObject({
+      reasonCode: 'unknown-case-reference',
+      reason: expect.stringContaining('PS-DEAD-BEEF-0000-0000-D') as unknown,
+    });
     const [event] = await probe.waitForCount((m) => m.topic === stack.topic('intake.scan.classification.v1') && m.key === item!.itemId, 1);
     expect(JSON.parse(event!.value!)).toMatchObject({ payload: { itemId: item!.itemId, reasonCode: 'unknown-case-reference' } });
   }, 120000);
@@ -385,7 +388,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     expect(sub.status).toBe(202);
     const caseId = sub.body.caseId;
     expect(await routing(caseId)).toMatchObject({ outcome: 'action-required' });
-    const reference = `PS-${caseId.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+    const reference = (await intake<{ caseReference: string }>('GET', `/v1/cases/${caseId}`)).body.caseReference;
 
     // The scan centre typed the case number wrong: the document waits for a clerk.
     const content = await textPdf(['Unterschriebener Bauantrag', 'Bauvorhaben: Carport']);
@@ -395,7 +398,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
         fileName: 'unterschrift.pdf',
         content,
         handwrittenSignature: true,
-        caseReference: 'PS-0000F00D',
+        caseReference: 'PS-0000-F00D-0000-0000-5',
         applicant: ERIKA,
       },
     ]);
@@ -413,7 +416,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
         body,
       );
 
-    const unknownReference = await resolve({ caseReference: 'PS-0000F00D' });
+    const unknownReference = await resolve({ caseReference: 'PS-0000-F00D-0000-0000-5' });
     expect([unknownReference.status, unknownReference.body.title, unknownReference.body.errors?.[0]?.field]).toEqual([
       422,
       'SCAN_RESOLUTION_CASE_UNKNOWN',

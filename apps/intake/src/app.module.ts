@@ -29,6 +29,7 @@ import { SubmissionsController } from './submissions/submissions.controller';
 import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.migration';
 import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
 import { IntakeScanResolution1732300000150 } from './migrations/1732300000150-intake-scan-resolution.migration';
+import { IntakeCaseReference1732300000160 } from './migrations/1732300000160-intake-case-reference.migration';
 import { DebianDocumentTools } from './scan/document-tools.adapter';
 import { CmsIndexSealAdapter } from './scan/index-seal.adapter';
 import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan/scan.ports';
@@ -61,6 +62,7 @@ export class IntakeModule {
             IntakeInvoiceMailboxes1732300000137,
             IntakeScanSeal1732300000140,
             IntakeScanResolution1732300000150,
+            IntakeCaseReference1732300000160,
           ],
         }),
       ],

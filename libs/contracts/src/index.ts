@@ -6,6 +6,7 @@ export * from './validation';
 export * from './envelope';
 export * from './case/common.dto';
 export * from './case/form-data';
+export * from './case/case-reference';
 export * from './case/channel.dto';
 export * from './case/case.v1';
 export * from './submission/submission.v1';

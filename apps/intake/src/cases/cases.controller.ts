@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { FormDataIntegrityError, loadFormContent, type CaseV1 } from '@poststelle/contracts';
+import { FormDataIntegrityError, loadFormContent, type CaseV1, caseReferenceOf } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { caseReferenceOf } from '../email/email-rules';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 
 /** `GET /v1/cases/{caseId}`: the canonical case and where it went (routing, fee, e-file, invoice). */

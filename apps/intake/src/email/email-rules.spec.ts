@@ -2,11 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IntakeErrorCode } from '../submissions/intake.exception';
 import {
-  caseReferenceOf,
   classifyNotACase,
   detectSignature,
   signatureEvidence,
-  findCaseReferences,
   formDataTarget,
   resolveTarget,
   safeFileName,
@@ -128,11 +126,6 @@ describe('routing an email to tenant and service', () => {
     expect(resolveTarget({ address: 'a@b.de', tenantArs: '120540000000' }, {}, {})).toMatchObject({
       code: IntakeErrorCode.EmailUnroutable,
     });
-  });
-  it('formats and finds human case references', () => {
-    const ref = caseReferenceOf('3f2a9c1b-1111-4aaa-8bbb-123456789abc');
-    expect(ref).toBe('PS-3F2A9C1B');
-    expect(findCaseReferences(`Re: Ihr Antrag ${ref}`, 'siehe ps-3f2a9c1b')).toEqual(['PS-3F2A9C1B']);
   });
 });
 

@@ -108,22 +108,6 @@ export function safeMediaType(contentType: string): string {
   return /^[-\w.]+\/[-\w.+]+$/.test(contentType) ? contentType : 'application/octet-stream';
 }
 
-/**
- * Human case reference: `PS-` + the first 8 hex digits of the case id in upper case (e.g. `PS-3F2A9C1B`).
- * Quoted in the subject or body of a reply, it attaches the mail to that case.
- */
-export const CASE_REFERENCE = /\bPS-([0-9A-F]{8})\b/gi;
-
-export function caseReferenceOf(caseId: string): string {
-  return `PS-${caseId.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
-}
-
-export function findCaseReferences(...texts: (string | undefined)[]): string[] {
-  const found = new Set<string>();
-  for (const t of texts) for (const match of (t ?? '').matchAll(CASE_REFERENCE)) found.add(`PS-${match[1]!.toUpperCase()}`);
-  return [...found];
-}
-
 /** Subject tokens: `[LeiKa:99050012104000]` names the service, `[ARS:120540000000]` the region. */
 export function subjectTokens(subject: string | undefined): { leikaKey?: string; ars?: string } {
   const leika = /\[\s*leika\s*:\s*(99\d{12})\s*\]/i.exec(subject ?? '')?.[1];

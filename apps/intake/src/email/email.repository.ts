@@ -1,3 +1,4 @@
+import { keyOfCaseReference } from '@poststelle/contracts';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -132,11 +133,15 @@ export class EmailRepository {
     return row?.tenant_ars;
   }
 
-  async caseIdsByReference(reference: string): Promise<string[]> {
-    const rows = await this.dataSource.query<{ case_id: string }[]>('SELECT case_id FROM intake.cases WHERE case_ref = $1 LIMIT 2', [
-      reference,
-    ]);
-    return rows.map((r) => r.case_id);
+  /** Cases a (check-character-verified) reference names, with their tenant; at most two (ambiguity shows). */
+  async casesByReference(reference: string): Promise<{ caseId: string; tenantArs: string }[]> {
+    const key = keyOfCaseReference(reference);
+    if (!key) return [];
+    const rows = await this.dataSource.query<{ case_id: string; tenant_ars: string }[]>(
+      'SELECT case_id, tenant_ars FROM intake.cases WHERE case_ref = $1 LIMIT 2',
+      [key],
+    );
+    return rows.map((r) => ({ caseId: r.case_id, tenantArs: r.tenant_ars }));
   }
 
   /** A follow-up mail becomes a row on the case's timeline (no personal data: ids, hashes, counts). */

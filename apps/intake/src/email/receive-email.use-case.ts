@@ -1,5 +1,5 @@
+import { caseReferenceOf, findCaseReferences, ContractValidationError, type FieldError } from '@poststelle/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { ContractValidationError, type FieldError } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
@@ -9,9 +9,7 @@ import { AcceptSubmissionUseCase } from '../submissions/accept-submission.use-ca
 import { IntakeErrorCode, isInputRejection } from '../submissions/intake.exception';
 import {
   buildEmailSubmission,
-  caseReferenceOf,
   classifyNotACase,
-  findCaseReferences,
   formDataTarget,
   isPlausibleEmail,
   resolveTarget,
@@ -141,7 +139,7 @@ export class ReceiveEmailUseCase {
         ]);
       }
       const { attachments, form } = await this.storeAttachments(parsed);
-      const followUp = await this.followUpCase(parsed);
+      const followUp = await this.followUpCase(parsed, mailbox?.tenantArs);
       if (followUp) {
         await this.followUps.execute({
           caseId: followUp,
@@ -189,10 +187,18 @@ export class ReceiveEmailUseCase {
     }
   }
 
-  private async followUpCase(parsed: ParsedEmail): Promise<string | undefined> {
+  /**
+   * The case a reply continues: a reference (with a correct check character) to exactly one case of the tenant that
+   * owns the receiving mailbox. A reference to another tenant's case, or mail to an address no tenant owns, never
+   * attaches: the mail is handled as new (a case, or a refusal with its reason), and the foreign case stays untouched.
+   */
+  private async followUpCase(parsed: ParsedEmail, mailboxTenant: string | undefined): Promise<string | undefined> {
+    if (!mailboxTenant) return undefined;
     for (const ref of findCaseReferences(parsed.subject, parsed.text)) {
-      const ids = await this.repo.caseIdsByReference(ref);
-      if (ids.length === 1) return ids[0];
+      const cases = await this.repo.casesByReference(ref);
+      if (cases.length !== 1) continue;
+      if (cases[0]!.tenantArs === mailboxTenant) return cases[0]!.caseId;
+      this.log.warn('email quotes a case reference of another tenant; not attached', { mailboxTenant, caseTenant: cases[0]!.tenantArs });
     }
     return undefined;
   }

@@ -25,8 +25,14 @@ describe('parseResolution (POST /v1/scan/classification-queue/{itemId}/resolve)'
   });
 
   it('a case reference (as printed on cover sheets, any case) or a case id is a follow-up', () => {
-    expect(parseResolution({ caseReference: 'PS-3F2A9C1B' })).toEqual({ resolution: 'follow-up', caseReference: 'PS-3F2A9C1B' });
-    expect(parseResolution({ caseReference: 'ps-3f2a9c1b' })).toEqual({ resolution: 'follow-up', caseReference: 'PS-3F2A9C1B' });
+    expect(parseResolution({ caseReference: 'PS-3F2A-9C1B-1111-AAA8-A' })).toEqual({
+      resolution: 'follow-up',
+      caseReference: 'PS-3F2A-9C1B-1111-AAA8-A',
+    });
+    expect(parseResolution({ caseReference: 'ps-3f2a-9c1b-1111-aaa8-a' })).toEqual({
+      resolution: 'follow-up',
+      caseReference: 'PS-3F2A-9C1B-1111-AAA8-A',
+    });
     expect(parseResolution({ caseId: CASE_ID.toUpperCase() })).toEqual({ resolution: 'follow-up', caseId: CASE_ID });
   });
 
@@ -46,13 +52,13 @@ describe('parseResolution (POST /v1/scan/classification-queue/{itemId}/resolve)'
     expect(fields({ tenantArs: '12', leikaKey: LEIKA })).toEqual(['tenantArs']);
     expect(fields({ tenantArs: ARS, leikaKey: '12345678901234' })).toEqual(['leikaKey']);
     expect(fields({ caseReference: 'AZ-4711' })).toEqual(['caseReference']);
-    expect(fields({ caseReference: 'PS-3F2A9C1B0' })).toEqual(['caseReference']);
+    expect(fields({ caseReference: 'PS-3F2A-9C1B-1111-AAA8-A0' })).toEqual(['caseReference']);
     expect(fields({ caseId: 'not-a-uuid' })).toEqual(['caseId']);
     expect(fields({ caseId: 42 })).toEqual(['caseId']);
   });
 
   it('a new case and an existing case at once: the existing-case fields are refused', () => {
-    const errors = refusal({ tenantArs: ARS, leikaKey: LEIKA, caseReference: 'PS-3F2A9C1B' });
+    const errors = refusal({ tenantArs: ARS, leikaKey: LEIKA, caseReference: 'PS-3F2A-9C1B-1111-AAA8-A' });
     expect(errors).toEqual([
       { field: 'caseReference', message: expect.stringMatching(/must not be combined with tenantArs\/leikaKey/) as unknown },
     ]);
@@ -60,13 +66,13 @@ describe('parseResolution (POST /v1/scan/classification-queue/{itemId}/resolve)'
   });
 
   it('case reference and case id together are refused', () => {
-    expect(fields({ caseReference: 'PS-3F2A9C1B', caseId: CASE_ID })).toEqual(['caseId']);
+    expect(fields({ caseReference: 'PS-3F2A-9C1B-1111-AAA8-A', caseId: CASE_ID })).toEqual(['caseId']);
   });
 
   it('unknown properties and non-objects are refused', () => {
     expect(fields({ tenantArs: ARS, leikaKey: LEIKA, note: 'x' })).toEqual(['note']);
-    expect(fields({ caseReference: 'PS-3F2A9C1B', resolution: 'follow-up' })).toEqual(['resolution']);
+    expect(fields({ caseReference: 'PS-3F2A-9C1B-1111-AAA8-A', resolution: 'follow-up' })).toEqual(['resolution']);
     expect(fields([])).toContain('$');
-    expect(fields('PS-3F2A9C1B')).toContain('$');
+    expect(fields('PS-3F2A-9C1B-1111-AAA8-A')).toContain('$');
   });
 });

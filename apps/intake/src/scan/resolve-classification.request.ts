@@ -1,9 +1,16 @@
+import {
+  CASE_REFERENCE_EXAMPLE,
+  CASE_REFERENCE_PATTERN,
+  ARS,
+  ContractValidationError,
+  LEIKA_KEY,
+  validateContract,
+  type FieldError,
+} from '@poststelle/contracts';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
-import { ARS, ContractValidationError, LEIKA_KEY, validateContract, type FieldError } from '@poststelle/contracts';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 
 /** A case reference as printed on cover sheets and in letters: `PS-` + the first 8 hex digits of the case id. */
-const CASE_REFERENCE = /^PS-[0-9A-F]{8}$/i;
 
 /**
  * `POST /v1/scan/classification-queue/{itemId}/resolve`: either a new case for a tenant and a service
@@ -13,7 +20,9 @@ const CASE_REFERENCE = /^PS-[0-9A-F]{8}$/i;
 export class ResolveClassificationRequest {
   @IsOptional() @Matches(ARS, { message: 'tenantArs must be a 12-digit ARS' }) tenantArs?: string;
   @IsOptional() @Matches(LEIKA_KEY, { message: 'leikaKey must be a 14-digit LeiKa key starting with 99' }) leikaKey?: string;
-  @IsOptional() @Matches(CASE_REFERENCE, { message: 'caseReference must look like PS-3F2A9C1B' }) caseReference?: string;
+  @IsOptional()
+  @Matches(new RegExp(CASE_REFERENCE_PATTERN.source, 'i'), { message: `caseReference must look like ${CASE_REFERENCE_EXAMPLE}` })
+  caseReference?: string;
   @IsOptional() @IsUUID('all', { message: 'caseId must be a UUID' }) caseId?: string;
 }
 

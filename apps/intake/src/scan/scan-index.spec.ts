@@ -6,7 +6,13 @@ import { parseScanIndex } from './scan-index';
 
 const limits = { indexMaxBytes: 64 * 1024, maxDocuments: 3 };
 const pdf = Buffer.from('%PDF-1.4 test %%EOF');
-const doc = { documentId: 'd1', fileName: 'antrag.pdf', content: pdf, handwrittenSignature: true, caseReference: 'PS-3F2A9C1B' };
+const doc = {
+  documentId: 'd1',
+  fileName: 'antrag.pdf',
+  content: pdf,
+  handwrittenSignature: true,
+  caseReference: 'PS-3F2A-9C1B-1111-AAA8-A',
+};
 
 async function code(xml: string | Buffer): Promise<{ code: string; errors?: unknown }> {
   try {
@@ -28,7 +34,7 @@ describe('scan index parsing (the one validation point)', () => {
           documents: [
             {
               ...doc,
-              barcodes: ['POSTSTELLE:1;case=PS-3F2A9C1B'],
+              barcodes: ['POSTSTELLE:1;case=PS-3F2A-9C1B-1111-AAA8-A'],
               formId: 'F-1',
               applicant: { givenName: 'Erika', email: 'erika@example.org' },
             },
@@ -60,8 +66,8 @@ describe('scan index parsing (the one validation point)', () => {
           sha512: sha512(pdf),
           pageCount: 1,
           handwrittenSignature: true,
-          caseReference: 'PS-3F2A9C1B',
-          barcodes: ['POSTSTELLE:1;case=PS-3F2A9C1B'],
+          caseReference: 'PS-3F2A-9C1B-1111-AAA8-A',
+          barcodes: ['POSTSTELLE:1;case=PS-3F2A-9C1B-1111-AAA8-A'],
           formId: 'F-1',
           applicant: { givenName: 'Erika', email: 'erika@example.org' },
         },
@@ -141,7 +147,7 @@ describe('scan-index.xsd documents the same format', () => {
       documents: [
         {
           ...doc,
-          barcodes: ['POSTSTELLE:1;case=PS-3F2A9C1B'],
+          barcodes: ['POSTSTELLE:1;case=PS-3F2A-9C1B-1111-AAA8-A'],
           formId: 'F-1',
           applicant: {
             givenName: 'Erika',

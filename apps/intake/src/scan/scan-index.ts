@@ -1,3 +1,11 @@
+import {
+  CASE_REFERENCE_EXAMPLE,
+  CASE_REFERENCE_PATTERN,
+  ARS,
+  ContractValidationError,
+  SHA512_HEX,
+  validateContract,
+} from '@poststelle/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,7 +28,6 @@ import {
 } from 'class-validator';
 import { parseStringPromise } from 'xml2js';
 import { processors } from 'xml2js';
-import { ARS, ContractValidationError, SHA512_HEX, validateContract } from '@poststelle/contracts';
 import { decodeUtf8 } from '../content/form-data';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 
@@ -31,7 +38,6 @@ export type ScanMediaType = (typeof SCAN_MEDIA_TYPES)[number];
 /** A plain file name: no path separators, no leading dot, no control characters. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not contain
 const FILE_NAME = /^[^/\\\u0000-\u001f.][^/\\\u0000-\u001f]{0,199}$/;
-const CASE_REFERENCE = /^PS-[0-9A-F]{8}$/;
 
 /** What the scan centre captured about the applicant from the paper (index data), all optional. */
 export class ScanApplicantDto {
@@ -58,7 +64,9 @@ export class ScanIndexDocumentDto {
   @IsInt() @Min(1) @Max(10000) pageCount!: number;
   @IsBoolean() handwrittenSignature!: boolean;
   /** Case reference of an existing case (follow-up), e.g. from a cover sheet: `PS-` + 8 hex digits. */
-  @IsOptional() @Matches(CASE_REFERENCE, { message: 'caseReference must look like PS-3F2A9C1B' }) caseReference?: string;
+  @IsOptional()
+  @Matches(CASE_REFERENCE_PATTERN, { message: `caseReference must look like ${CASE_REFERENCE_EXAMPLE}` })
+  caseReference?: string;
   /** Barcode contents as read by the scan centre (cover sheet). */
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(500, { each: true }) barcodes?: string[];
   /** Identifier of the printed form (e.g. printed in its footer), mapped to a service by classification rules. */

@@ -16,6 +16,7 @@ import {
   type ChannelDto,
   type FieldError,
   type ScanClassificationRequiredV1,
+  caseReferenceOf,
 } from '@poststelle/contracts';
 import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
@@ -23,7 +24,6 @@ import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { applicationFormOf, type ApplicationForm } from '../content/application-form';
 import { parseJsonFormData } from '../content/form-data';
-import { caseReferenceOf } from '../email/email-rules';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { assessWrittenForm } from '../submissions/case-assembly';

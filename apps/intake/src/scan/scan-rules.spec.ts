@@ -26,7 +26,7 @@ describe('cover-sheet barcode', () => {
   it.each([
     [`POSTSTELLE:1;leika=${PARKING};ars=${TENANT}`, { leikaKey: PARKING, tenantArs: TENANT }],
     [`poststelle:1; ARS=${TENANT} ; LEIKA=${PARKING}`, { leikaKey: PARKING, tenantArs: TENANT }],
-    ['POSTSTELLE:1;case=ps-3f2a9c1b', { caseReference: 'PS-3F2A9C1B' }],
+    ['POSTSTELLE:1;case=ps-3f2a-9c1b-1111-aaa8-a', { caseReference: 'PS-3F2A-9C1B-1111-AAA8-A' }],
     [`POSTSTELLE:1;leika=12345;ars=${TENANT}`, undefined],
     ['POSTSTELLE:2;leika=99050012104000', undefined],
     ['https://example.org/qr', undefined],
@@ -106,58 +106,66 @@ describe('classification', () => {
 describe('case references of a scanned follow-up', () => {
   it('index first, then cover-sheet barcode, then the text; deduplicated', () => {
     expect(
-      scanCaseReferences({ caseReference: 'PS-0000000A' }, ['POSTSTELLE:1;case=PS-0000000B'], 'Ihr Zeichen PS-0000000c und PS-0000000A'),
-    ).toEqual(['PS-0000000A', 'PS-0000000B', 'PS-0000000C']);
+      scanCaseReferences(
+        { caseReference: 'PS-0000-000A-0000-0000-D' },
+        ['POSTSTELLE:1;case=PS-0000-000B-0000-0000-B'],
+        'Ihr Zeichen PS-0000-000c-0000-0000-9 und PS-0000-000A-0000-0000-D',
+      ),
+    ).toEqual(['PS-0000-000A-0000-0000-D', 'PS-0000-000B-0000-0000-B', 'PS-0000-000C-0000-0000-9']);
     expect(scanCaseReferences({}, [], 'kein Bezug')).toEqual([]);
   });
 
-  const existing: Record<string, CaseTarget> = { 'PS-0000000E': { caseId: 'c-existing', tenantArs: TENANT } };
+  const existing: Record<string, CaseTarget> = { 'PS-0000-000E-0000-0000-5': { caseId: 'c-existing', tenantArs: TENANT } };
   const lookup = jest.fn((ref: string) => Promise.resolve(existing[ref] ? [existing[ref]] : []));
   beforeEach(() => lookup.mockClear());
 
   it('an explicit reference (index or cover sheet) naming an existing case makes a follow-up', async () => {
-    expect(await resolveCaseReference({ caseReference: 'PS-0000000E' }, [], '', lookup)).toEqual({
+    expect(await resolveCaseReference({ caseReference: 'PS-0000-000E-0000-0000-5' }, [], '', lookup)).toEqual({
       kind: 'follow-up',
-      reference: 'PS-0000000E',
-      target: existing['PS-0000000E'],
+      reference: 'PS-0000-000E-0000-0000-5',
+      target: existing['PS-0000-000E-0000-0000-5'],
     });
-    expect(await resolveCaseReference({}, ['POSTSTELLE:1;case=PS-0000000E'], '', lookup)).toMatchObject({ kind: 'follow-up' });
+    expect(await resolveCaseReference({}, ['POSTSTELLE:1;case=PS-0000-000E-0000-0000-5'], '', lookup)).toMatchObject({ kind: 'follow-up' });
   });
 
   it('an explicit reference naming no case is unknown (a clerk decides), even when the text quotes an existing case', async () => {
-    expect(await resolveCaseReference({ caseReference: 'PS-DEADBEEF' }, [], 'Ihr Zeichen PS-0000000E', lookup)).toEqual({
+    expect(
+      await resolveCaseReference({ caseReference: 'PS-DEAD-BEEF-0000-0000-D' }, [], 'Ihr Zeichen PS-0000-000E-0000-0000-5', lookup),
+    ).toEqual({
       kind: 'unknown-reference',
-      references: ['PS-DEADBEEF'],
+      references: ['PS-DEAD-BEEF-0000-0000-D'],
     });
-    expect(lookup).not.toHaveBeenCalledWith('PS-0000000E');
-    expect(await resolveCaseReference({}, ['POSTSTELLE:1;case=PS-DEADBEEF'], '', lookup)).toEqual({
+    expect(lookup).not.toHaveBeenCalledWith('PS-0000-000E-0000-0000-5');
+    expect(await resolveCaseReference({}, ['POSTSTELLE:1;case=PS-DEAD-BEEF-0000-0000-D'], '', lookup)).toEqual({
       kind: 'unknown-reference',
-      references: ['PS-DEADBEEF'],
+      references: ['PS-DEAD-BEEF-0000-0000-D'],
     });
     // A reference shared by two cases names no single case either.
-    const twice = jest.fn(() => Promise.resolve([existing['PS-0000000E']!, { caseId: 'c-other', tenantArs: TENANT }]));
-    expect(await resolveCaseReference({ caseReference: 'PS-0000000E' }, [], '', twice)).toMatchObject({ kind: 'unknown-reference' });
+    const twice = jest.fn(() => Promise.resolve([existing['PS-0000-000E-0000-0000-5']!, { caseId: 'c-other', tenantArs: TENANT }]));
+    expect(await resolveCaseReference({ caseReference: 'PS-0000-000E-0000-0000-5' }, [], '', twice)).toMatchObject({
+      kind: 'unknown-reference',
+    });
   });
 
   it("references only in the OCR text keep today's behaviour: a follow-up when one names a case, else nothing", async () => {
-    expect(await resolveCaseReference({}, [], 'Aktenzeichen PS-0000000E', lookup)).toMatchObject({
+    expect(await resolveCaseReference({}, [], 'Aktenzeichen PS-0000-000E-0000-0000-5', lookup)).toMatchObject({
       kind: 'follow-up',
-      reference: 'PS-0000000E',
+      reference: 'PS-0000-000E-0000-0000-5',
     });
-    expect(await resolveCaseReference({}, [], 'Aktenzeichen PS-DEADBEEF', lookup)).toEqual({ kind: 'none' });
+    expect(await resolveCaseReference({}, [], 'Aktenzeichen PS-DEAD-BEEF-0000-0000-D', lookup)).toEqual({ kind: 'none' });
     expect(await resolveCaseReference({}, [], 'kein Bezug', lookup)).toEqual({ kind: 'none' });
   });
 
   it('the queue item for an unknown reference says which reference and keeps the classifier view for the clerk', () => {
     const byText = classifyDocument({ ...base, text: 'Bewohnerparkausweis Kennzeichen Parkausweis' });
-    expect(unknownCaseReferenceReview(['PS-DEADBEEF'], byText)).toEqual({
+    expect(unknownCaseReferenceReview(['PS-DEAD-BEEF-0000-0000-D'], byText)).toEqual({
       confidence: 1,
       reasonCode: 'unknown-case-reference',
-      reason: expect.stringContaining('PS-DEADBEEF') as unknown,
+      reason: expect.stringContaining('PS-DEAD-BEEF-0000-0000-D') as unknown,
       candidates: [{ leikaKey: PARKING, tenantArs: TENANT, score: 1 }],
     });
     const none = classifyDocument({ ...base, text: 'nichts' });
-    expect(unknownCaseReferenceReview(['PS-DEADBEEF'], none)).toMatchObject({ confidence: 0, candidates: [] });
+    expect(unknownCaseReferenceReview(['PS-DEAD-BEEF-0000-0000-D'], none)).toMatchObject({ confidence: 0, candidates: [] });
   });
 });
 

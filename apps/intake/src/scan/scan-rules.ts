@@ -1,12 +1,11 @@
-import { ARS, LEIKA_KEY, leikaUrn, type ScanClassificationReason } from '@poststelle/contracts';
-import { findCaseReferences } from '../email/email-rules';
+import { ARS, LEIKA_KEY, leikaUrn, type ScanClassificationReason, findCaseReferences, keyOfCaseReference } from '@poststelle/contracts';
 import { type ApplicationForm } from '../content/application-form';
 import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import { type IndexSeal } from './scan.ports';
 
 /**
  * Cover-sheet barcode (QR or Code 128), printed by the authority on the sheet the applicant sends with the paper:
- * `POSTSTELLE:1;leika=<14-digit LeiKa key>;ars=<12-digit ARS>[;case=PS-XXXXXXXX]`, parameters in any order,
+ * `POSTSTELLE:1;leika=<14-digit LeiKa key>;ars=<12-digit ARS>[;case=PS-XXXX-XXXX-XXXX-XXXX-C]`, parameters in any order,
  * case-insensitive keys. A sheet with only `case=` marks a follow-up for an existing case.
  */
 export interface CoverSheet {
@@ -25,7 +24,7 @@ export function parseCoverSheetBarcode(content: string): CoverSheet | undefined 
     const value = rest.join('=').trim();
     if (key === 'leika' && LEIKA_KEY.test(value)) out.leikaKey = value;
     else if (key === 'ars' && ARS.test(value)) out.tenantArs = value;
-    else if (key === 'case' && /^PS-[0-9A-F]{8}$/i.test(value)) out.caseReference = value.toUpperCase();
+    else if (key === 'case' && keyOfCaseReference(value)) out.caseReference = value.toUpperCase();
   }
   return out.leikaKey || out.caseReference ? out : undefined;
 }

@@ -1,3 +1,4 @@
+import { keyOfCaseReference } from '@poststelle/contracts';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -314,9 +315,11 @@ export class ScanRepository {
     reference: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<{ caseId: string; tenantArs: string }[]> {
+    const key = keyOfCaseReference(reference);
+    if (!key) return [];
     const rows = await manager.query<{ case_id: string; tenant_ars: string }[]>(
       'SELECT case_id, tenant_ars FROM intake.cases WHERE case_ref = $1 LIMIT 2',
-      [reference],
+      [key],
     );
     return rows.map((r) => ({ caseId: r.case_id, tenantArs: r.tenant_ars }));
   }

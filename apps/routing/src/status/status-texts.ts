@@ -1,4 +1,4 @@
-import { type CaseStatus } from '@poststelle/contracts';
+import { caseReferenceOf, type CaseStatus } from '@poststelle/contracts';
 
 const LABEL: Record<CaseStatus, string> = {
   RECEIVED: 'ist bei der zuständigen Stelle eingegangen',
@@ -10,7 +10,8 @@ const LABEL: Record<CaseStatus, string> = {
 
 /** The message the applicant receives (German, as the authority writes to citizens). */
 export function statusNotification(caseId: string, status: CaseStatus, message?: string): { subject: string; body: string } {
-  const ref = caseId.slice(0, 8).toUpperCase();
+  // The reference intake recognises in a reply (and only for this case's tenant), so an answer lands on the case.
+  const ref = caseReferenceOf(caseId);
   return {
     subject: `Ihr Antrag ${ref} ${LABEL[status]}`,
     body: [
@@ -19,7 +20,7 @@ export function statusNotification(caseId: string, status: CaseStatus, message?:
       `Ihr Antrag (Vorgangsnummer ${caseId}) ${LABEL[status]}.`,
       ...(message ? [``, message] : []),
       ``,
-      `Bitte geben Sie bei Rückfragen die Vorgangsnummer an.`,
+      `Bitte geben Sie bei Rückfragen das Aktenzeichen ${ref} an.`,
       `Diese Nachricht wurde automatisch erstellt.`,
     ].join('\n'),
   };

@@ -431,7 +431,7 @@ async function main(): Promise<void> {
   sent.push({
     channel: 'paper scan (adapter → Kafka)',
     what: 'registration of residence',
-    note: 'handwritten signature: written form met',
+    note: 'handwritten signature reported; without a sealed index it does not prove the written form',
   });
 
   console.log('Waiting for the outcomes (OCR of the scanned paper takes a while on a small machine)');
@@ -446,7 +446,7 @@ async function main(): Promise<void> {
     what: 'registration of residence',
     caseId: scanned.caseId,
     expect: 'registration-bb',
-    note: 'classified by form id; handwritten signature: written form met',
+    note: 'classified by form id; handwritten signature reported, index unsealed: written form not proven',
   });
 
   const where = new Map<string, string>();

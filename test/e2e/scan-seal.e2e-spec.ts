@@ -53,7 +53,7 @@ describe('paper-scan channel: sealed batch indexes', () => {
     const xml = scanIndexXml({
       batchId,
       tenantArs: TENANT,
-      documents: [{ documentId: 'd1', fileName: 'bau.pdf', content, formId: 'BAU-01', applicant: ERIKA }],
+      documents: [{ documentId: 'd1', fileName: 'bau.pdf', content, formId: 'BAU-01', applicant: ERIKA, handwrittenSignature: true }],
     });
     return { content, xml };
   };
@@ -112,6 +112,8 @@ describe('paper-scan channel: sealed batch indexes', () => {
         },
       },
     });
+    // Sealed by a trusted scan centre, the handwritten signature the index reports proves the written form.
+    expect(view.body.case['writtenForm']).toMatchObject({ means: 'handwritten-signature', satisfied: true });
   }, 120000);
 
   it('refuses a tampered, an unsealed and a foreign-sealed index with specific codes; the same index sealed is then taken', async () => {

@@ -82,6 +82,16 @@ export class IntakeEnv extends ServiceEnv {
   })
   @IsBoolean()
   SCAN_REQUIRE_SEALED_INDEX: boolean = false;
+  /**
+   * Whether a handwritten signature reported in an index without a valid, trusted scan-centre seal meets the written
+   * form (§ 3a VwVfG). Off (default): only a sealed index proves it; otherwise the case carries no written form and
+   * routing holds it where a procedure requires one.
+   */
+  @Transform(({ obj }: { obj: Record<string, unknown> }) =>
+    ['true', '1', true].includes(obj['SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM'] as string),
+  )
+  @IsBoolean()
+  SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM: boolean = false;
   /** Scan-centre certificates (or their CAs), PEM/DER files; empty = trust nobody. Required when seals are required. */
   @ValidateIf((e: IntakeEnv) => e.SCAN_REQUIRE_SEALED_INDEX === true)
   @IsNotEmpty({ message: 'SCAN_CENTRE_TRUST_DIR is required when SCAN_REQUIRE_SEALED_INDEX is true' })
@@ -128,6 +138,8 @@ export interface ScanSettings {
   processPollMs: number;
   /** Refuse batches without a valid seal of a trusted scan centre. */
   requireSealedIndex: boolean;
+  /** A handwritten signature in an unsealed (or untrusted) index meets the written form. */
+  unsealedSignaturesSatisfyWrittenForm: boolean;
   /** Scan-centre trust store directory; empty: no scan centre is trusted. */
   centreTrustDir: string;
 }
@@ -174,6 +186,7 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       dropPollMs: e.SCAN_DROP_POLL_MS,
       processPollMs: e.SCAN_PROCESS_POLL_MS,
       requireSealedIndex: e.SCAN_REQUIRE_SEALED_INDEX,
+      unsealedSignaturesSatisfyWrittenForm: e.SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM,
       centreTrustDir: e.SCAN_CENTRE_TRUST_DIR,
     },
   };

@@ -579,7 +579,9 @@ export class ScanIntakeUseCase {
       if (stored) refs.push({ ...a, sizeBytes: stored.sizeBytes, blobRef: stored.blobRef });
     }
     const channel = { kind: 'scan', scan: scanEvidence(facts, 'manual') } as unknown as ChannelDto;
-    const writtenForm = assessWrittenForm(channel, 'none');
+    const writtenForm = assessWrittenForm(channel, 'none', {
+      unsealedScanSignatures: this.settings.scan.unsealedSignaturesSatisfyWrittenForm,
+    });
     const doc = facts.document;
     await this.repo.addTimeline(m, target.caseId, 'scan.follow-up', {
       batchId,

@@ -173,7 +173,9 @@ export class AcceptSubmissionUseCase {
     // The assembled case goes through the same contract validation every consumer applies.
     const canonical = validateContract(
       CaseV1,
-      assembleCase(submission, { caseId, submissionId }, form, attachments, receivedAt, command.bundle),
+      assembleCase(submission, { caseId, submissionId }, form, attachments, receivedAt, command.bundle, {
+        unsealedScanSignatures: this.settings.scan.unsealedSignaturesSatisfyWrittenForm,
+      }),
     );
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)

@@ -2,7 +2,8 @@ import { validateContract, SubmissionV1, CaseV1 } from '@poststelle/contracts';
 import { portalSubmission } from '@poststelle/testing';
 import { assembleCase, assessWrittenForm, duplicateFingerprint } from './case-assembly';
 
-const scan = (handwrittenSignature: boolean) => ({
+const SEALED = { indexSealed: true, indexSealValid: true, indexSealTrusted: true };
+const scan = (handwrittenSignature: boolean, seal: Partial<typeof SEALED> = SEALED) => ({
   kind: 'scan' as const,
   scan: {
     batchId: 'B-1',
@@ -14,12 +15,22 @@ const scan = (handwrittenSignature: boolean) => ({
     transferNote: 'Transfervermerk 1',
     indexSha512: 'b'.repeat(128),
     handwrittenSignature,
+    ...seal,
   },
 });
 
 describe('written form (§ 3a VwVfG) from channel evidence', () => {
   it.each([
-    ['paper with handwritten signature', scan(true), 'none', true, 'handwritten-signature'],
+    ['paper with handwritten signature, index sealed by a trusted scan centre', scan(true), 'none', true, 'handwritten-signature'],
+    ['paper with handwritten signature, index not sealed', scan(true, {}), 'none', false, 'none'],
+    [
+      'paper with handwritten signature, seal valid but untrusted',
+      scan(true, { ...SEALED, indexSealTrusted: false }),
+      'none',
+      false,
+      'none',
+    ],
+    ['paper with handwritten signature, seal broken', scan(true, { ...SEALED, indexSealValid: false }), 'none', false, 'none'],
     ['paper without signature', scan(false), 'none', false, 'none'],
     [
       'portal with eID at level high',
@@ -63,6 +74,14 @@ describe('written form (§ 3a VwVfG) from channel evidence', () => {
   ] as const)('%s', (_name, channel, loa, satisfied, means) => {
     const result = assessWrittenForm(channel as never, loa);
     expect(result).toMatchObject({ satisfied, means });
+  });
+
+  it('counts an unsealed handwritten signature only where the authority chose to (SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM)', () => {
+    expect(assessWrittenForm(scan(true, {}), 'none', { unsealedScanSignatures: true })).toMatchObject({
+      satisfied: true,
+      means: 'handwritten-signature',
+    });
+    expect(assessWrittenForm(scan(true, {}), 'none').detail).toMatch(/not sealed by a trusted scan centre/);
   });
 });
 

@@ -16,16 +16,33 @@ import {
  * handwritten signature does; a portal form used with the eID function (level high) does. Checking the result
  * against a procedure's requirement before routing is not built yet (issue: routing, written form).
  */
-export function assessWrittenForm(channel: ChannelDto, levelOfAssurance: LevelOfAssurance): WrittenFormEvidenceDto {
+export interface WrittenFormTrust {
+  /**
+   * Whether a handwritten signature the scan centre reports counts without a valid, trusted seal over its batch index
+   * (`SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM`, default false): unsealed, the claim is only the index's word.
+   */
+  unsealedScanSignatures: boolean;
+}
+
+export function assessWrittenForm(
+  channel: ChannelDto,
+  levelOfAssurance: LevelOfAssurance,
+  trust: WrittenFormTrust = { unsealedScanSignatures: false },
+): WrittenFormEvidenceDto {
   switch (channel.kind) {
-    case 'scan':
-      return channel.scan?.handwrittenSignature
-        ? {
-            means: 'handwritten-signature',
-            satisfied: true,
-            detail: `paper with handwritten signature, scan batch ${channel.scan.batchId}`,
-          }
-        : { means: 'none', satisfied: false, detail: 'scanned paper without handwritten signature' };
+    case 'scan': {
+      const scan = channel.scan;
+      if (!scan?.handwrittenSignature) return { means: 'none', satisfied: false, detail: 'scanned paper without handwritten signature' };
+      const sealedByTrustedCentre = scan.indexSealed === true && scan.indexSealValid === true && scan.indexSealTrusted === true;
+      if (!sealedByTrustedCentre && !trust.unsealedScanSignatures) {
+        return {
+          means: 'none',
+          satisfied: false,
+          detail: `paper with handwritten signature, scan batch ${scan.batchId}, but its index is not sealed by a trusted scan centre: the signature is not proven`,
+        };
+      }
+      return { means: 'handwritten-signature', satisfied: true, detail: `paper with handwritten signature, scan batch ${scan.batchId}` };
+    }
     case 'portal': {
       const eid = /eid/i.test(channel.portal?.authenticationMethod ?? '');
       return eid && levelOfAssurance === 'high'
@@ -74,6 +91,7 @@ export function assembleCase(
   attachments: AttachmentRefDto[],
   receivedAt: Date,
   bundle?: BundleRefDto,
+  trust?: WrittenFormTrust,
 ): CaseV1 {
   const leikaKey = leikaKeyFromUrn(submission.publicServiceType.identifier);
   const levelOfAssurance = levelOfAssuranceFor(submission);
@@ -97,7 +115,7 @@ export function assembleCase(
     attachments,
     levelOfAssurance,
     authenticationInformation: submission.authenticationInformation ?? [],
-    writtenForm: assessWrittenForm(submission.channel, levelOfAssurance),
+    writtenForm: assessWrittenForm(submission.channel, levelOfAssurance, trust),
     ...(submission.paymentInformation ? { paymentInformation: submission.paymentInformation } : {}),
     replyChannel: submission.replyChannel,
     ...(submission.additionalReferenceInfo?.senderReference ? { senderReference: submission.additionalReferenceInfo.senderReference } : {}),

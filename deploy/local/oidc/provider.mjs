@@ -5,6 +5,7 @@
 //
 // Environment:
 //   OIDC_PORT=8090                  port (0: any free port; the chosen one is printed)
+//   OIDC_HOST=127.0.0.1             interface to listen on (0.0.0.0 in a container)
 //   OIDC_ISSUER                     default http://127.0.0.1:<port>
 //   OIDC_AUDIENCE                   default urn:poststelle:api
 //   OIDC_DATA_DIR=.data/oidc        signing key (signing-key.json) and demo client secrets (clients.json), made at
@@ -66,7 +67,7 @@ const { createServer } = await import('node:http');
 const server = createServer();
 await new Promise((res, rej) => {
   server.once('error', rej);
-  server.listen(requestedPort, '127.0.0.1', res);
+  server.listen(requestedPort, process.env.OIDC_HOST ?? '127.0.0.1', res);
 });
 const port = server.address().port;
 const issuer = process.env.OIDC_ISSUER ?? `http://127.0.0.1:${port}`;

@@ -164,4 +164,12 @@ describe('authentication on every documented operation', () => {
     const ops = await stack.json('intake', '/v1/ops/dead-letters', { as: 'platform-admin' });
     expect(ops.status).toBe(200);
   });
+
+  it('signs a person in at the console (authorization code + PKCE) and accepts the token for their role', async () => {
+    const clerk = `Bearer ${await stack.oidc.signIn('clerk-potsdam')}`;
+    const queue = await stack.json('routing', '/v1/manual-routing', { as: null, headers: { authorization: clerk } });
+    expect(queue.status).toBe(200);
+    const admin = await stack.json('routing', '/v1/admin/procedures', { as: null, headers: { authorization: clerk } });
+    expect(admin.status).toBe(403);
+  });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,6 +81,70 @@ export class OidcProvider {
   /** `{ authorization: 'Bearer ...' }` of a demo client. */
   async authorization(client: DemoClient): Promise<{ authorization: string }> {
     return { authorization: `Bearer ${await this.token(client)}` };
+  }
+
+  /**
+   * A person's access token, as the console gets it: authorization code + PKCE through the public `console` client,
+   * signing in as `login` on the provider's development login page (any password) and consenting.
+   */
+  async signIn(login: string, redirectUri = 'http://127.0.0.1:8099/callback'): Promise<string> {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const jar = new Map<string, string>();
+    const go = async (url: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+      const res = await fetch(new URL(url, this.issuer), { ...init, headers, redirect: 'manual' });
+      for (const cookie of res.headers.getSetCookie()) {
+        const pair = cookie.split(';')[0]!;
+        jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+      }
+      return res;
+    };
+    const authorize = new URLSearchParams({
+      client_id: 'console',
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'openid api',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: randomBytes(8).toString('hex'),
+    });
+    let res = await go(`/auth?${authorize.toString()}`);
+    let location = res.headers.get('location');
+    for (let step = 0; step < 8 && location && !location.startsWith(redirectUri); step += 1) {
+      res = await go(location);
+      if (res.status === 200) {
+        const page = await res.text();
+        const action = /action="([^"]+)"/.exec(page)?.[1];
+        if (!action) throw new Error(`sign-in page without a form: ${page.slice(0, 300)}`);
+        const form: Record<string, string> = page.includes('name="login"')
+          ? { prompt: 'login', login, password: 'any' }
+          : { prompt: 'consent' };
+        res = await go(action, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(form),
+        });
+      }
+      location = res.headers.get('location');
+    }
+    const code = location?.startsWith(redirectUri) ? new URL(location).searchParams.get('code') : null;
+    if (!code) throw new Error(`sign-in of ${login} did not come back with a code (${res.status} ${location})`);
+    const token = await fetch(`${this.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: 'console',
+        code_verifier: verifier,
+      }),
+    });
+    const body = (await token.json()) as { access_token?: string };
+    if (!token.ok || !body.access_token) throw new Error(`code exchange refused: ${token.status} ${JSON.stringify(body)}`);
+    return body.access_token;
   }
 
   /**

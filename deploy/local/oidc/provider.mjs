@@ -138,6 +138,9 @@ const provider = new Provider(issuer, {
 provider.proxy = false;
 server.on('request', provider.callback());
 process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections(); // keep-alive connections of token clients would otherwise hold the close
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -392,6 +392,7 @@ async function benchPoststelle(): Promise<PoststelleResult> {
     await withTimeout('probe start', probe.start([onProcedure, onReceived]), 60_000);
 
     const intake = stack.url('intake');
+    const channel = await stack.authorization('channel-demo');
     let connectionRetries = 0;
     const post = async (): Promise<Posted> => {
       const body = JSON.stringify(portalSubmission());
@@ -399,7 +400,7 @@ async function benchPoststelle(): Promise<PoststelleResult> {
       const send = () =>
         fetch(`${intake}/v1/submissions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...channel },
           body,
           signal: AbortSignal.timeout(config.requestTimeoutMs),
         });

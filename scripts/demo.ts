@@ -8,6 +8,8 @@
  * Every document it sends is made here: it needs nothing beside the clone.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { EventTypes, Topics } from '@poststelle/contracts';
@@ -77,6 +79,37 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/** The embedded OpenID provider (started by scripts/start.sh) and where it keeps the demo clients' secrets. */
+const OIDC_ISSUER = process.env['OIDC_ISSUER'] ?? 'http://127.0.0.1:8090';
+const OIDC_DATA_DIR = resolve(process.env['OIDC_DATA_DIR'] ?? '.data/oidc');
+type DemoClient = 'channel-demo' | 'operator-potsdam' | 'platform-admin';
+const tokens = new Map<DemoClient, { token: string; expiresAt: number }>();
+
+/** An access token of a demo client (client-credentials grant), kept until shortly before it expires. */
+async function tokenOf(client: DemoClient): Promise<string> {
+  const kept = tokens.get(client);
+  if (kept && kept.expiresAt > Date.now() + 60000) return kept.token;
+  const secrets = JSON.parse(readFileSync(join(OIDC_DATA_DIR, 'clients.json'), 'utf8')) as Record<string, string>;
+  const res = await fetch(`${OIDC_ISSUER}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client}:${secrets[client]}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api' }),
+  });
+  const body = (await res.json()) as { access_token?: string; expires_in?: number };
+  if (!res.ok || !body.access_token) throw new Error(`no token for ${client}: ${res.status} ${JSON.stringify(body)}`);
+  tokens.set(client, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 60) * 1000 });
+  return body.access_token;
+}
+
+/** Who makes the call: the platform admin sets the demo tenant up, the channel hands in, the caseworker reads. */
+async function bearer(method: string, url: string): Promise<{ authorization: string }> {
+  const client: DemoClient = url.includes('/v1/admin/') ? 'platform-admin' : method === 'GET' ? 'operator-potsdam' : 'channel-demo';
+  return { authorization: `Bearer ${await tokenOf(client)}` };
+}
+
 async function call(
   method: string,
   url: string,
@@ -85,7 +118,7 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': 'demo-admin', ...headers },
+    headers: { 'content-type': 'application/json', 'x-actor': 'demo-admin', ...(await bearer(method, url)), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -98,7 +131,7 @@ async function send(
   body: Buffer | string,
   contentType: string,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, { method, headers: { 'content-type': contentType }, body });
+  const res = await fetch(url, { method, headers: { 'content-type': contentType, ...(await bearer(method, url)) }, body });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }

@@ -8,6 +8,8 @@
 #   POSTSTELLE_EXIT_AFTER_DEMO=1     stop everything and exit 0 once the demo has completed (exit 1 if it failed)
 #   POSTSTELLE_KAFKA_NODES=3         cluster mode: a three-broker KRaft cluster on 29092-29094, topics created with
 #                                    replication factor 3 and min.insync.replicas 2 (default 1: a single broker on 9092)
+#   OIDC_PORT=<port base + 9>       port of the embedded OpenID provider (issuer http://127.0.0.1:<port>); its signing
+#                                    key and the demo clients' secrets are kept in .data/oidc (npm run -s token -- <client>)
 # Service settings (e.g. KAFKA_NAMESPACE, SMTP_PORT) are passed through to the services and the demo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -89,6 +91,16 @@ export INTAKE_URL="http://127.0.0.1:${PORTS[0]}" ROUTING_URL="http://127.0.0.1:$
 export ERECHNUNG_URL="http://127.0.0.1:${PORTS[3]}" ARCHIVE_URL="http://127.0.0.1:${PORTS[4]}"
 
 mkdir -p "$LOGS"
+OIDC_PORT=${OIDC_PORT:-$((PORT_BASE + 9))}
+export OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_DATA_DIR="$ROOT/.data/oidc"
+say "starting the OpenID provider on $OIDC_ISSUER"
+OIDC_PORT=$OIDC_PORT node deploy/local/oidc/provider.mjs >"$LOGS/oidc.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$OIDC_ISSUER/.well-known/openid-configuration"; then break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then say "the OpenID provider failed to start:"; tail -20 "$LOGS/oidc.log"; exit 1; fi
+  sleep 0.5
+done
 for i in "${!SERVICES[@]}"; do
   HTTP_PORT=${PORTS[$i]} node scripts/run-service.js "${SERVICES[$i]}" >"$LOGS/${SERVICES[$i]}.log" 2>&1 &
   pids+=($!)
@@ -96,7 +108,7 @@ done
 for i in "${!SERVICES[@]}"; do
   for _ in $(seq 1 120); do
     if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:${PORTS[$i]}/health"; then break; fi
-    if ! kill -0 "${pids[$i]}" 2>/dev/null; then say "${SERVICES[$i]} failed to start:"; tail -20 "$LOGS/${SERVICES[$i]}.log"; exit 1; fi
+    if ! kill -0 "${pids[$((i + 1))]}" 2>/dev/null; then say "${SERVICES[$i]} failed to start:"; tail -20 "$LOGS/${SERVICES[$i]}.log"; exit 1; fi
     sleep 0.5
   done
   say "${SERVICES[$i]} ready on http://127.0.0.1:${PORTS[$i]}"
@@ -110,13 +122,16 @@ fi
 
 cat <<TXT
 
-Where to look
+Where to look (each API call needs a token: add -H "authorization: Bearer \$(npm run -s token -- operator-potsdam)")
   Cases            curl $INTAKE_URL/v1/cases/<caseId>        (the case and where it went)
   Routing          curl $ROUTING_URL/v1/cases/<caseId>/routing (the decision, in words)
   Manual routing   curl $ROUTING_URL/v1/manual-routing
   Payment          curl $PAYMENT_URL/v1/cases/<caseId>/payment
   Fee records      curl $ERECHNUNG_URL/v1/cases/<caseId>/fee-record
   E-file           curl $ARCHIVE_URL/v1/cases/<caseId>/file
+  Access tokens    npm run -s token -- <client>   (channel-demo, operator-potsdam, operator-other, admin-potsdam, auditor-demo,
+                   platform-admin), e.g. curl -H "authorization: Bearer \$(npm run -s token -- operator-potsdam)" ...
+  OpenID provider  $OIDC_ISSUER/.well-known/openid-configuration (secrets of the demo clients: .data/oidc/clients.json)
   Health, metrics  http://127.0.0.1:{${PORTS[0]}..${PORTS[4]}}/health and /metrics (Prometheus)
   Logs (JSON)      $LOGS/<service>.log
   Kafka            $KAFKA_BROKERS, e.g. topic procedure.parking-potsdam.cases.v1

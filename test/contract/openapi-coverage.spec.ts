@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { parse } from 'yaml';
+import { PERMISSIONS } from '@poststelle/platform';
+
+const PERMISSION_KEY = 'poststelle:permission';
+const PUBLIC_KEY = 'poststelle:public';
 
 // Every HTTP route a service declares is documented in docs/openapi.yaml, and every documented route exists: the
 // OpenAPI document the services serve (/openapi.yaml) is what channel adapters and back offices program against.
@@ -27,6 +31,9 @@ function join(...parts: string[]): string {
   return p.replace(/:(\w+)/g, '{$1}');
 }
 
+/** `@Permission(...)` of each route (`public` for `@Public()`), by route. */
+const access = new Map<string, string | undefined>();
+
 async function declaredRoutes(): Promise<Map<string, string>> {
   const routes = new Map<string, string>();
   const files = [
@@ -47,7 +54,15 @@ async function declaredRoutes(): Promise<Map<string, string>> {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (sub === undefined || method === undefined) continue;
         for (const b of [base].flat()) {
-          for (const s of [sub].flat()) routes.set(`${RequestMethod[method]} ${join(b, s)}`, path.relative(ROOT, file));
+          for (const s of [sub].flat()) {
+            const route = `${RequestMethod[method]} ${join(b, s)}`;
+            routes.set(route, path.relative(ROOT, file));
+            const isPublic = [handler, value].some((t) => Reflect.getMetadata(PUBLIC_KEY, t) === true);
+            const permission = (Reflect.getMetadata(PERMISSION_KEY, handler) ?? Reflect.getMetadata(PERMISSION_KEY, value)) as
+              | string
+              | undefined;
+            access.set(route, isPublic ? 'public' : permission);
+          }
         }
       }
     }
@@ -55,8 +70,17 @@ async function declaredRoutes(): Promise<Map<string, string>> {
   return routes;
 }
 
+interface Operation {
+  security?: Record<string, string[]>[];
+  'x-permission'?: string;
+}
+const doc = parse(fs.readFileSync(path.join(ROOT, 'docs', 'openapi.yaml'), 'utf8')) as {
+  paths: Record<string, Record<string, unknown>>;
+  security?: Record<string, string[]>[];
+  components: { securitySchemes?: Record<string, { type: string; scheme?: string; openIdConnectUrl?: string }> };
+};
+
 function documentedRoutes(): Set<string> {
-  const doc = parse(fs.readFileSync(path.join(ROOT, 'docs', 'openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
   const methods = ['get', 'put', 'post', 'delete', 'patch'];
   return new Set(
     Object.entries(doc.paths).flatMap(([p, item]) =>
@@ -91,5 +115,33 @@ describe('docs/openapi.yaml', () => {
   it('documents no route that no service declares', () => {
     const declaredShapes = new Set([...declared.keys()].map(shape));
     expect([...documented].filter((route) => !declaredShapes.has(shape(route)))).toEqual([]);
+  });
+
+  it('declares the bearer scheme, required everywhere by default', () => {
+    expect(doc.components.securitySchemes?.['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('names the permission of each operation as its route declares it (x-permission; security: [] only where public)', () => {
+    const operations = new Map<string, Operation>();
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(item)) {
+        if (['get', 'put', 'post', 'delete', 'patch'].includes(m)) operations.set(shape(`${m.toUpperCase()} ${p}`), op as Operation);
+      }
+    }
+    const wrong: string[] = [];
+    for (const [route, permission] of access) {
+      const op = operations.get(shape(route));
+      if (!op) continue;
+      if (permission === 'public') {
+        if (!(Array.isArray(op.security) && op.security.length === 0) || op['x-permission'] !== undefined)
+          wrong.push(`${route}: public, so security: [] and no x-permission`);
+      } else if (!permission || !(PERMISSIONS as readonly string[]).includes(permission)) {
+        wrong.push(`${route}: no @Permission in the code`);
+      } else if (op['x-permission'] !== permission || op.security !== undefined) {
+        wrong.push(`${route}: x-permission ${permission} (documented: ${op['x-permission']}), no security override`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

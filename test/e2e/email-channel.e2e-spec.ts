@@ -74,7 +74,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
         expect(stored.body.reason!.length).toBeGreaterThan(10);
       }
       outcomes[name] = { status: stored.body.status, ...(stored.body.reasonCode ? { reason: stored.body.reasonCode } : {}) };
-      const back = await fetch(`${stack.url('intake')}/v1/email/raw/${res.body.rawMessageSha512}`);
+      const back = await stack.fetch('intake', `/v1/email/raw/${res.body.rawMessageSha512}`);
       expect(back.status).toBe(200);
       expect(Buffer.from(await back.arrayBuffer()).equals(raw)).toBe(true);
     }
@@ -286,7 +286,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
     );
     expect(stored.body).toMatchObject({ status: 'rejected', reasonCode: 'EMAIL_TOO_MANY_ATTACHMENTS' });
     expect(stored.body.reason).toContain('60 attachments');
-    const back = await fetch(`${stack.url('intake')}/v1/email/raw/${refused.body.rawMessageSha512}`);
+    const back = await stack.fetch('intake', `/v1/email/raw/${refused.body.rawMessageSha512}`);
     expect(Buffer.from(await back.arrayBuffer()).equals(raw)).toBe(true);
 
     const first = await postEmail(
@@ -380,7 +380,7 @@ describe('email channel: SMTP and POST /v1/email', () => {
         const res = await postEmail(raw);
         expect(res.body.title).toBe(code);
         expect([413, 400, 422]).toContain(res.status);
-        const back = await fetch(`${stack.url('intake')}/v1/email/raw/${res.body.rawMessageSha512}`);
+        const back = await stack.fetch('intake', `/v1/email/raw/${res.body.rawMessageSha512}`);
         expect(Buffer.from(await back.arrayBuffer()).equals(raw)).toBe(true);
         expect((await stack.json('intake', '/health')).status).toBe(200);
       },

@@ -11,7 +11,7 @@ const ROOT = resolve(__dirname, '../..');
 /** Build (tsc + XRechnung rules) ~1-2 min, start, demo with OCR ~1-2 min: bounded well below the test's timeout. */
 const START_TIMEOUT_MS = 9 * 60 * 1000;
 
-/** Five consecutive free ports (intake .. archive) from a random base. */
+/** Five consecutive free ports (intake .. archive) from a random base, and base + 9 (the OpenID provider). */
 async function freePortBase(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((done) => {
@@ -21,7 +21,7 @@ async function freePortBase(): Promise<number> {
     });
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const base = 20000 + Math.floor(Math.random() * 20000);
-    const all = await Promise.all([0, 1, 2, 3, 4].map((i) => free(base + i)));
+    const all = await Promise.all([0, 1, 2, 3, 4, 9].map((i) => free(base + i)));
     if (all.every(Boolean)) return base;
   }
   throw new Error('no five consecutive free ports found');

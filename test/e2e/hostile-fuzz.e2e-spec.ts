@@ -388,7 +388,7 @@ describe(`hostile inputs on every entry point (fast-check, seed ${SEED})`, () =>
       }
       case 'email': {
         if (!body.inboundId || !body.rawMessageSha512) return `${status} ${body.title} without inboundId/raw message`;
-        const raw = await fetch(`${stack.url('intake')}/v1/email/raw/${body.rawMessageSha512}`);
+        const raw = await stack.fetch('intake', `/v1/email/raw/${body.rawMessageSha512}`);
         if (raw.status !== 200 || !Buffer.from(await raw.arrayBuffer()).equals(input.body)) return 'raw message not kept';
         const msg = await stack.json<{ status: string; reasonCode: string }>('intake', `/v1/email/messages/${body.inboundId}`);
         return msg.body.status === 'rejected' && msg.body.reasonCode === body.title ? undefined : `message ${body.inboundId} not recorded`;
@@ -418,7 +418,8 @@ describe(`hostile inputs on every entry point (fast-check, seed ${SEED})`, () =>
       while (next < all.length) {
         const input = all[next++]!;
         const { service, path } = target[input.entry];
-        const res = await fetch(`${stack.url(service)}${path}`, {
+        const res = await stack.fetch(service, path, {
+          as: 'channel-demo',
           method: 'POST',
           headers: { 'content-type': input.contentType, 'idempotency-key': randomUUID() },
           body: input.body,

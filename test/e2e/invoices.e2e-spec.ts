@@ -57,7 +57,7 @@ describe('erechnung: inbound e-invoices over HTTP', () => {
     expect(again.status).toBe(202);
     expect(again.body.duplicateOf).toBe(first.body.invoiceId);
 
-    const html = await fetch(`${stack.url('erechnung')}/v1/invoices/${first.body.invoiceId}/report`, { headers: { accept: 'text/html' } });
+    const html = await stack.fetch('erechnung', `/v1/invoices/${first.body.invoiceId}/report`, { headers: { accept: 'text/html' } });
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect(await html.text()).toContain('<html');
   }, 120000);

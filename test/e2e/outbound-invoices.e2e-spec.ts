@@ -127,7 +127,7 @@ describe('erechnung: outbound fee invoices, payment → erechnung → HTTP', () 
     });
     expect(issued.documents.map((d) => d.format)).toEqual(['ubl', 'cii']);
 
-    const ubl = await fetch(`${stack.url('erechnung')}/v1/invoices/outbound/${issued.invoiceId}`);
+    const ubl = await stack.fetch('erechnung', `/v1/invoices/outbound/${issued.invoiceId}`);
     expect(ubl.status).toBe(200);
     expect(ubl.headers.get('content-type')).toMatch(/application\/xml/);
     const ublText = await ubl.text();
@@ -139,12 +139,12 @@ describe('erechnung: outbound fee invoices, payment → erechnung → HTTP', () 
     expect(parsed.Invoice['cac:PaymentMeans'][0]!['cbc:PaymentID'][0]).toBe(kassenzeichen);
     expect(ublText).toContain('<cbc:BuyerReference>Bestellung 4711</cbc:BuyerReference>');
 
-    const cii = await fetch(`${stack.url('erechnung')}/v1/invoices/outbound/${issued.invoiceId}?format=cii`);
+    const cii = await stack.fetch('erechnung', `/v1/invoices/outbound/${issued.invoiceId}?format=cii`);
     const ciiText = await cii.text();
     expect(ciiText).toContain('<rsm:CrossIndustryInvoice');
     expect(createHash('sha512').update(ciiText).digest('hex')).toBe(issued.documents[1]!.sha512);
 
-    const html = await fetch(`${stack.url('erechnung')}/v1/invoices/outbound/${issued.invoiceId}`, { headers: { accept: 'text/html' } });
+    const html = await stack.fetch('erechnung', `/v1/invoices/outbound/${issued.invoiceId}`, { headers: { accept: 'text/html' } });
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     const page = await html.text();
     expect(page).toContain('Rechnung RE-000001');

@@ -149,9 +149,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const [doc] = batch.documents;
     expect(doc).toMatchObject({ status: 'case', pdfaSha512: expect.stringMatching(/^[a-f0-9]{128}$/) as unknown });
 
-    const pdfa = Buffer.from(
-      await (await fetch(`${stack.url('intake')}/v1/scan/batches/${batch.batchId}/documents/d1/pdfa`)).arrayBuffer(),
-    );
+    const pdfa = Buffer.from(await (await stack.fetch('intake', `/v1/scan/batches/${batch.batchId}/documents/d1/pdfa`)).arrayBuffer());
     expect(pdfa.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfa.toString('latin1')).toMatch(/pdfaid:part="2"|<pdfaid:part>2<\/pdfaid:part>/);
     expect(await pdfToText(pdfa)).toMatch(/Bewohnerparkausweis/);

@@ -30,3 +30,8 @@ export {
   type OutgoingMailSettings,
 } from './mail/pending-mail-dispatcher';
 export { PollingLoop } from './jobs/polling-loop';
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, permissionsOf, type PermissionName, type RoleName } from './auth/permissions';
+export { Permission, Public, CurrentPrincipal, type Principal, type AuthenticatedRequest } from './auth/principal';
+export { TokenVerifier, AuthenticationError, ACCEPTED_ALGORITHMS, type AuthSettings } from './auth/token-verifier';
+export { AccessGuard } from './auth/access.guard';
+export { undeclaredRoutes } from './auth/access-policy.check';

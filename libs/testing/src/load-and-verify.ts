@@ -94,7 +94,7 @@ export class CaseLoad {
       try {
         const res = await fetch(`${url}/v1/submissions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          headers: { 'content-type': 'application/json', 'idempotency-key': key, ...(await this.stack.authorization('channel-demo')) },
           body,
           signal: AbortSignal.timeout(30000),
         });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testInfra, uniqueName } from './env';
+import { OidcProvider, type DemoClient } from './oidc-provider';
 import { SERVICES, ServiceProcess, freePort, type ServiceName } from './service-process';
 
 export interface StackOptions {
@@ -16,7 +17,14 @@ export interface StackOptions {
    * blob directory and Kafka namespace, so they share consumer groups and compete for the outbox relay.
    */
   instances?: number;
+  /** An OpenID provider already running (shared by several stacks); default: the stack starts its own. */
+  oidc?: OidcProvider;
+  /** The demo client whose token `json(...)` and `fetch(...)` send unless told otherwise (default platform-admin). */
+  defaultClient?: DemoClient;
 }
+
+/** A request of a test: `as` picks the demo client whose token is sent (`null`: no token at all). */
+export type StackRequestInit = RequestInit & { as?: DemoClient | null };
 
 /**
  * The five services as processes against the real broker and a fresh database, isolated from other test files by
@@ -33,8 +41,14 @@ export class Stack {
   private blobDir = '';
   /** Port of intake's SMTP receiver (a free port per stack, so parallel stacks never collide). */
   smtpPort = 0;
+  /** The OpenID provider whose tokens the services accept. */
+  oidc: OidcProvider;
+  private readonly ownOidc: boolean;
 
-  constructor(private readonly options: StackOptions = {}) {}
+  constructor(private readonly options: StackOptions = {}) {
+    this.ownOidc = !options.oidc;
+    this.oidc = options.oidc ?? new OidcProvider();
+  }
 
   topic(logical: string): string {
     return `${this.namespace}.${logical}`;
@@ -70,7 +84,9 @@ export class Stack {
     this.dropDatabase = db.drop;
     this.blobDir = await mkdtemp(join(tmpdir(), 'ps-blobs-'));
     this.smtpPort = await freePort();
+    if (this.ownOidc) await this.oidc.start();
     const env: Record<string, string> = {
+      OIDC_ISSUER: this.oidc.issuer,
       DATABASE_URL: db.url,
       KAFKA_BROKERS: this.kafkaBrokers.join(','),
       KAFKA_NAMESPACE: this.namespace,
@@ -105,6 +121,7 @@ export class Stack {
     await Promise.all(this.processes().map((s) => s.stop()));
     await this.dropDatabase?.();
     if (this.blobDir) await rm(this.blobDir, { recursive: true, force: true });
+    if (this.ownOidc) await this.oidc.stop();
   }
 
   logs(): string {
@@ -113,8 +130,26 @@ export class Stack {
       .join('\n');
   }
 
-  async json<T = unknown>(service: ServiceName, path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
-    const res = await fetch(`${this.url(service)}${path}`, init);
+  /** `{ authorization: 'Bearer ...' }` of a demo client (default: the stack's default client). */
+  async authorization(client: DemoClient = this.options.defaultClient ?? 'platform-admin'): Promise<{ authorization: string }> {
+    return this.oidc.authorization(client);
+  }
+
+  /** fetch against a service, with the bearer token of `init.as` (default: the stack's default client). */
+  async fetch(service: ServiceName, path: string, init: StackRequestInit = {}, instance = 0): Promise<Response> {
+    const { as, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    const client = as === undefined ? (this.options.defaultClient ?? 'platform-admin') : as;
+    if (client !== null && !headers.has('authorization')) headers.set('authorization', `Bearer ${await this.oidc.token(client)}`);
+    return fetch(`${this.url(service, instance)}${path}`, { ...rest, headers });
+  }
+
+  async json<T = unknown>(
+    service: ServiceName,
+    path: string,
+    init?: StackRequestInit,
+  ): Promise<{ status: number; body: T; headers: Headers }> {
+    const res = await this.fetch(service, path, init);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }

@@ -1,12 +1,13 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, Permission } from '@poststelle/platform';
 
 @Controller('v1')
 export class FilesController {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The case's e-file with its documents (hashes) and history. */
+  @Permission('case:read')
   @Get('cases/:caseId/file')
   async file(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [file] = await this.dataSource.query<{ fileId: string }[]>(

@@ -1,11 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, Permission } from '@poststelle/platform';
 
 @Controller('v1')
 export class FeeRecordsController {
   constructor(private readonly dataSource: DataSource) {}
 
+  @Permission('case:read')
   @Get('cases/:caseId/fee-record')
   async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [row] = await this.dataSource.query<Record<string, unknown>[]>(

@@ -3,7 +3,7 @@ import { type Response } from 'express';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, Permission } from '@poststelle/platform';
 import { parseLeitwegId, renderReportHtml, type ValidationReport } from '@poststelle/xrechnung';
 import { ReceiveInvoiceUseCase } from './receive-invoice.use-case';
 
@@ -22,6 +22,7 @@ export class InvoicesController {
   ) {}
 
   /** `POST /v1/invoices` (raw XML): 202 with the report when accepted, 422 problem details carrying it when not. */
+  @Permission('submission:create')
   @Post('invoices')
   @HttpCode(202)
   async submit(@Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Res({ passthrough: true }) res: Response) {
@@ -46,6 +47,7 @@ export class InvoicesController {
   }
 
   /** The validation report, as JSON or (Accept: text/html) as a page. */
+  @Permission('case:read')
   @Get('invoices/:invoiceId/report')
   async report(
     @Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string,
@@ -65,6 +67,7 @@ export class InvoicesController {
   }
 
   /** The answer to an invoice received by email: state (`pending` | `sent` | `failed`), attempts, last error. */
+  @Permission('case:read')
   @Get('invoices/:invoiceId/reply')
   async reply(@Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string) {
     const [row] = await this.dataSource.query<
@@ -84,6 +87,7 @@ export class InvoicesController {
   }
 
   /** Which accounting destination receives invoices for a Leitweg-ID (per tenant). */
+  @Permission('config:write')
   @Put('admin/leitweg-ids/:leitwegId')
   async upsertDestination(@Param('leitwegId') leitwegId: string, @Body() body: unknown) {
     const parsed = parseLeitwegId(leitwegId);

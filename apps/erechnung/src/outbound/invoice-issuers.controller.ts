@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, Permission } from '@poststelle/platform';
 import { ISSUER_COLUMNS } from './issue-fee-invoice.use-case';
 import { type InvoiceIssuer } from './fee-invoice-model';
 
@@ -43,6 +43,7 @@ export class UpsertIssuerRequest {
 export class InvoiceIssuersController {
   constructor(private readonly dataSource: DataSource) {}
 
+  @Permission('config:write')
   @Put(':tenantArs')
   async upsert(@Param('tenantArs') tenantArs: string, @Body() body: unknown): Promise<InvoiceIssuer> {
     if (!ARS.test(tenantArs)) throw new ServiceException('INVALID_ARS', 422, 'tenantArs must be a 12-digit ARS');
@@ -84,6 +85,7 @@ export class InvoiceIssuersController {
     return row;
   }
 
+  @Permission('config:read')
   @Get(':tenantArs')
   async get(@Param('tenantArs') tenantArs: string): Promise<InvoiceIssuer> {
     const [row] = await this.dataSource.query<InvoiceIssuer[]>(

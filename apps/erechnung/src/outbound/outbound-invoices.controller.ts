@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, Permission } from '@poststelle/platform';
 import { readFeeInvoice, renderInvoiceHtml, renderReportHtml, type ValidationReport } from '@poststelle/xrechnung';
 
 type Representation = 'ubl' | 'cii' | 'html' | 'json';
@@ -68,6 +68,7 @@ const summary = (row: InvoiceRow) => ({
 export class OutboundInvoicesController {
   constructor(private readonly dataSource: DataSource) {}
 
+  @Permission('case:read')
   @Get('invoices/outbound/:invoiceId')
   async get(
     @Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string,
@@ -101,6 +102,7 @@ export class OutboundInvoicesController {
   }
 
   /** The case's outbound invoice, or why there is none yet (the latest failures). */
+  @Permission('case:read')
   @Get('cases/:caseId/outbound-invoice')
   async forCase(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [row] = await this.dataSource.query<InvoiceRow[]>(
@@ -122,6 +124,7 @@ export class OutboundInvoicesController {
   }
 
   /** A fee that could not be invoiced: what was missing, or the engine's reports on the invoice it rejected. */
+  @Permission('case:read')
   @Get('invoices/outbound/failures/:failureId')
   async failure(
     @Param('failureId', new ParseUUIDPipe({ version: '4' })) failureId: string,

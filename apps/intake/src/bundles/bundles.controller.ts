@@ -4,7 +4,7 @@ import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { BundleSubmissionV1, ContractValidationError, validateContract, type FieldError } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
-import { type RawBodyRequest } from '@poststelle/platform';
+import { type RawBodyRequest, Permission } from '@poststelle/platform';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
 import { originalOf, parseJsonObject, receivedBody } from '../submissions/json-body';
@@ -26,6 +26,7 @@ export class BundlesController {
     private readonly messaging: MessagingRuntime,
   ) {}
 
+  @Permission('submission:create')
   @Post('bundles')
   @HttpCode(202)
   async submit(

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { FormDataIntegrityError, loadFormContent, type CaseV1, caseReferenceOf } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE } from '@poststelle/platform';
+import { BLOB_STORE, Permission } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 
@@ -18,6 +18,7 @@ export class CasesController {
     private readonly messaging: MessagingRuntime,
   ) {}
 
+  @Permission('case:read')
   @Get('cases/:caseId')
   async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [row] = await this.dataSource.query<
@@ -78,6 +79,7 @@ export class CasesController {
     }
   }
 
+  @Permission('submission:read')
   @Get('submissions/:submissionId')
   async submission(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string) {
     const [row] = await this.dataSource.query<

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, P
 import { type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE } from '@poststelle/platform';
+import { BLOB_STORE, Permission } from '@poststelle/platform';
 import { Inject } from '@nestjs/common';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { EmailRepository } from './email.repository';
@@ -27,6 +27,7 @@ export class EmailController {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
+  @Permission('submission:create')
   @Post('email')
   @HttpCode(202)
   async receive(
@@ -58,6 +59,7 @@ export class EmailController {
     };
   }
 
+  @Permission('case:read')
   @Get('email/messages/:inboundId')
   async message(@Param('inboundId', new ParseUUIDPipe({ version: '4' })) inboundId: string) {
     const found = await this.repo.find(inboundId);
@@ -66,6 +68,7 @@ export class EmailController {
   }
 
   /** The raw message exactly as received, by its sha512 (only hashes of received mail are served). */
+  @Permission('case:read')
   @Get('email/raw/:sha512')
   async raw(@Param('sha512') sha512: string, @Res() res: Response): Promise<void> {
     if (!SHA512.test(sha512) || !(await this.repo.rawKnown(sha512))) {
@@ -76,6 +79,7 @@ export class EmailController {
     stream.pipe(res);
   }
 
+  @Permission('config:write')
   @Put('admin/mailboxes/:address')
   async putMailbox(@Param('address') address: string, @Body() body: unknown) {
     let request: MailboxRequest;
@@ -91,6 +95,7 @@ export class EmailController {
     return request;
   }
 
+  @Permission('config:read')
   @Get('admin/mailboxes/:address')
   async getMailbox(@Param('address') address: string) {
     const found = await this.repo.findMailbox(address.toLowerCase());

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
 import { type Request } from 'express';
-import { type RawBodyRequest } from '@poststelle/platform';
+import { type RawBodyRequest, Permission } from '@poststelle/platform';
 import { receivedBody } from '../submissions/json-body';
 import { FitConnectUseCase } from './fit-connect.use-case';
 
@@ -13,6 +13,7 @@ export class FitConnectController {
   constructor(private readonly fit: FitConnectUseCase) {}
 
   /** The body arrives raw (main.ts), so a refused one is kept whatever is wrong with it. */
+  @Permission('submission:create')
   @Post()
   @HttpCode(201)
   announce(@Req() req: RawBodyRequest) {
@@ -20,6 +21,7 @@ export class FitConnectController {
   }
 
   /** The body is streamed to the blob store (main.ts keeps body parsers off this route). */
+  @Permission('submission:create')
   @Put(':submissionId/attachments/:attachmentId')
   upload(
     @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
@@ -30,12 +32,14 @@ export class FitConnectController {
     return this.fit.upload(submissionId, attachmentId, req, typeof contentType === 'string' ? contentType : undefined);
   }
 
+  @Permission('submission:create')
   @Post(':submissionId/submit')
   @HttpCode(202)
   submit(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string, @Req() req: RawBodyRequest) {
     return this.fit.submit(submissionId, receivedBody(req));
   }
 
+  @Permission('submission:read')
   @Get(':submissionId/events')
   events(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string) {
     return this.fit.events(submissionId);

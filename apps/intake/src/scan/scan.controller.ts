@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE } from '@poststelle/platform';
+import { BLOB_STORE, Permission } from '@poststelle/platform';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
@@ -27,6 +27,7 @@ export class ScanController {
    * `Scan-Index-Signature`; then each document is uploaded with PUT. Index and seal arrive together, so the seal is
    * verified before any document is sent.
    */
+  @Permission('submission:create')
   @Post('scan/batches')
   @HttpCode(201)
   async create(
@@ -67,6 +68,7 @@ export class ScanController {
   }
 
   /** The document bytes are streamed to the blob store (main.ts keeps body parsers off this route). */
+  @Permission('submission:create')
   @Put('scan/batches/:batchId/documents/:documentId')
   upload(
     @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
@@ -76,12 +78,14 @@ export class ScanController {
     return this.scan.uploadDocument(batchId, documentId, req);
   }
 
+  @Permission('submission:read')
   @Get('scan/batches/:batchId')
   batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string) {
     return this.scan.view(batchId);
   }
 
   /** The document as delivered (`original`) or the PDF/A-2b that OCR made of it (`pdfa`). */
+  @Permission('case:read')
   @Get('scan/batches/:batchId/documents/:documentId/:variant')
   async document(
     @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
@@ -98,6 +102,7 @@ export class ScanController {
     stream.pipe(res);
   }
 
+  @Permission('queue:work')
   @Get('scan/classification-queue')
   async queue(@Query('status') status: string | undefined) {
     const s = status ?? 'open';
@@ -109,6 +114,7 @@ export class ScanController {
     return { items: await this.scan.queue(s as 'open' | 'resolved' | 'all') };
   }
 
+  @Permission('queue:work')
   @Post('scan/classification-queue/:itemId/resolve')
   @HttpCode(201)
   resolve(
@@ -119,6 +125,7 @@ export class ScanController {
     return this.scan.resolve(itemId, parseResolution(body), (actor ?? 'unknown').slice(0, 200));
   }
 
+  @Permission('config:write')
   @Put('admin/scan/classification-rules/:ruleId')
   async putRule(@Param('ruleId') ruleId: string, @Body() body: unknown) {
     let rule: ClassificationRuleRequest;
@@ -134,6 +141,7 @@ export class ScanController {
     return rule;
   }
 
+  @Permission('config:read')
   @Get('admin/scan/classification-rules')
   async rules() {
     return { rules: await this.repo.rules() };

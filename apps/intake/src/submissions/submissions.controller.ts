@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ContractValidationError, type FieldError } from '@poststelle/contracts';
-import { type RawBodyRequest } from '@poststelle/platform';
+import { type RawBodyRequest, Permission } from '@poststelle/platform';
 import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
 import { originalOf, parseJsonObject, receivedBody } from './json-body';
@@ -20,6 +20,7 @@ export class SubmissionsController {
     private readonly rejections: RejectedInputsRepository,
   ) {}
 
+  @Permission('submission:create')
   @Post('submissions')
   @HttpCode(202)
   async submit(
@@ -73,6 +74,7 @@ export class SubmissionsController {
     }
   }
 
+  @Permission('submission:read')
   @Get('rejections/:rejectionId')
   async rejection(@Param('rejectionId', new ParseUUIDPipe({ version: '4' })) rejectionId: string) {
     const found = await this.rejections.find(rejectionId);

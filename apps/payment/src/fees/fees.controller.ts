@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common
 import { IsIn, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DECIMAL_AMOUNT, LEIKA_KEY, validateContract } from '@poststelle/contracts';
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, Permission } from '@poststelle/platform';
 
 export class UpsertFeeRequest {
   @Matches(DECIMAL_AMOUNT, { message: 'amount must be a decimal string such as "30.00"' }) amount!: string;
@@ -15,6 +15,7 @@ export class FeesController {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Fee schedule per service (LeiKa) and region prefix (2, 3, 5, 9 or 12 ARS digits). */
+  @Permission('config:write')
   @Put('admin/fees/:leikaKey/:arsPrefix')
   async upsert(@Param('leikaKey') leikaKey: string, @Param('arsPrefix') arsPrefix: string, @Body() body: unknown) {
     const errors = [
@@ -33,6 +34,7 @@ export class FeesController {
     return { leikaKey, arsPrefix, ...req };
   }
 
+  @Permission('case:read')
   @Get('cases/:caseId/payment')
   async payment(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [row] = await this.dataSource.query<Record<string, unknown>[]>(

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Permission } from '@poststelle/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { describeError } from '@poststelle/telemetry';
@@ -67,6 +68,7 @@ export class RoutingAdminController {
     );
   }
 
+  @Permission('config:write')
   @Put('procedures/:procedureId')
   async upsertProcedure(@Param('procedureId') procedureId: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
     const actor = this.actor(actorHeader);
@@ -122,6 +124,7 @@ export class RoutingAdminController {
     return next;
   }
 
+  @Permission('config:read')
   @Get('procedures')
   procedures() {
     return this.dataSource.query(
@@ -130,6 +133,7 @@ export class RoutingAdminController {
     );
   }
 
+  @Permission('config:write')
   @Post('routing-rules')
   @HttpCode(201)
   async createRule(@Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
@@ -139,6 +143,7 @@ export class RoutingAdminController {
   }
 
   /** Changes a rule: adds a new version (effective from `validFrom`, default now). */
+  @Permission('config:write')
   @Put('routing-rules/:ruleId')
   async changeRule(@Param('ruleId') ruleId: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
     const actor = this.actor(actorHeader);
@@ -147,6 +152,7 @@ export class RoutingAdminController {
   }
 
   /** Retires a rule: its latest version stops being effective now. */
+  @Permission('config:write')
   @Delete('routing-rules/:ruleId')
   async retireRule(@Param('ruleId') ruleId: string, @Headers('x-actor') actorHeader?: string) {
     const actor = this.actor(actorHeader);
@@ -190,11 +196,13 @@ export class RoutingAdminController {
     });
   }
 
+  @Permission('config:read')
   @Get('routing-rules')
   rules() {
     return this.dataSource.query(`SELECT ${RULE_COLUMNS} FROM routing.routing_rules ORDER BY rule_id, version`);
   }
 
+  @Permission('audit:read')
   @Get('audit-log')
   auditLog(@Query('entityId') entityId?: string) {
     return this.dataSource.query(

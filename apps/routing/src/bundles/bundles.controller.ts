@@ -1,4 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Permission } from '@poststelle/platform';
 import { DataSource } from 'typeorm';
 import { RoutingErrorCode, RoutingException } from '../routing/routing.exception';
 import { aggregateBundleStatus, type SubCaseStatus } from './bundle-status';
@@ -19,6 +20,7 @@ interface MemberRow {
 export class BundlesController {
   constructor(private readonly dataSource: DataSource) {}
 
+  @Permission('case:read')
   @Get(':bundleId')
   async get(@Param('bundleId', new ParseUUIDPipe({ version: '4' })) bundleId: string) {
     const members = await this.dataSource.query<MemberRow[]>(

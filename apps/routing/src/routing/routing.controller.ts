@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Permission } from '@poststelle/platform';
 import { DataSource } from 'typeorm';
 import { procedureTopic, validateContract, type CaseV1 } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
@@ -15,6 +16,7 @@ export class RoutingController {
   ) {}
 
   /** Explains the routing decision in words a clerk understands. */
+  @Permission('case:read')
   @Get('cases/:caseId/routing')
   async explain(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const [row] = await this.dataSource.query<Record<string, unknown>[]>(
@@ -26,6 +28,7 @@ export class RoutingController {
     return { caseId, ...row };
   }
 
+  @Permission('queue:work')
   @Get('manual-routing')
   queue(@Query('status') status = 'open') {
     return this.dataSource.query(
@@ -36,6 +39,7 @@ export class RoutingController {
   }
 
   /** A clerk names the procedure; the case is routed to it at once. */
+  @Permission('queue:work')
   @Post('manual-routing/:itemId/resolve')
   async resolve(@Param('itemId', new ParseUUIDPipe({ version: '4' })) itemId: string, @Body() body: unknown) {
     const req = validateContract(ResolveManualRoutingRequest, body);

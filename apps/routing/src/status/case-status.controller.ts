@@ -1,4 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Permission } from '@poststelle/platform';
 import { DataSource } from 'typeorm';
 import { RoutingErrorCode, RoutingException } from '../routing/routing.exception';
 
@@ -7,6 +8,7 @@ import { RoutingErrorCode, RoutingException } from '../routing/routing.exception
 export class CaseStatusController {
   constructor(private readonly dataSource: DataSource) {}
 
+  @Permission('case:read')
   @Get(':caseId/status')
   async status(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     const history = await this.dataSource.query<{ status: string }[]>(
@@ -24,6 +26,7 @@ export class CaseStatusController {
     return { caseId, status: history.at(-1)?.status ?? 'SUBMITTED', history };
   }
 
+  @Permission('case:read')
   @Get(':caseId/notifications')
   notifications(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
     return this.dataSource.query(

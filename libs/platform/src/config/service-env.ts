@@ -1,8 +1,9 @@
-import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { type KafkaSettings } from '@poststelle/messaging';
 import { type DatabaseSettings } from '@poststelle/persistence';
 import { type LogLevel } from '@poststelle/telemetry';
+import { type AuthSettings } from '../auth/token-verifier';
 
 /** Environment variables every service understands (see docs/operations.md). Services extend this class. */
 export class ServiceEnv {
@@ -46,6 +47,20 @@ export class ServiceEnv {
   @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: LogLevel = 'info';
   @IsString() BLOB_DIR: string = '.data/blobs';
   @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) HTTP_BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
+  /** The OpenID provider whose access tokens are accepted (`iss`); required: there is no unauthenticated mode. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OIDC_ISSUER must be the issuer URL' })
+  OIDC_ISSUER!: string;
+  /** `aud` the access tokens must carry. */
+  @IsString() @Matches(/\S/) OIDC_AUDIENCE: string = 'urn:poststelle:api';
+  /** JWKS URL, if the issuer has no discovery document (default: its `jwks_uri`). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OIDC_JWKS_URI must be a URL' })
+  OIDC_JWKS_URI?: string;
+  /** Claim with the roles; a dotted path reaches into nested claims (Keycloak: `realm_access.roles`). */
+  @IsString() @Matches(/^[\w:-]+(\.[\w:-]+)*$/) OIDC_ROLES_CLAIM: string = 'roles';
+  /** Claim with the tenants (ARS prefixes). */
+  @IsString() @Matches(/^[\w:-]+(\.[\w:-]+)*$/) OIDC_TENANTS_CLAIM: string = 'tenants';
+  @IsInt() @Min(0) @Max(300) OIDC_CLOCK_TOLERANCE_SECONDS: number = 30;
 }
 
 export interface PlatformSettings {
@@ -60,6 +75,7 @@ export interface PlatformSettings {
   maxReplays: number;
   logLevel: LogLevel;
   blobDir: string;
+  auth: AuthSettings;
 }
 
 /** Maps the validated flat environment into the typed settings the platform uses. */
@@ -93,5 +109,12 @@ export function platformSettings(env: ServiceEnv, service: string, schema: strin
     maxReplays: env.DEAD_LETTER_MAX_REPLAYS,
     logLevel: env.LOG_LEVEL,
     blobDir: env.BLOB_DIR,
+    auth: {
+      issuer: env.OIDC_ISSUER,
+      audience: env.OIDC_AUDIENCE,
+      ...(env.OIDC_JWKS_URI ? { jwksUri: env.OIDC_JWKS_URI } : {}),
+      claims: { roles: env.OIDC_ROLES_CLAIM, tenants: env.OIDC_TENANTS_CLAIM },
+      clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS,
+    },
   };
 }

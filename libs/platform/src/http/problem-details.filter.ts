@@ -4,6 +4,7 @@ import { type Request, type Response } from 'express';
 import { ContractValidationError } from '@poststelle/contracts';
 import { infrastructureOutage } from '@poststelle/messaging';
 import { Logger, describeError } from '@poststelle/telemetry';
+import { AuthenticationError } from '../auth/token-verifier';
 import { bodyParserProblem } from './body-errors';
 import { PROBLEM_BASE, ServiceException, type ProblemDetails } from './problem';
 
@@ -76,6 +77,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (problem.status === 503 && typeof problem['retryAfterSeconds'] === 'number')
       res.setHeader('Retry-After', String(problem['retryAfterSeconds']));
+    if (error instanceof AuthenticationError) res.setHeader('WWW-Authenticate', error.challenge);
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

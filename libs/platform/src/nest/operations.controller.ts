@@ -6,6 +6,7 @@ import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { registry } from '@poststelle/telemetry';
+import { Public } from '../auth/principal';
 import { ServiceException } from '../http/problem';
 
 /** docs/openapi.yaml in the installation root: the nearest ancestor folder that has a package.json. */
@@ -20,6 +21,7 @@ const OPENAPI_PATH = openapiPath();
  * its infrastructure, the relay is stuck, outbox rows are parked or dead letters are open), `/metrics` (Prometheus)
  * and `/openapi.yaml`. None of them carries personal data.
  */
+@Public()
 @Controller()
 export class OperationsController {
   constructor(

@@ -7,11 +7,14 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { CreateMessagingTables1732300000000, CreateRepairTables1733500000000, MessagingRuntime } from '@poststelle/messaging';
 import { FileSystemBlobStore, openDatabase } from '@poststelle/persistence';
 import { Logger, describeError } from '@poststelle/telemetry';
+import { AccessGuard } from '../auth/access.guard';
+import { AccessPolicyCheck } from '../auth/access-policy.check';
+import { TokenVerifier } from '../auth/token-verifier';
 import { type PlatformSettings } from '../config/service-env';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { HttpMetricsInterceptor } from './http-metrics.interceptor';
@@ -59,6 +62,7 @@ export class PlatformModule {
     const { settings } = options;
     return {
       module: PlatformModule,
+      imports: [DiscoveryModule],
       controllers: [OperationsController, RepairController],
       providers: [
         { provide: PLATFORM_SETTINGS, useValue: settings },
@@ -88,6 +92,9 @@ export class PlatformModule {
         PlatformLifecycle,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: TokenVerifier, useValue: new TokenVerifier(settings.auth) },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        AccessPolicyCheck,
       ],
       exports: [PLATFORM_SETTINGS, DataSource, MessagingRuntime, BLOB_STORE],
     };

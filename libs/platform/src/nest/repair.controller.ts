@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { MessagingRuntime, RepairError, RepairErrorCode, infrastructureOutage, type DeadLetterFilter } from '@poststelle/messaging';
+import { Permission } from '../auth/principal';
 import { ServiceException } from '../http/problem';
 import { AuditQuery, DeadLetterQuery, DiscardRequest, ParkedQuery, ReplayManyRequest, ReplayOneRequest } from './repair.requests';
 
@@ -31,17 +32,20 @@ function problemCode(code: RepairErrorCode): string {
 export class RepairController {
   constructor(private readonly messaging: MessagingRuntime) {}
 
+  @Permission('ops:read')
   @Get('dead-letters')
   async listDeadLetters(@Query() query: Record<string, unknown>) {
     const q = validateContract(DeadLetterQuery, query);
     return { items: await this.messaging.repair.listDeadLetters(q) };
   }
 
+  @Permission('ops:read')
   @Get('dead-letters/:id')
   async deadLetter(@Param('id') id: string) {
     return this.run(() => this.messaging.repair.deadLetter(this.uuid(id)));
   }
 
+  @Permission('ops:repair')
   @Post('dead-letters/replay')
   @HttpCode(200)
   async replayMatching(@Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
@@ -57,6 +61,7 @@ export class RepairController {
     return { replayed: outcomes.filter((o) => o.replayed).length, refused: outcomes.filter((o) => !o.replayed).length, outcomes };
   }
 
+  @Permission('ops:repair')
   @Post('dead-letters/:id/replay')
   @HttpCode(200)
   async replay(@Param('id') id: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
@@ -65,6 +70,7 @@ export class RepairController {
     return this.run(() => this.messaging.repair.replay(this.uuid(id), actor, req.reason));
   }
 
+  @Permission('ops:repair')
   @Post('dead-letters/:id/discard')
   @HttpCode(200)
   async discard(@Param('id') id: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
@@ -73,17 +79,20 @@ export class RepairController {
     return this.run(() => this.messaging.repair.discardDeadLetter(this.uuid(id), actor, req.reason));
   }
 
+  @Permission('ops:read')
   @Get('outbox/parked')
   async listParked(@Query() query: Record<string, unknown>) {
     const q = validateContract(ParkedQuery, query);
     return { items: await this.messaging.repair.listParked(q) };
   }
 
+  @Permission('ops:read')
   @Get('outbox/parked/:seq')
   async parked(@Param('seq') seq: string) {
     return this.run(() => this.messaging.repair.parkedRow(seq));
   }
 
+  @Permission('ops:repair')
   @Post('outbox/parked/:seq/retry')
   @HttpCode(200)
   async retryParked(@Param('seq') seq: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
@@ -92,6 +101,7 @@ export class RepairController {
     return this.run(() => this.messaging.repair.retryParked(seq, actor, req.reason));
   }
 
+  @Permission('ops:repair')
   @Post('outbox/parked/:seq/discard')
   @HttpCode(200)
   async discardParked(@Param('seq') seq: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
@@ -100,6 +110,7 @@ export class RepairController {
     return this.run(() => this.messaging.repair.discardParked(seq, actor, req.reason));
   }
 
+  @Permission('audit:read')
   @Get('repair-audit')
   async audit(@Query() query: Record<string, unknown>) {
     const q = validateContract(AuditQuery, query);

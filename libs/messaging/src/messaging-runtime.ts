@@ -1,6 +1,7 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { type DataSource } from 'typeorm';
-import { Logger, metrics } from '@poststelle/telemetry';
+import { Logger, describeError, metrics } from '@poststelle/telemetry';
+import { infrastructureOutage } from './infrastructure-errors';
 import { createKafka, type KafkaSettings } from './kafka';
 import { OutboxRelay, type RelayStatus } from './outbox-relay';
 import { DEFAULT_MESSAGE_MAX_BYTES, setMessageMaxBytes } from './outbox';
@@ -125,12 +126,32 @@ export class MessagingRuntime {
 
   async start(): Promise<void> {
     if (this.started) return;
-    await this.producer.connect();
-    await this.relayProducer.connect();
+    await this.whenKafkaReady('connecting the producer', () => this.producer.connect());
+    await this.whenKafkaReady('connecting the relay producer', () => this.relayProducer.connect());
     this.relay.start();
-    for (const consumer of this.consumers) await consumer.start();
+    for (const consumer of this.consumers)
+      await this.whenKafkaReady(`starting consumer ${consumer.status().groupId}`, () => consumer.start());
     this.started = true;
     this.log.info('messaging started', { consumers: this.consumers.length });
+  }
+
+  /**
+   * A broker that is starting, electing leaders or has just created a topic answers with retriable errors for a while
+   * (e.g. UNKNOWN_TOPIC_OR_PARTITION right after creation); start-up waits that out for up to a minute instead of
+   * exiting. Anything else, or a broker still not ready after that, fails the start.
+   */
+  private async whenKafkaReady(what: string, step: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + 60000;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await step();
+        return;
+      } catch (error) {
+        if (infrastructureOutage(error) !== 'kafka' || Date.now() > deadline) throw error;
+        this.log.warn(`${what}: Kafka not ready yet, trying again`, { ...describeError(error), attempt });
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+      }
+    }
   }
 
   /** Graceful: consumers finish in-flight messages, the relay publishes what is committed, then disconnect. */

@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE, Permission } from '@poststelle/platform';
+import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
@@ -120,9 +120,9 @@ export class ScanController {
   resolve(
     @Param('itemId', new ParseUUIDPipe({ version: '4' })) itemId: string,
     @Body() body: unknown,
-    @Headers('x-actor') actor: string | undefined,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    return this.scan.resolve(itemId, parseResolution(body), (actor ?? 'unknown').slice(0, 200));
+    return this.scan.resolve(itemId, parseResolution(body), (principal?.subject ?? 'unknown').slice(0, 200));
   }
 
   @Permission('config:write')

@@ -145,7 +145,7 @@ describe('tenant scope in routing and erechnung, audit by token subject', () => 
     expect((await call('erechnung', 'platform-admin', 'PUT', `/v1/admin/invoice-issuers/${OTHER}`, issuer)).status).toBe(200);
     expect((await call('erechnung', 'admin-potsdam', 'GET', `/v1/admin/invoice-issuers/${OTHER}`)).status).toBe(404);
 
-    const audit = await call<AuditRecord[]>('erechnung', 'auditor-demo', 'GET', '/v1/admin/audit-log?entity=invoice-issuer');
+    const audit = await call<AuditRecord[]>('erechnung', 'auditor-demo', 'GET', '/v1/admin/invoice-audit-log?entity=invoice-issuer');
     expect(audit.status).toBe(200);
     const potsdam = audit.body.filter((a) => a.entityId === POTSDAM);
     expect(potsdam.map((a) => [a.actor, a.action])).toEqual([
@@ -158,7 +158,7 @@ describe('tenant scope in routing and erechnung, audit by token subject', () => 
       newValue: { iban: 'DE02120300000000202051' },
     });
     expect(audit.body.find((a) => a.entityId === OTHER)).toMatchObject({ actor: 'platform-admin', action: 'issuer.created' });
-    expect((await call('erechnung', 'admin-potsdam', 'GET', '/v1/admin/audit-log')).status).toBe(403);
+    expect((await call('erechnung', 'admin-potsdam', 'GET', '/v1/admin/invoice-audit-log')).status).toBe(403);
   });
 
   it('records the token subject for every routing rule change, readable by the auditor', async () => {

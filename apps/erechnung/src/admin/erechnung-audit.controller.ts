@@ -5,7 +5,7 @@ import { ErechnungAdminRepository } from './erechnung-admin.repository';
 const ENTITIES = ['invoice-issuer', 'leitweg-id'];
 
 /**
- * `GET /v1/admin/audit-log`: every change to invoice issuers (IBAN included) and Leitweg-ID destinations, with the
+ * `GET /v1/admin/invoice-audit-log`: every change to invoice issuers (IBAN included) and Leitweg-ID destinations, with the
  * token's subject and client. An auditor with tenants sees theirs; one without tenants every tenant's.
  */
 @Controller('v1/admin')
@@ -13,7 +13,7 @@ export class ErechnungAuditController {
   constructor(private readonly repository: ErechnungAdminRepository) {}
 
   @Permission('audit:read')
-  @Get('audit-log')
+  @Get('invoice-audit-log')
   auditLog(@Query('entity') entity?: string, @Query('entityId') entityId?: string, @CurrentPrincipal() principal?: Principal) {
     if (entity !== undefined && !ENTITIES.includes(entity)) {
       throw new ServiceException('INVALID_QUERY', 400, `entity must be one of ${ENTITIES.join(', ')}`, {

@@ -42,7 +42,7 @@ export class UpsertIssuerRequest {
 /**
  * The invoice issuer of a tenant (the IBAN every fee invoice asks citizens to pay into). A tenant admin reads and
  * changes only its tenants' issuers (another tenant's: read 404, change 403 `FOREIGN_TENANT`); every change is
- * audited with the token's subject, old and new values (`GET /v1/admin/audit-log?entity=invoice-issuer`).
+ * audited with the token's subject, old and new values (`GET /v1/admin/invoice-audit-log?entity=invoice-issuer`).
  */
 @Controller('v1/admin/invoice-issuers')
 export class InvoiceIssuersController {

@@ -172,3 +172,53 @@ describe('erechnung repositories scope to the caller’s tenants and audit chang
     ).rejects.toThrow(/invoice_replies_recipient_check/);
   });
 });
+
+describe('upgrading to answers only for authenticated senders (real PostgreSQL)', () => {
+  it('withholds answers still queued for an unverified address and keeps those already sent', async () => {
+    const db = await createTestDatabase();
+    const dataSource = await openDatabase(
+      { url: db.url, schema: 'erechnung', poolSize: 2 },
+      [],
+      [
+        CreateMessagingTables1732300000000,
+        ErechnungSchema1732300000400,
+        ErechnungInboundInvoices1732300000410,
+        ErechnungOutboundInvoices1732300000420,
+        ErechnungInvoicesByEmail1732300000437,
+      ],
+    );
+    try {
+      const queued = randomUUID();
+      const sent = randomUUID();
+      for (const [invoiceId, state] of [
+        [queued, 'pending'],
+        [sent, 'sent'],
+      ] as const) {
+        await dataSource.query(
+          `INSERT INTO erechnung.inbound_invoices (invoice_id, document, document_sha256, accepted, report) VALUES ($1, 'x', $2, true, '{}')`,
+          [invoiceId, 'c'.repeat(64)],
+        );
+        await dataSource.query(
+          `INSERT INTO erechnung.invoice_replies (invoice_id, recipient, state, subject, body, attach_report)
+           VALUES ($1, 'reply-to@anyone.example', $2, 's', 'b', false)`,
+          [invoiceId, state],
+        );
+      }
+      const runner = dataSource.createQueryRunner();
+      await new ErechnungAuditAndReplyRecipients1733610000400().up(runner);
+      await runner.release();
+      const rows = await dataSource.query<
+        { invoice_id: string; state: string; recipient: string | null; withheld_reason: string | null }[]
+      >('SELECT invoice_id, state, recipient, withheld_reason FROM erechnung.invoice_replies');
+      expect(rows.find((r) => r.invoice_id === queued)).toMatchObject({
+        state: 'withheld',
+        recipient: null,
+        withheld_reason: expect.stringContaining('unverified Reply-To') as string,
+      });
+      expect(rows.find((r) => r.invoice_id === sent)).toMatchObject({ state: 'sent', recipient: 'reply-to@anyone.example' });
+    } finally {
+      await dataSource.destroy();
+      await db.drop();
+    }
+  });
+});

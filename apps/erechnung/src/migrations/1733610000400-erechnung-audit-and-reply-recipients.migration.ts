@@ -23,11 +23,16 @@ export class ErechnungAuditAndReplyRecipients1733610000400 implements MigrationI
       at timestamptz NOT NULL DEFAULT now())`);
     await q.query('CREATE INDEX audit_log_tenant_idx ON erechnung.audit_log (tenant_ars text_pattern_ops)');
     await q.query(`ALTER TABLE erechnung.invoice_replies
-      ALTER COLUMN recipient DROP NOT NULL,
       ADD COLUMN recipient_basis text CHECK (recipient_basis IN ('dkim-aligned-from', 'supplier-on-file')),
       ADD COLUMN withheld_reason text,
+      ALTER COLUMN recipient DROP NOT NULL,
       DROP CONSTRAINT invoice_replies_state_check,
-      ADD CONSTRAINT invoice_replies_state_check CHECK (state IN ('pending', 'sent', 'failed', 'withheld')),
+      ADD CONSTRAINT invoice_replies_state_check CHECK (state IN ('pending', 'sent', 'failed', 'withheld'))`);
+    // Answers still queued were addressed to the unauthenticated Reply-To (or From): they are not sent any more.
+    await q.query(`UPDATE erechnung.invoice_replies SET state = 'withheld', recipient = NULL,
+      withheld_reason = 'no answer sent: queued before answers went only to authenticated senders (its address was an unverified Reply-To or From)'
+      WHERE state = 'pending'`);
+    await q.query(`ALTER TABLE erechnung.invoice_replies
       ADD CONSTRAINT invoice_replies_recipient_check CHECK ((state = 'withheld') = (recipient IS NULL))`);
   }
 

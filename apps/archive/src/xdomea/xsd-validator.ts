@@ -37,11 +37,15 @@ export class XdomeaSchemas {
   private libxml2: Libxml2 | undefined;
   private readonly validators = new Map<XdomeaVersion, XsdValidator>();
 
-  constructor(xsdDir?: string) {
+  private readonly xsdDir: string;
+
+  /** `schemaFile`: where a version's `xdomea.xsd` is below `xsdDir` (default `<version>/xdomea.xsd`). */
+  constructor(
+    xsdDir?: string,
+    private readonly schemaFile: (version: XdomeaVersion) => string = (v) => join(v, 'xdomea.xsd'),
+  ) {
     this.xsdDir = xsdDir ?? defaultXsdDir();
   }
-
-  private readonly xsdDir: string;
 
   private async lib(): Promise<Libxml2> {
     if (!this.libxml2) {
@@ -57,7 +61,7 @@ export class XdomeaSchemas {
     let v = this.validators.get(version);
     if (!v) {
       const lib = await this.lib();
-      const url = join(this.xsdDir, version, 'xdomea.xsd');
+      const url = join(this.xsdDir, this.schemaFile(version));
       const doc = lib.XmlDocument.fromString(readFileSync(url, 'utf8'), { url });
       v = lib.XsdValidator.fromDoc(doc);
       this.validators.set(version, v);

@@ -1,11 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { Client } from 'pg';
 import { Stack, minimalPdf, portalSubmission, testKafka, waitFor, type DemoClient } from '@poststelle/testing';
-import { XdomeaSchemas, type XdomeaVersion } from '../../apps/archive/src/xdomea/xsd-validator';
 import { unzip } from '../../apps/archive/src/xdomea/zip';
 
 const SHARED_XDOMEA = resolve(__dirname, '../../../shared/testdata/xdomea');
@@ -15,6 +16,38 @@ const LEIKA_DESTROY = '99036005000000';
 const MAILBOX = 'efile@stadt.example';
 const KEY = 'operator-key-for-the-e2e-test-0123456789';
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+type XdomeaVersion = '3.0.0' | '3.1.0';
+
+/**
+ * Validates against the XSDs in ../shared/testdata/xdomea with libxml2-wasm, in a node child process (jest's module
+ * sandbox cannot load that ES module). Returns the schema errors; [] when valid.
+ */
+function schemaErrors(xml: string, version: XdomeaVersion): string[] {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { XmlDocument, XsdValidator } from 'libxml2-wasm';
+    import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
+    xmlRegisterFsInputProviders();
+    const [xsd, file] = process.argv.slice(1);
+    const validator = XsdValidator.fromDoc(XmlDocument.fromString(readFileSync(xsd, 'utf8'), { url: xsd }));
+    try { validator.validate(XmlDocument.fromString(readFileSync(file, 'utf8'))); console.log('[]'); }
+    catch (e) { console.log(JSON.stringify((e.details ?? [{ message: String(e) }]).map((d) => d.message.trim()))); }`;
+  const file = join(tmpdir(), `xdomea-${randomUUID()}.xml`);
+  writeFileSync(file, xml);
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, join(SHARED_XDOMEA, `x-man_xsd_${version}`, 'xdomea.xsd'), file],
+      {
+        cwd: resolve(__dirname, '../..'),
+        encoding: 'utf8',
+      },
+    );
+    return JSON.parse(out.trim().split('\n').pop()!) as string[];
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
 
 interface Format {
   formatId: string;
@@ -56,7 +89,6 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
   let stack: Stack;
   let db: Client;
   let contentDir: string;
-  const schemas = new XdomeaSchemas(SHARED_XDOMEA, (v) => `x-man_xsd_${v}/xdomea.xsd`);
   const mainAttachment = minimalPdf(`Fahrzeugschein ${randomUUID()}`);
   let mainCase = '';
 
@@ -213,7 +245,7 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
       detail: { status: 'COMPLETED' },
     });
     expect(f.journal.filter((e) => e.action === 'file-read').every((e) => e.actor === 'operator-potsdam')).toBe(true);
-    expect(await verify(mainCase)).toEqual({ ok: true, problems: [], checked: expect.any(Object) });
+    expect(await verify(mainCase)).toMatchObject({ ok: true, problems: [] });
   }, 240000);
 
   it('detects and names a changed byte, a deleted, an inserted and two swapped journal entries', async () => {
@@ -270,7 +302,8 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
       const entries = unzip(Buffer.from(await res.arrayBuffer()));
       const xmlEntry = entries.find((e) => e.name.endsWith('_Aussonderung.Aussonderung.0503.xml'))!;
       const xml = xmlEntry.bytes.toString('utf8');
-      expect(await schemas.validate(xml)).toMatchObject({ version, errors: [] });
+      expect(xml).toContain(`xmlns:xdomea="urn:xoev-de:xdomea:schema:${version}"`);
+      expect(schemaErrors(xml, version)).toEqual([]);
       expect(xml).toContain(`<xdomea:ProzessID>${res.headers.get('x-xdomea-process-id')}</xdomea:ProzessID>`);
       const sums = [...xml.matchAll(/<ps:Pruefsumme datei="([^"]+)" algorithmus="SHA-256">([a-f0-9]{64})<\/ps:Pruefsumme>/g)];
       expect(sums).toHaveLength(entries.length - 1);
@@ -341,13 +374,15 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
     expect(hashes.map((h) => h.sha256).sort()).toEqual(
       expiredFile.documents.flatMap((d) => d.versions.flatMap((v) => v.formats.map((x) => x.sha256))).sort(),
     );
-    expect((await db.query('SELECT count(*)::int AS n FROM archive.journal WHERE file_id = $1', [expiredFile.fileId])).rows[0].n).toBe(0);
+    expect(
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM archive.journal WHERE file_id = $1', [expiredFile.fileId])).rows[0]!.n,
+    ).toBe(0);
 
     const main = (await file(mainCase)).body;
     expect(main.retention.state).toBe('offered');
     const offer = await stack.fetch('archive', `/v1/archive/disposal-offers/${run.offerProcessId}/0501`);
     const offerXml = await offer.text();
-    expect(await schemas.validate(offerXml)).toMatchObject({ version: '3.1.0', errors: [] });
+    expect(schemaErrors(offerXml, '3.1.0')).toEqual([]);
     expect(offerXml).toContain(`<xdomea:ID>${main.fileId}</xdomea:ID>`);
 
     const head = (type: string, tail = '') =>
@@ -367,7 +402,7 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
       head('0502', '<xdomea:Empfangsbestaetigung>0</xdomea:Empfangsbestaetigung>') +
         `<xdomea:BewertetesObjekt><xdomea:ID>${main.fileId}</xdomea:ID><xdomea:Aussonderungsart><xdomea:Aussonderungsart><code>A</code></xdomea:Aussonderungsart></xdomea:Aussonderungsart></xdomea:BewertetesObjekt>`,
     );
-    expect(await schemas.validate(appraisal)).toMatchObject({ errors: [] });
+    expect(schemaErrors(appraisal, '3.1.0')).toEqual([]);
     const appraised = await answer(appraisal);
     expect(appraised.status).toBe(200);
     expect(appraised.body).toMatchObject({ message: '0502', appraised: [{ fileId: main.fileId, appraisal: 'A' }] });

@@ -117,11 +117,12 @@ export class DisposalRepository {
   }
 
   async appraise(manager: EntityManager, fileId: string, processId: string, appraisal: 'A' | 'V'): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `UPDATE archive.e_files SET appraisal = $3 WHERE file_id = $1 AND offer_process_id = $2 AND state = 'offered' RETURNING file_id`,
+    // TypeORM answers UPDATE with [rows, affected].
+    const [, affected] = await manager.query<[unknown[], number]>(
+      `UPDATE archive.e_files SET appraisal = $3 WHERE file_id = $1 AND offer_process_id = $2 AND state = 'offered'`,
       [fileId, processId, appraisal],
     );
-    return rows.length === 1;
+    return affected === 1;
   }
 
   async returnToClosed(manager: EntityManager, fileId: string): Promise<void> {

@@ -25,12 +25,13 @@ export class LegalHoldRepository {
 
   /** Lifts an active hold; false when there is none with that id on the file. */
   async lift(manager: EntityManager, h: { holdId: string; fileId: string; reason: string; liftedBy: string }): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    // TypeORM answers UPDATE with [rows, affected].
+    const [, affected] = await manager.query<[unknown[], number]>(
       `UPDATE archive.legal_holds SET lifted_by = $4, lifted_at = now(), lift_reason = $3
-        WHERE hold_id = $1 AND file_id = $2 AND lifted_at IS NULL RETURNING hold_id`,
+        WHERE hold_id = $1 AND file_id = $2 AND lifted_at IS NULL`,
       [h.holdId, h.fileId, h.reason, h.liftedBy],
     );
-    return rows.length === 1;
+    return affected === 1;
   }
 
   async ofFile(manager: EntityManager, fileId: string): Promise<LegalHold[]> {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -262,6 +262,18 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
     expect(byteChange.ok).toBe(false);
     expect(byteChange.problems).toEqual([expect.objectContaining({ code: 'DOCUMENT_ALTERED', documentId: doc.documentId })]);
     expect(byteChange.problems[0]!.detail).toContain("document 'fahrzeugschein.pdf'");
+    // The CLI finds the same (exit code 1, one JSON line per file).
+    const cli = spawnSync(process.execPath, ['scripts/run-ts.js', 'apps/archive/src/cli/efile-verify.ts', '--case', mainCase], {
+      cwd: resolve(__dirname, '../..'),
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: stack.databaseUrl, EFILE_CONTENT_DIR: contentDir, EFILE_JOURNAL_KEY: KEY },
+    });
+    expect(cli.status).toBe(1);
+    expect(JSON.parse(cli.stdout.trim())).toMatchObject({
+      caseId: mainCase,
+      ok: false,
+      problems: [{ code: 'DOCUMENT_ALTERED', documentId: doc.documentId }],
+    });
     await writeFile(path, bytes);
 
     const {

@@ -29,6 +29,12 @@ export class VerifyFileUseCase {
     if (!file) throw new Error(`no e-file ${fileId}`);
     const entries = await this.journalRepo.entries(manager, fileId);
     const problems = verifyChain(entries, file.journalHead, this.journal.key);
+    if (entries.length === 0 && !file.journalHead) {
+      problems.push({
+        code: 'JOURNAL_MISSING',
+        detail: 'the file has no journal: it was opened before the e-file journal existed, or all its entries were removed',
+      });
+    }
     const byHash = new Map(entries.map((e) => [e.hash, e]));
     for (const d of await this.journalRepo.digestHeads(manager, fileId)) {
       if (!byHash.has(d.head)) {

@@ -122,6 +122,10 @@ export class DisposalOffersUseCase {
       if (await this.disposal.deleteFile(f.fileId, reason, actor, null, new Date(), ['offered'])) {
         if (f.appraisal === 'A') outcome.handedOver += 1;
         else outcome.destroyed += 1;
+      } else {
+        // A legal hold set while the offer was open keeps the file: it returns to retention, to be offered again.
+        await this.dataSource.transaction((manager) => this.repo.returnToClosed(manager, f.fileId));
+        outcome.returned += 1;
       }
     }
     return { processId, message: '0504', closed: true, ...outcome };

@@ -250,6 +250,9 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
 
   it('detects and names a changed byte, a deleted, an inserted and two swapped journal entries', async () => {
     const f = (await file(mainCase)).body;
+    const digest = await stack.json<{ seq: number; files: number; sealed: boolean }>('archive', '/v1/archive/digests', { method: 'POST' });
+    expect(digest.status).toBe(201);
+    expect(digest.body).toMatchObject({ sealed: true });
     await expect(db.query('DELETE FROM archive.journal WHERE file_id = $1 AND seq = 1', [f.fileId])).rejects.toThrow(/append-only/);
 
     const doc = f.documents.find((d) => d.title === 'fahrzeugschein.pdf')!;
@@ -304,6 +307,8 @@ describe('e-file: structure, journal and verify, retention and holds, xdomea han
     expect(swapped.problems).toEqual([expect.objectContaining({ code: 'JOURNAL_ENTRIES_REORDERED', entries: [4, 5] })]);
     await swap();
     expect((await verify(mainCase)).ok).toBe(true);
+    const digests = await stack.json('archive', '/v1/archive/digests/verify', { as: 'auditor-demo' });
+    expect(digests.body).toEqual({ ok: true, digests: 1, problems: [] });
   }, 60000);
 
   it('exports the 0503 transfer ZIP, valid against the xdomea 3.0.0 and 3.1.0 XSDs, every document hash matching its bytes', async () => {

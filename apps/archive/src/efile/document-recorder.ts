@@ -10,7 +10,7 @@ import { formatNameOf, needsRendition } from './media-formats';
 import { RenditionRepository } from './rendition.repository';
 
 export interface IncomingDocument {
-  kind: 'form' | 'attachment' | 'follow-up' | 'email' | 'notice' | 'status-history';
+  kind: 'form' | 'attachment' | 'follow-up' | 'email' | 'notice' | 'invoice' | 'status-history';
   title: string;
   fileName: string;
   mediaType: string;

@@ -4,6 +4,8 @@ import {
   CaseEvidenceAddedV1,
   CaseRoutedV1,
   CaseStatusChangedV1,
+  EventTypes,
+  OutboundInvoiceIssuedV1,
   PROCEDURE_STATUS_TOPIC,
   Topics,
   procedureOfStatusTopic,
@@ -17,7 +19,8 @@ import { OpenCaseFileUseCase } from './open-case-file.use-case';
 
 /**
  * What fills the e-files: `cases.routed.v1` opens a file, `cases.evidence.v1` files follow-ups, and every
- * `procedure.<id>.status.v1` (one topic-pattern subscription) records status and notices. Evidence or status for a
+ * `procedure.<id>.status.v1` (one topic-pattern subscription) records status and notices, `invoice.issued` on
+ * `invoices.events.v1` records fee invoices. Evidence or status for a
  * case whose file is not open yet is kept and applied when it opens.
  */
 @Injectable()
@@ -34,6 +37,7 @@ export class FileEventsConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.messaging.addConsumer({ groupId: 'archive', handlers: { [Topics.casesRouted]: (ctx) => this.routed(ctx) } });
     this.messaging.addConsumer({ groupId: 'archive.evidence', handlers: { [Topics.casesEvidence]: (ctx) => this.evidence(ctx) } });
+    this.messaging.addConsumer({ groupId: 'archive.invoices', handlers: { [Topics.invoicesEvents]: (ctx) => this.invoice(ctx) } });
     this.messaging.addConsumer({
       groupId: 'archive.status',
       handlers: {},
@@ -53,6 +57,13 @@ export class FileEventsConsumer implements OnModuleInit {
   async evidence({ manager, envelope }: MessageContext): Promise<void> {
     const evidence = validateContract(CaseEvidenceAddedV1, envelope.payload);
     await this.applyOrKeep(manager, evidence.caseId, 'evidence', evidence, envelope.id);
+  }
+
+  /** `invoice.issued` only; the topic's other events (fees recorded, inbound invoices) are not the file's. */
+  async invoice({ manager, envelope }: MessageContext): Promise<void> {
+    if (envelope.type !== EventTypes.invoiceIssued) return;
+    const invoice = validateContract(OutboundInvoiceIssuedV1, envelope.payload);
+    await this.applyOrKeep(manager, invoice.caseId, 'invoice', invoice, envelope.id);
   }
 
   async status({ manager, envelope, topic }: MessageContext): Promise<void> {
@@ -87,6 +98,10 @@ export class FileEventsConsumer implements OnModuleInit {
   ): Promise<void> {
     if (kind === 'evidence') {
       await this.events.addEvidence(manager, fileId, validateContract(CaseEvidenceAddedV1, payload), messageId);
+      return;
+    }
+    if (kind === 'invoice') {
+      await this.events.recordInvoice(manager, fileId, validateContract(OutboundInvoiceIssuedV1, payload));
       return;
     }
     const status = validateContract(CaseStatusChangedV1, payload);

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { type AttachmentRefDto, type CaseEvidenceAddedV1, type CaseStatusChangedV1 } from '@poststelle/contracts';
+import {
+  type AttachmentRefDto,
+  type CaseEvidenceAddedV1,
+  type CaseStatusChangedV1,
+  type OutboundInvoiceIssuedV1,
+} from '@poststelle/contracts';
 import { Logger } from '@poststelle/telemetry';
 import { Journal } from '../journal/journal';
 import { DocumentRecorder, type IncomingDocument } from './document-recorder';
@@ -66,6 +71,54 @@ export class FileEventsUseCase {
     });
     for (const d of docs) await this.recorder.add(manager, fileId, processId, d, SYSTEM);
     this.log.info('follow-up filed', { fileId, documents: docs.length, channel: evidence.channel });
+  }
+
+  /**
+   * A fee invoice erechnung issued: its renderings (UBL, CII) are filed as documents when their bytes are in the shared
+   * blob store under the hashes the event names; otherwise the invoice is journaled with its number and hashes only.
+   */
+  async recordInvoice(manager: EntityManager, fileId: string, invoice: OutboundInvoiceIssuedV1): Promise<void> {
+    const available: OutboundInvoiceIssuedV1['documents'] = [];
+    for (const d of invoice.documents) if (await this.recorder.hasBlob(d.sha512)) available.push(d);
+    await this.journal.append(manager, fileId, SYSTEM, 'invoice-issued', {
+      invoiceId: invoice.invoiceId,
+      invoiceNumber: invoice.invoiceNumber,
+      issueDate: invoice.issueDate,
+      documents: invoice.documents.map((d) => ({ format: d.format, sha512: d.sha512, filed: available.includes(d) })),
+    });
+    if (available.length === 0) return;
+    let processId = await this.files.processOfKind(manager, fileId, 'status');
+    if (!processId) {
+      processId = randomUUID();
+      await this.files.insertProcess(manager, {
+        processId,
+        fileId,
+        kind: 'status',
+        title: 'Bearbeitung und Bescheide',
+        openedAt: invoice.issuedAt,
+      });
+      await this.journal.append(manager, fileId, SYSTEM, 'process-opened', {
+        processId,
+        kind: 'status',
+        title: 'Bearbeitung und Bescheide',
+      });
+    }
+    for (const d of available) {
+      await this.recorder.add(
+        manager,
+        fileId,
+        processId,
+        {
+          kind: 'invoice',
+          title: `Gebührenrechnung ${invoice.invoiceNumber} (${d.format.toUpperCase()})`,
+          fileName: `${invoice.invoiceNumber}-${d.format}.xml`,
+          mediaType: 'application/xml',
+          bytes: await this.recorder.readBlob(d.sha512),
+          sha512: d.sha512,
+        },
+        SYSTEM,
+      );
+    }
   }
 
   /**

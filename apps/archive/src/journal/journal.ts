@@ -14,6 +14,7 @@ export type JournalAction =
   | 'rendition-created'
   | 'rendition-failed'
   | 'status-changed'
+  | 'invoice-issued'
   | 'file-closed'
   | 'file-read'
   | 'file-read-refused'

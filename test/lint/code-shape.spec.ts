@@ -29,8 +29,6 @@ const KNOWN_CROWDED: Record<string, number> = {
 
 /** SQL statements outside a repository today: file → how many (may not grow). */
 const KNOWN_SQL: Record<string, number> = {
-  'apps/archive/src/efile/files.controller.ts': 3,
-  'apps/archive/src/efile/open-case-file.use-case.ts': 3,
   'apps/erechnung/src/fees/record-fee-for-invoicing.use-case.ts': 1,
   'apps/erechnung/src/invoices/invoice-reply.dispatcher.ts': 3,
   'apps/erechnung/src/invoices/receive-invoice.use-case.ts': 5,

@@ -53,11 +53,7 @@ async function main(argv: string[]): Promise<number> {
   const actor = `cli:${userInfo().username}`;
   let failed = 0;
   try {
-    const targets = all
-      ? await dataSource
-          .query<{ case_id: string }[]>('SELECT case_id FROM archive.e_files ORDER BY opened_at')
-          .then((r) => r.map((x) => x.case_id))
-      : cases;
+    const targets = all ? await files.allCaseIds(dataSource.manager) : cases;
     for (const caseId of targets) {
       const file = await files.fileOfCase(dataSource.manager, caseId);
       if (!file) {

@@ -90,6 +90,12 @@ export class EFileRepository {
     return row;
   }
 
+  /** Every e-file's case, oldest first (the verify CLI's `--all`). */
+  async allCaseIds(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.query<{ case_id: string }[]>('SELECT case_id FROM archive.e_files ORDER BY opened_at');
+    return rows.map((r) => r.case_id);
+  }
+
   async file(manager: EntityManager, fileId: string): Promise<EFileRow | undefined> {
     const [row] = await manager.query<EFileRow[]>(`SELECT ${FILE_COLUMNS} FROM archive.e_files WHERE file_id = $1`, [fileId]);
     return row;

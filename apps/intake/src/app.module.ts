@@ -3,6 +3,7 @@ import { PlatformModule } from '@poststelle/platform';
 import { BundlesController } from './bundles/bundles.controller';
 import { CaseTimelineConsumer } from './cases/case-timeline.consumer';
 import { CasesController } from './cases/cases.controller';
+import { CasesRepository } from './cases/cases.repository';
 import { EmailController } from './email/email.controller';
 import { MAIL_AUTH, MAIL_PARSER, SIGNATURE_VERIFIER } from './email/email.ports';
 import { EmailRepository } from './email/email.repository';
@@ -30,6 +31,7 @@ import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.
 import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
 import { IntakeScanResolution1732300000150 } from './migrations/1732300000150-intake-scan-resolution.migration';
 import { IntakeCaseReference1732300000160 } from './migrations/1732300000160-intake-case-reference.migration';
+import { IntakeSubmittedBy1733600000100 } from './migrations/1733600000100-intake-submitted-by.migration';
 import { DebianDocumentTools } from './scan/document-tools.adapter';
 import { CmsIndexSealAdapter } from './scan/index-seal.adapter';
 import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan/scan.ports';
@@ -63,6 +65,7 @@ export class IntakeModule {
             IntakeScanSeal1732300000140,
             IntakeScanResolution1732300000150,
             IntakeCaseReference1732300000160,
+            IntakeSubmittedBy1733600000100,
           ],
         }),
       ],
@@ -75,6 +78,7 @@ export class IntakeModule {
           useValue: new MailauthAdapter(settings.email.dns === 'offline' ? offlineResolver : systemResolver(settings.email.dnsTimeoutMs)),
         },
         AcceptSubmissionUseCase,
+        CasesRepository,
         RejectedInputsRepository,
         SubmissionIntakeConsumer,
         CaseTimelineConsumer,

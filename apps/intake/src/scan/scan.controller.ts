@@ -2,7 +2,8 @@ import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE, Permission } from '@poststelle/platform';
+import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { ownScopeOf, readScopeOf, requireChannel, submitterOf } from '../access';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
@@ -35,7 +36,12 @@ export class ScanController {
     @Headers('content-type') contentType: string | undefined,
     @Headers(INDEX_SIGNATURE_HEADER) signature: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    const submitter = submitterOf(principal);
+    // Only a scan centre hands in paper (ADR 0016).
+    requireChannel(submitter, 'paper');
     if (!/^(application|text)\/xml\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
       throw new IntakeException(IntakeErrorCode.ScanNotXml, 'send the batch index with content-type application/xml');
     }
@@ -49,6 +55,7 @@ export class ScanController {
       index: raw,
       ...(seal ? { seal: Buffer.from(seal, 'base64') } : {}),
       source: 'http',
+      submittedBy: submitter.id,
     });
     if (!created) {
       throw new IntakeException(IntakeErrorCode.ScanBatchDuplicate, 'this index was delivered before', {
@@ -57,7 +64,7 @@ export class ScanController {
       });
     }
     res.location(`/v1/scan/batches/${batch.batchId}`);
-    const view = await this.scan.view(batch.batchId);
+    const view = await this.scan.view(batch.batchId, ownScopeOf(principal));
     return {
       ...view,
       documents: view.documents.map((d) => ({
@@ -74,14 +81,16 @@ export class ScanController {
     @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
     @Param('documentId') documentId: string,
     @Req() req: Request,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    return this.scan.uploadDocument(batchId, documentId, req);
+    // Only the client that delivered the index uploads its documents.
+    return this.scan.uploadDocument(batchId, documentId, req, ownScopeOf(principal));
   }
 
   @Permission('submission:read')
   @Get('scan/batches/:batchId')
-  batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string) {
-    return this.scan.view(batchId);
+  batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.scan.view(batchId, readScopeOf(principal));
   }
 
   /** The document as delivered (`original`) or the PDF/A-2b that OCR made of it (`pdfa`). */
@@ -92,8 +101,9 @@ export class ScanController {
     @Param('documentId') documentId: string,
     @Param('variant') variant: string,
     @Res() res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<void> {
-    const doc = (await this.repo.documents(batchId)).find((d) => d.documentId === documentId);
+    const doc = await this.repo.findDocument(batchId, documentId, readScopeOf(principal));
     const sha512 = variant === 'original' && doc?.sizeBytes != null ? doc.expectedSha512 : variant === 'pdfa' ? doc?.pdfaSha512 : undefined;
     if (!doc || !sha512)
       throw new IntakeException(IntakeErrorCode.ScanDocumentUnknown, `no ${variant} of document ${documentId} in batch ${batchId}`);
@@ -104,14 +114,14 @@ export class ScanController {
 
   @Permission('queue:work')
   @Get('scan/classification-queue')
-  async queue(@Query('status') status: string | undefined) {
+  async queue(@Query('status') status: string | undefined, @CurrentPrincipal() principal: Principal | undefined) {
     const s = status ?? 'open';
     if (!['open', 'resolved', 'all'].includes(s)) {
       throw new IntakeException(IntakeErrorCode.ScanResolutionInvalid, 'status must be open, resolved or all', {
         errors: [{ field: 'status', message: 'must be open, resolved or all' }],
       });
     }
-    return { items: await this.scan.queue(s as 'open' | 'resolved' | 'all') };
+    return { items: await this.scan.queue(s as 'open' | 'resolved' | 'all', readScopeOf(principal)) };
   }
 
   @Permission('queue:work')
@@ -120,9 +130,11 @@ export class ScanController {
   resolve(
     @Param('itemId', new ParseUUIDPipe({ version: '4' })) itemId: string,
     @Body() body: unknown,
-    @Headers('x-actor') actor: string | undefined,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    return this.scan.resolve(itemId, parseResolution(body), (actor ?? 'unknown').slice(0, 200));
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    // The clerk is the token's subject (X-Actor is gone).
+    return this.scan.resolve(itemId, parseResolution(body), principal.subject.slice(0, 200), readScopeOf(principal));
   }
 
   @Permission('config:write')

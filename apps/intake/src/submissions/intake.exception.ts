@@ -81,6 +81,9 @@ export enum IntakeErrorCode {
   ScanIndexSealMissing = 'SCAN_INDEX_SEAL_MISSING',
   ScanIndexSealInvalid = 'SCAN_INDEX_SEAL_INVALID',
   ScanIndexSealUntrusted = 'SCAN_INDEX_SEAL_UNTRUSTED',
+  // Access (ADR 0016)
+  ChannelNotAllowed = 'CHANNEL_NOT_ALLOWED',
+  TenantNotAllowed = 'TENANT_NOT_ALLOWED',
 }
 
 const STATUS: Record<IntakeErrorCode, number> = {
@@ -160,6 +163,8 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.ScanIndexSealMissing]: 422,
   [IntakeErrorCode.ScanIndexSealInvalid]: 422,
   [IntakeErrorCode.ScanIndexSealUntrusted]: 422,
+  [IntakeErrorCode.ChannelNotAllowed]: 403,
+  [IntakeErrorCode.TenantNotAllowed]: 403,
 };
 
 export class IntakeException extends ServiceException {
@@ -181,9 +186,11 @@ const LOOKUPS: IntakeErrorCode[] = [
   IntakeErrorCode.FitSubmissionNotFound,
   IntakeErrorCode.ScanBatchNotFound,
   IntakeErrorCode.ScanQueueItemNotFound,
+  IntakeErrorCode.ChannelNotAllowed,
+  IntakeErrorCode.TenantNotAllowed,
 ];
 
-/** Rejections caused by the input itself (kept as rejected inputs); the rest are lookups or server faults. */
+/** Rejections caused by the input itself (kept as rejected inputs); the rest are lookups, refusals of access or server faults. */
 export function isInputRejection(error: unknown): error is IntakeException {
   return error instanceof IntakeException && !LOOKUPS.includes(error.code);
 }

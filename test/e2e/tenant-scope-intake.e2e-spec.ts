@@ -53,13 +53,13 @@ describe('intake: tenant scope and trust from the channel', () => {
     // A procedure that requires the written form: an eID claim that is not believed leaves the case held.
     const procedure = await stack.json('routing', '/v1/admin/procedures/parking-potsdam', {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-actor': 'test-admin' },
       body: JSON.stringify({ tenantArs: POTSDAM, name: 'Parken', writtenFormRequired: true }),
     });
     expect(procedure.status).toBe(200);
     const rule = await stack.json('routing', '/v1/admin/routing-rules', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-actor': 'test-admin' },
       body: JSON.stringify({ leikaKey: PARKING, arsPrefix: '12054', procedureId: 'parking-potsdam' }),
     });
     expect(rule.status).toBe(201);

@@ -106,7 +106,7 @@ export class ScanController {
     const doc = await this.repo.findDocument(batchId, documentId, readScopeOf(principal));
     const sha512 = variant === 'original' && doc?.sizeBytes != null ? doc.expectedSha512 : variant === 'pdfa' ? doc?.pdfaSha512 : undefined;
     if (!doc || !sha512)
-      throw new IntakeException(IntakeErrorCode.ScanDocumentUnknown, `no ${variant} of document ${documentId} in batch ${batchId}`);
+      throw new IntakeException(IntakeErrorCode.ScanDocumentNotFound, `no ${variant} of document ${documentId} in batch ${batchId}`);
     const stream = await this.blobs.open(sha512);
     res.status(200).type(variant === 'pdfa' ? 'application/pdf' : doc.mediaType);
     stream.pipe(res);

@@ -104,9 +104,13 @@ export class EmailController {
     const scope = readScopeOf(principal);
     const existing = await this.repo.findMailbox(request.address);
     if (!coversTenant(scope, request.tenantArs) || (existing && !coversTenant(scope, existing.tenantArs))) {
-      throw new IntakeException(IntakeErrorCode.TenantNotAllowed, 'this mailbox belongs to, or would belong to, a tenant you do not administer', {
-        tenantArs: request.tenantArs,
-      });
+      throw new IntakeException(
+        IntakeErrorCode.TenantNotAllowed,
+        'this mailbox belongs to, or would belong to, a tenant you do not administer',
+        {
+          tenantArs: request.tenantArs,
+        },
+      );
     }
     await this.repo.upsertMailbox(request);
     return request;
@@ -116,7 +120,8 @@ export class EmailController {
   @Get('admin/mailboxes/:address')
   async getMailbox(@Param('address') address: string, @CurrentPrincipal() principal: Principal | undefined) {
     const found = await this.repo.findMailbox(address.toLowerCase());
-    if (!found || !coversTenant(readScopeOf(principal), found.tenantArs)) throw new IntakeException(IntakeErrorCode.MailboxNotFound, 'no such mailbox');
+    if (!found || !coversTenant(readScopeOf(principal), found.tenantArs))
+      throw new IntakeException(IntakeErrorCode.MailboxNotFound, 'no such mailbox');
     return found;
   }
 }

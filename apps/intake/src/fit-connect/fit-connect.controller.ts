@@ -34,7 +34,13 @@ export class FitConnectController {
     @CurrentPrincipal() principal: Principal | undefined,
   ) {
     const contentType = req.headers[UPLOAD_CONTENT_TYPE];
-    return this.fit.upload(submissionId, attachmentId, req, typeof contentType === 'string' ? contentType : undefined, ownScopeOf(principal));
+    return this.fit.upload(
+      submissionId,
+      attachmentId,
+      req,
+      typeof contentType === 'string' ? contentType : undefined,
+      ownScopeOf(principal),
+    );
   }
 
   @Permission('submission:create')
@@ -51,7 +57,10 @@ export class FitConnectController {
 
   @Permission('submission:read')
   @Get(':submissionId/events')
-  events(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string, @CurrentPrincipal() principal: Principal | undefined) {
+  events(
+    @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
     return this.fit.events(submissionId, readScopeOf(principal));
   }
 }

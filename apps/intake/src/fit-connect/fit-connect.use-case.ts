@@ -70,7 +70,10 @@ export class FitConnectUseCase {
     }
   }
 
-  private async doAnnounce(body: unknown, submitter: Submitter): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+  private async doAnnounce(
+    body: unknown,
+    submitter: Submitter,
+  ): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const tenantArs = b['tenantArs'];
     if (typeof tenantArs !== 'string' || !/^\d{12}$/.test(tenantArs)) {

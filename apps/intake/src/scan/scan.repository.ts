@@ -14,7 +14,8 @@ const TAKES_INDEX = `(reason_code IS NULL OR reason_code NOT LIKE 'SCAN_INDEX_SE
  * A batch (alias `b`) belongs to its authority (index `tenantArs`) and to the scan-centre client that delivered it;
  * a batch without a tenant is visible to that client and platform-admin only (ADR 0016).
  */
-const batchVisible = (scope: ReadScope, params: unknown[]): string => scopeCondition(scope, "b.index->>'tenantArs'", 'b.submitted_by', params);
+const batchVisible = (scope: ReadScope, params: unknown[]): string =>
+  scopeCondition(scope, "b.index->>'tenantArs'", 'b.submitted_by', params);
 
 export type BatchStatus = 'awaiting-documents' | 'ready' | 'processing' | 'processed' | 'rejected';
 export type DocumentStatus = 'pending' | 'uploaded' | 'case' | 'follow-up' | 'classification-required' | 'rejected';
@@ -331,7 +332,11 @@ export class ScanRepository {
     return rows.map((r) => ({ caseId: r.case_id, tenantArs: r.tenant_ars }));
   }
 
-  async caseById(manager: EntityManager, caseId: string, scope: ReadScope = UNSCOPED): Promise<{ caseId: string; tenantArs: string } | undefined> {
+  async caseById(
+    manager: EntityManager,
+    caseId: string,
+    scope: ReadScope = UNSCOPED,
+  ): Promise<{ caseId: string; tenantArs: string } | undefined> {
     const params: unknown[] = [caseId];
     const [r] = await manager.query<{ case_id: string; tenant_ars: string }[]>(
       `SELECT case_id, tenant_ars FROM intake.cases WHERE case_id = $1 AND ${scopeCondition(scope, 'tenant_ars', undefined, params)}`,

@@ -46,7 +46,10 @@ export function assessWrittenForm(
       const scan = channel.scan;
       if (!scan?.handwrittenSignature) return { means: 'none', satisfied: false, detail: 'scanned paper without handwritten signature' };
       const sealedByTrustedCentre =
-        trust.scanSealVerifiedByIntake === true && scan.indexSealed === true && scan.indexSealValid === true && scan.indexSealTrusted === true;
+        trust.scanSealVerifiedByIntake === true &&
+        scan.indexSealed === true &&
+        scan.indexSealValid === true &&
+        scan.indexSealTrusted === true;
       if (!sealedByTrustedCentre && !trust.unsealedScanSignatures) {
         return {
           means: 'none',

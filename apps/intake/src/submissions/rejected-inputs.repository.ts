@@ -28,7 +28,13 @@ export class RejectedInputsRepository {
    */
   async refuse(error: IntakeException, original: Buffer | undefined, submittedBy?: string): Promise<IntakeException> {
     const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [];
-    const rejectionId = await this.record({ source: 'http', reasonCode: error.code, errors, original, ...(submittedBy ? { submittedBy } : {}) });
+    const rejectionId = await this.record({
+      source: 'http',
+      reasonCode: error.code,
+      errors,
+      original,
+      ...(submittedBy ? { submittedBy } : {}),
+    });
     return new IntakeException(error.code, error.message, { ...error.extensions, rejectionId });
   }
 

@@ -79,7 +79,13 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
       if (isInputRejection(error)) {
         if (!original) throw new ContractValidationError('SubmissionSubmittedV1', [{ field: '$', message: error.message }]);
         const rejectionId = await this.rejections.record(
-          { source: 'kafka', reasonCode: error.code, errors: [{ field: '$', message: error.message }], original, submittedBy: 'kafka-adapter' },
+          {
+            source: 'kafka',
+            reasonCode: error.code,
+            errors: [{ field: '$', message: error.message }],
+            original,
+            submittedBy: 'kafka-adapter',
+          },
           manager,
         );
         this.log.warn('submission from channel adapter rejected', { messageId: envelope.id, rejectionId, code: error.code });

@@ -41,7 +41,7 @@ export class FitConnectUseCase {
    * Keeps a refused input (in `rejected_inputs`, bytes inline or referenced in the blob store) and adds its
    * `rejectionId` to the problem details; other errors pass through unchanged.
    */
-  private async kept(error: unknown, original: { bytes?: Buffer; blobSha512?: string }): Promise<unknown> {
+  private async kept(error: unknown, original: { bytes?: Buffer; blobSha512?: string; submittedBy?: string }): Promise<unknown> {
     if (error instanceof ContractValidationError) {
       error = fail(IntakeErrorCode.InvalidSubmission, 'the submission does not map to a valid case', error.errors);
     }
@@ -53,6 +53,7 @@ export class FitConnectUseCase {
       errors,
       original: original.bytes,
       ...(original.blobSha512 ? { originalBlobSha512: original.blobSha512 } : {}),
+      ...(original.submittedBy ? { submittedBy: original.submittedBy } : {}),
     });
     return new IntakeException(error.code, error.message, { ...error.extensions, errors, rejectionId });
   }
@@ -66,7 +67,7 @@ export class FitConnectUseCase {
     try {
       return await this.doAnnounce(parseJsonObject(received), submitter);
     } catch (error) {
-      throw await this.kept(error, { bytes: originalOf(received) });
+      throw await this.kept(error, { bytes: originalOf(received), submittedBy: submitter.id });
     }
   }
 
@@ -198,7 +199,7 @@ export class FitConnectUseCase {
         await this.repo.event(submissionId, 'attachment-rejected', { attachmentId, code: error.code, receivedSha512: stored.sha512 });
         this.log.info('FIT-Connect attachment refused', { submissionId, attachmentId, code: error.code });
       }
-      throw await this.kept(error, { blobSha512: stored.sha512 });
+      throw await this.kept(error, { blobSha512: stored.sha512, ...(scope.submitter ? { submittedBy: scope.submitter } : {}) });
     }
     await this.repo.recordAttachment(submissionId, attachmentId, stored.sha512, stored.sizeBytes);
     return { sha512: stored.sha512, sizeBytes: stored.sizeBytes };
@@ -229,7 +230,7 @@ export class FitConnectUseCase {
       await this.repo.event(submissionId, 'accepted', { caseId: result.caseId });
       return { submissionId, status: 'accepted', caseId: result.caseId };
     } catch (error) {
-      const refused = await this.kept(error, { bytes: originalOf(received) });
+      const refused = await this.kept(error, { bytes: originalOf(received), submittedBy: submitter.id });
       if (isInputRejection(refused)) await this.reject(submissionId, refused.code, refused.message, true);
       throw refused;
     }

@@ -205,6 +205,21 @@ describe('intake: tenant scope and trust from the channel', () => {
     expect(rule.status).toBe(403);
     const foreign = await call<Problem>('admin-potsdam', 'PUT', '/v1/admin/mailboxes/post@flensburg.example', { tenantArs: OTHER });
     expect([foreign.status, foreign.body.title]).toEqual([403, 'TENANT_NOT_ALLOWED']);
+    const foreignRule = await call<Problem>('admin-potsdam', 'PUT', '/v1/admin/scan/classification-rules/flensburg-parken', {
+      leikaKey: PARKING,
+      tenantArs: OTHER,
+      keywords: ['Parken'],
+    });
+    expect([foreignRule.status, foreignRule.body.title]).toEqual([403, 'TENANT_NOT_ALLOWED']);
+    expect(
+      (
+        await call('admin-potsdam', 'PUT', '/v1/admin/scan/classification-rules/potsdam-parken', {
+          leikaKey: PARKING,
+          tenantArs: POTSDAM,
+          keywords: ['Parken'],
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('believes eID and level of assurance only from a client allowed to assert them', async () => {

@@ -35,6 +35,8 @@ import { IntakeSubmittedBy1733600000100 } from './migrations/1733600000100-intak
 import { DebianDocumentTools } from './scan/document-tools.adapter';
 import { CmsIndexSealAdapter } from './scan/index-seal.adapter';
 import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan/scan.ports';
+import { ClassificationRepository } from './scan/classification.repository';
+import { ResolveClassificationUseCase } from './scan/resolve-classification.use-case';
 import { ScanController } from './scan/scan.controller';
 import { ScanDropFolder } from './scan/scan-drop-folder';
 import { ScanIntakeUseCase } from './scan/scan-intake.use-case';
@@ -98,6 +100,8 @@ export class IntakeModule {
         { provide: BARCODE_PORT, useValue: documentTools },
         { provide: INDEX_SEAL_PORT, useFactory: () => CmsIndexSealAdapter.fromDirectory(settings.scan.centreTrustDir) },
         ScanRepository,
+        ClassificationRepository,
+        ResolveClassificationUseCase,
         ScanIntakeUseCase,
         ScanProcessor,
         ScanDropFolder,

@@ -22,7 +22,7 @@ import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { UNSCOPED, coversTenant, type ReadScope, type Submitter } from '../access';
+import { UNSCOPED, type ReadScope, type Submitter } from '../access';
 import { applicationFormOf, type ApplicationForm } from '../content/application-form';
 import { parseJsonFormData } from '../content/form-data';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
@@ -40,8 +40,7 @@ import {
   type OcrPort,
 } from './scan.ports';
 import { parseScanIndex, type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
-import { ScanRepository, type QueueResolution, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
-import { type ScanResolution } from './resolve-classification.request';
+import { ScanRepository, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
 import {
   buildScanSubmission,
   classifyDocument,
@@ -59,10 +58,12 @@ import {
  * Cases from a batch are handed in by the client that delivered it (its `paper` channel checked on arrival); the
  * seal facts are intake's own, and paper asserts nothing about the applicant.
  */
-const scanSubmitter = (batchSubmittedBy: string | null): Submitter => ({ id: batchSubmittedBy ?? 'scan-centre', mayAssert: [] });
+export const scanSubmitter = (batchSubmittedBy: string | null): Submitter => ({ id: batchSubmittedBy ?? 'scan-centre', mayAssert: [] });
 
 const fail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
   new IntakeException(code, message, errors ? { errors } : {});
+
+export const scanFail = fail;
 
 export interface DocumentOutcome {
   documentId: string;
@@ -579,7 +580,7 @@ export class ScanIntakeUseCase {
    * inside the caller's transaction: the `scan.follow-up` timeline row, `case.evidence-added` (outbox; the written
    * form is met by a handwritten signature) and the document's outcome.
    */
-  private async recordFollowUp(
+  async recordFollowUp(
     m: EntityManager,
     batchId: string,
     facts: ScanDocumentFacts,
@@ -627,98 +628,6 @@ export class ScanIntakeUseCase {
       },
       m,
     );
-  }
-
-  async queue(status: 'open' | 'resolved' | 'all', scope: ReadScope) {
-    return this.repo.queue(status, scope);
-  }
-
-  /**
-   * A clerk decides a queued document: a new case for a tenant and service (created in the same transaction), or a
-   * follow-up on an existing case named by reference or id (the same path as a follow-up found by intake). Within
-   * the clerk's scope only: another tenant's item is not there (404), a new case goes to one of the clerk's tenants
-   * (403 otherwise), a follow-up to a case the clerk can see.
-   */
-  async resolve(
-    itemId: string,
-    resolution: ScanResolution,
-    actor: string,
-    scope: ReadScope,
-  ): Promise<{ itemId: string; resolution: QueueResolution; caseId: string; caseReference: string }> {
-    const caseId = await this.dataSource.transaction(async (m) => {
-      const item = await this.repo.lockQueueItem(m, itemId, scope);
-      if (!item) throw fail(IntakeErrorCode.ScanQueueItemNotFound, `no classification queue item ${itemId}`);
-      if (item.status !== 'open') {
-        throw new IntakeException(
-          IntakeErrorCode.ScanQueueItemResolved,
-          `the item was already resolved (${item.resolution ?? 'new-case'}, case ${item.caseId})`,
-          { caseId: item.caseId, resolution: item.resolution, resolvedBy: item.resolvedBy },
-        );
-      }
-      const facts = item.facts as ScanDocumentFacts;
-      if (resolution.resolution === 'follow-up') {
-        const target = await this.existingCase(m, resolution, scope);
-        const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
-        await this.recordFollowUp(m, item.batchId, facts, target, pdfaSha512, { itemId, resolvedBy: actor });
-        await this.repo.resolveQueueItem(m, itemId, { caseId: target.caseId, resolvedBy: actor, resolution: 'follow-up' });
-        return target.caseId;
-      }
-      const target = { tenantArs: resolution.tenantArs, leikaKey: resolution.leikaKey };
-      if (!coversTenant(scope, target.tenantArs)) {
-        throw new IntakeException(IntakeErrorCode.TenantNotAllowed, `tenant ${target.tenantArs} is not one of yours`, {
-          errors: [{ field: 'tenantArs', message: 'must be one of your tenants' }],
-        });
-      }
-      const accepted = await this.accept.executeIn(m, {
-        body: buildScanSubmission(facts, target, 'manual'),
-        idempotencyKey: `scan:${item.batchId}:${item.documentId}`,
-        requestSha512: facts.documentSha512,
-        submitter: scanSubmitter(item.batchSubmittedBy),
-        scanSealVerifiedByIntake: true,
-      });
-      await this.repo.resolveQueueItem(m, itemId, { caseId: accepted.caseId, resolvedBy: actor, resolution: 'new-case' });
-      await this.repo.setDocumentOutcome(
-        item.batchId,
-        item.documentId,
-        { status: 'case', caseId: accepted.caseId, classification: { method: 'manual', resolution: 'new-case', ...target, itemId } },
-        m,
-      );
-      return accepted.caseId;
-    });
-    this.messaging.relay.nudge();
-    this.log.info('classification queue item resolved', { itemId, resolution: resolution.resolution, caseId });
-    return { itemId, resolution: resolution.resolution, caseId, caseReference: caseReferenceOf(caseId) };
-  }
-
-  /** The existing case a clerk named; an unknown id or reference, or a reference shared by two cases, is refused. */
-  private async existingCase(
-    m: EntityManager,
-    r: Extract<ScanResolution, { resolution: 'follow-up' }>,
-    scope: ReadScope,
-  ): Promise<CaseTarget> {
-    if ('caseId' in r) {
-      const found = await this.repo.caseById(m, r.caseId, scope);
-      if (!found) {
-        throw fail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case ${r.caseId}`, [
-          { field: 'caseId', message: 'names no existing case' },
-        ]);
-      }
-      return found;
-    }
-    const [found, ...more] = await this.repo.caseIdsByReference(r.caseReference, m, scope);
-    if (!found) {
-      throw fail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case has the reference ${r.caseReference}`, [
-        { field: 'caseReference', message: 'names no existing case' },
-      ]);
-    }
-    if (more.length > 0) {
-      throw fail(
-        IntakeErrorCode.ScanResolutionCaseAmbiguous,
-        `the reference ${r.caseReference} names more than one case; give the caseId`,
-        [{ field: 'caseReference', message: 'names more than one case' }],
-      );
-    }
-    return found;
   }
 
   /** For the drop folder: the document file itself, streamed like an upload. */

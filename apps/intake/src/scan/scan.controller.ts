@@ -3,8 +3,10 @@ import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
-import { ownScopeOf, readScopeOf, requireChannel, submitterOf } from '../access';
+import { coversTenant, ownScopeOf, readScopeOf, requireChannel, submitterOf } from '../access';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { ClassificationRepository } from './classification.repository';
+import { ResolveClassificationUseCase } from './resolve-classification.use-case';
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
 import { ClassificationRuleRequest } from './classification-rule.request';
@@ -20,6 +22,8 @@ export class ScanController {
   constructor(
     private readonly scan: ScanIntakeUseCase,
     private readonly repo: ScanRepository,
+    private readonly classification: ClassificationRepository,
+    private readonly clerks: ResolveClassificationUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
@@ -121,7 +125,7 @@ export class ScanController {
         errors: [{ field: 'status', message: 'must be open, resolved or all' }],
       });
     }
-    return { items: await this.scan.queue(s as 'open' | 'resolved' | 'all', readScopeOf(principal)) };
+    return { items: await this.clerks.queue(s as 'open' | 'resolved' | 'all', readScopeOf(principal)) };
   }
 
   @Permission('queue:work')
@@ -134,12 +138,12 @@ export class ScanController {
   ) {
     if (!principal) throw new Error('a route with a permission runs with a principal');
     // The clerk is the token's subject (X-Actor is gone).
-    return this.scan.resolve(itemId, parseResolution(body), principal.subject.slice(0, 200), readScopeOf(principal));
+    return this.clerks.resolve(itemId, parseResolution(body), principal.subject.slice(0, 200), readScopeOf(principal));
   }
 
   @Permission('config:write')
   @Put('admin/scan/classification-rules/:ruleId')
-  async putRule(@Param('ruleId') ruleId: string, @Body() body: unknown) {
+  async putRule(@Param('ruleId') ruleId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     let rule: ClassificationRuleRequest;
     try {
       rule = validateContract(ClassificationRuleRequest, { ...((body ?? {}) as object), ruleId });
@@ -149,13 +153,26 @@ export class ScanController {
       }
       throw error;
     }
-    await this.repo.upsertRule({ ...rule, formIds: rule.formIds ?? [], keywords: rule.keywords ?? [] });
+    // A tenant-admin writes rules of its own tenants; a rule without a tenant applies to every batch (platform-admin).
+    const scope = readScopeOf(principal);
+    const existing = await this.classification.ruleOwner(ruleId);
+    const owns = (tenantArs: string | null | undefined) => (tenantArs ? coversTenant(scope, tenantArs) : scope.all);
+    if (!owns(rule.tenantArs) || (existing && !owns(existing.tenantArs))) {
+      throw new IntakeException(
+        IntakeErrorCode.TenantNotAllowed,
+        'this rule belongs to, or would belong to, a tenant you do not administer',
+        {
+          ...(rule.tenantArs ? { tenantArs: rule.tenantArs } : {}),
+        },
+      );
+    }
+    await this.classification.upsertRule({ ...rule, formIds: rule.formIds ?? [], keywords: rule.keywords ?? [] });
     return rule;
   }
 
   @Permission('config:read')
   @Get('admin/scan/classification-rules')
-  async rules() {
-    return { rules: await this.repo.rules() };
+  async rules(@CurrentPrincipal() principal: Principal | undefined) {
+    return { rules: await this.classification.rules(readScopeOf(principal)) };
   }
 }

@@ -17,8 +17,8 @@ const MAX_DEPENDENCIES = 8;
 /** Longer than allowed today: file → its line count when the rule came (may not grow). */
 const KNOWN_LONG: Record<string, number> = {
   'apps/intake/src/scan/scan-rules.ts': 352,
-  'apps/intake/src/scan/scan.repository.ts': 435,
-  'apps/intake/src/scan/scan-intake.use-case.ts': 703,
+  'apps/intake/src/scan/scan.repository.ts': 385,
+  'apps/intake/src/scan/scan-intake.use-case.ts': 641,
 };
 
 /** Classes with more constructor dependencies today: `file#Class` → how many (may not grow). */
@@ -35,7 +35,6 @@ const KNOWN_SQL: Record<string, number> = {
   'apps/erechnung/src/outbound/issue-fee-invoice.use-case.ts': 6,
   'apps/intake/src/bundles/bundles.controller.ts': 1,
   'apps/intake/src/cases/case-timeline.consumer.ts': 1,
-  'apps/intake/src/cases/cases.controller.ts': 3,
   'apps/intake/src/email/forward-invoice-email.use-case.ts': 2,
   'apps/intake/src/submissions/accept-submission.use-case.ts': 4,
   'apps/payment/src/fees/fees.controller.ts': 2,

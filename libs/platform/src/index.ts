@@ -40,6 +40,7 @@ export {
   auditScopeOf,
   scopeCovers,
   significantPrefix,
+  tenantPrefixesOf,
   tenantScopeOf,
   tenantScopeParam,
   tenantScopeSql,

@@ -1,7 +1,7 @@
 import { type Principal } from '@poststelle/platform';
 import { IntakeException } from '../submissions/intake.exception';
 import { claimForKind, requireChannel, submitterOf } from './channel-trust';
-import { coversTenant, inScope, ownScopeOf, readScopeOf, scopeCondition, significantPrefix } from './read-scope';
+import { coversTenant, inScope, ownScopeOf, readScopeOf, scopeCondition } from './read-scope';
 
 const principal = (p: Partial<Principal>): Principal => ({
   subject: 'sub-1',
@@ -18,17 +18,9 @@ const admin = principal({ clientId: 'platform-admin', roles: ['platform-admin'] 
 const untrusted = principal({ clientId: 'channel-untrusted', roles: ['channel'], channels: ['portal', 'email'], mayAssert: [] });
 
 describe('tenant scope', () => {
-  it.each([
-    ['120540000000', '12054'],
-    ['120000000000', '12'],
-    ['010010000000', '01001'],
-    ['120605003154', '120605003154'],
-    ['120600500000', '120600500'],
-    ['12054', '12054'],
-    ['1205', undefined],
-    ['PS-ALL', undefined],
-  ])('takes the significant prefix of tenant %s', (tenant, prefix) => {
-    expect(significantPrefix(tenant)).toBe(prefix);
+  it('reads tenant claims as region prefixes, ignoring claims that are no ARS prefix', () => {
+    const scope = readScopeOf({ ...potsdam, tenants: ['120540000000', '120600500000', '1205', 'PS-ALL'] });
+    expect(scope.arsPrefixes).toEqual(['12054', '120600500']);
   });
 
   it('lets a caseworker see its own tenant and everything in it, nothing of another tenant', () => {

@@ -1,4 +1,4 @@
-import { type Principal } from '@poststelle/platform';
+import { tenantPrefixesOf, type Principal } from '@poststelle/platform';
 
 /**
  * What a caller may read in intake (ADR 0016): everything (platform-admin), the objects of its tenants (their ARS
@@ -14,22 +14,6 @@ export interface ReadScope {
   submitter?: string;
 }
 
-const PREFIX_LENGTHS = [2, 3, 5, 9, 12] as const;
-
-/**
- * The significant prefix of a tenant claim: a 12-digit ARS stands for its region, i.e. the shortest ARS prefix
- * (Land 2, Regierungsbezirk 3, Kreis 5, Gemeindeverband 9, Gemeinde 12) after which only zeros follow
- * (`120540000000` → `12054`, Potsdam with everything in it). A claim that already is a prefix (2, 3, 5 or 9 digits)
- * is taken as it is; anything else grants nothing.
- */
-export function significantPrefix(tenant: string): string | undefined {
-  if (/^\d{12}$/.test(tenant)) {
-    const n = PREFIX_LENGTHS.find((len) => /^0*$/.test(tenant.slice(len)));
-    return tenant.slice(0, n);
-  }
-  return /^\d+$/.test(tenant) && (PREFIX_LENGTHS as readonly number[]).includes(tenant.length) ? tenant : undefined;
-}
-
 /** The client a channel token belongs to (client id, else subject): recorded as `submitted_by`. */
 export function submitterIdOf(principal: Principal): string {
   return principal.clientId ?? principal.subject;
@@ -38,10 +22,9 @@ export function submitterIdOf(principal: Principal): string {
 /** The caller's scope; no principal (never on a route with a permission) sees nothing. */
 export function readScopeOf(principal: Principal | undefined): ReadScope {
   if (!principal) return { all: false, arsPrefixes: [] };
-  const prefixes = principal.tenants.map(significantPrefix).filter((p): p is string => p !== undefined);
   return {
     all: principal.roles.includes('platform-admin'),
-    arsPrefixes: [...new Set(prefixes)],
+    arsPrefixes: tenantPrefixesOf(principal.tenants),
     ...(principal.roles.includes('channel') ? { submitter: submitterIdOf(principal) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { type Principal } from './principal';
-import { auditScopeOf, scopeCovers, significantPrefix, tenantScopeOf, tenantScopeParam } from './tenant-scope';
+import { auditScopeOf, scopeCovers, significantPrefix, tenantPrefixesOf, tenantScopeOf, tenantScopeParam } from './tenant-scope';
 
 const principal = (roles: string[], tenants: string[]): Principal => ({
   subject: 's',
@@ -21,6 +21,11 @@ describe('tenant scope', () => {
     ['12', '12'],
   ])('reads tenant %s as the region prefix %s', (tenant, prefix) => {
     expect(significantPrefix(tenant)).toBe(prefix);
+  });
+
+  it('ignores tenant claims that are no ARS prefix (2, 3, 5, 9 or 12 digits)', () => {
+    expect(tenantPrefixesOf(['120540000000', '120600500000', '1205', 'PS-ALL', '12054'])).toEqual(['12054', '120600500']);
+    expect(tenantScopeOf(principal(['caseworker'], ['1205']))).toEqual({ all: false, prefixes: [] });
   });
 
   it('lets a caseworker of Potsdam see Potsdam objects and rules inside Potsdam, nothing else', () => {

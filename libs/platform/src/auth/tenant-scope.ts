@@ -20,8 +20,14 @@ export function significantPrefix(tenant: string): string {
   return tenant;
 }
 
-const prefixesOf = (tenants: readonly string[]): string[] =>
-  [...new Set(tenants.filter((t) => /^\d{2,12}$/.test(t)).map(significantPrefix))].sort();
+/**
+ * The region prefixes of tenant claims: a 12-digit ARS as its significant prefix, a prefix of 2, 3, 5 or 9 digits as
+ * it is; any other claim (`1205`, `PS-ALL`) grants nothing.
+ */
+export function tenantPrefixesOf(tenants: readonly string[]): string[] {
+  const valid = tenants.filter((t) => /^\d+$/.test(t) && (ARS_PREFIX_LENGTHS as readonly number[]).includes(t.length));
+  return [...new Set(valid.map(significantPrefix))].sort();
+}
 
 /**
  * The scope of a caller's case and configuration reads and writes: a platform admin sees all; anyone else the
@@ -30,7 +36,7 @@ const prefixesOf = (tenants: readonly string[]): string[] =>
 export function tenantScopeOf(principal: Principal | undefined): TenantScope {
   if (!principal) return { all: false, prefixes: [] };
   if (principal.roles.includes('platform-admin')) return ALL_TENANTS;
-  return { all: false, prefixes: prefixesOf(principal.tenants) };
+  return { all: false, prefixes: tenantPrefixesOf(principal.tenants) };
 }
 
 /** Audit reads: an auditor with tenants sees theirs; one without tenants (and a platform admin) sees every tenant's. */

@@ -1,9 +1,9 @@
 import { type InvoiceEmailOriginV1 } from '@poststelle/contracts';
 
 /**
- * What intake verified about the sender of an emailed invoice: the RFC 5322 From address, the DKIM verdict and the
- * signing domains (`d=`) of the signatures that passed. Not in `InvoiceEmailOriginV1` yet (intake has to add it as
- * `email.sender`, ADR 0016); until it does, no sender counts as authenticated.
+ * What intake verified about the sender of an emailed invoice (`email.sender`): the RFC 5322 From address, the DKIM
+ * verdict and the signing domains (`d=`) of the signatures that passed. Invoices forwarded before intake passed it
+ * along have none; then no sender counts as authenticated.
  */
 export interface SenderEvidence {
   from?: string;
@@ -15,9 +15,9 @@ export type ReplyRecipient =
   | { kind: 'send'; to: string; basis: 'dkim-aligned-from' | 'supplier-on-file' }
   | { kind: 'withheld'; reason: string };
 
-/** The sender evidence of an emailed invoice, once intake passes it along (`email.sender`). */
+/** The sender evidence of an emailed invoice (`email.sender`, verified by intake on receipt). */
 export function senderEvidenceOf(email: InvoiceEmailOriginV1): SenderEvidence {
-  return (email as InvoiceEmailOriginV1 & { sender?: SenderEvidence }).sender ?? {};
+  return email.sender ?? {};
 }
 
 const domainOf = (address: string): string | undefined => {

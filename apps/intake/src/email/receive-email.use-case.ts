@@ -126,7 +126,7 @@ export class ReceiveEmailUseCase {
     try {
       if (mailbox?.purpose === 'invoices') {
         // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0010-invoices-by-email.md).
-        const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox });
+        const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox, auth });
         await this.repo.recordOutcome(inboundId, {
           status: 'invoice',
           evidence: { ...evidence, invoices: invoices.map((i) => i.submissionId) },

@@ -47,7 +47,13 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       headers: { 'content-type': contentType },
       ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
-  const postIndex = (xml: string) => intake<BatchView & Problem>('POST', '/v1/scan/batches', xml, 'application/xml');
+  /** Posts a batch index, sealed by the stack's scan centre (intake refuses unsealed indexes by default). */
+  const postIndex = async (xml: string, { sealed = true } = {}) =>
+    stack.json<BatchView & Problem>('intake', '/v1/scan/batches', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', ...(sealed ? await stack.sealHeader(xml) : {}) },
+      body: xml,
+    });
   const upload = (batchId: string, documentId: string, bytes: Buffer) =>
     intake<Problem & { batchStatus: string }>('PUT', `/v1/scan/batches/${batchId}/documents/${documentId}`, bytes, 'application/pdf');
   const processed = (batchId: string) =>
@@ -80,9 +86,8 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     dropDir = await mkdtemp(join(tmpdir(), 'ps-scan-drop-'));
     stack = await new Stack({
       extraEnv: {
-        // This file follows an authority whose scan centre delivers unsealed indexes and that counts their handwritten
-        // signatures (opt-in); the default, where only a sealed index proves one, is in scan-written-form and scan-seal.
-        SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM: 'true',
+        // Defaults for the seal: an index must carry a seal of the stack's (trusted) scan centre; sealed, the
+        // handwritten signatures it reports meet the written form.
         SCAN_DROP_DIR: dropDir,
         SCAN_DROP_POLL_MS: '300',
         SCAN_PROCESS_POLL_MS: '200',
@@ -260,8 +265,8 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${batch.documents[0]!.caseId}`);
     expect(view.body.case['service']).toMatchObject({ leikaKey: BUILDING });
     expect(view.body.case['channel']).toMatchObject({ scan: { textSource: 'text-layer', classifiedBy: 'form-id' } });
-    // Seals are not required in this stack: the unsealed index is taken, and recorded as unsealed.
-    expect(view.body.case['channel']).toMatchObject({ scan: { indexSealed: false, indexSealValid: false, indexSealTrusted: false } });
+    // The index carried the scan centre's seal: recorded as valid and trusted in the case's scan evidence.
+    expect(view.body.case['channel']).toMatchObject({ scan: { indexSealed: true, indexSealValid: true, indexSealTrusted: true } });
   }, 120000);
 
   it('classifies by a cover-sheet QR code read from the scanned page (zbarimg): service and tenant from the code', async () => {
@@ -510,6 +515,15 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       expect((await intake('GET', '/health')).status).toBe(200);
     });
 
+    it('an unsealed index is refused by default (SCAN_REQUIRE_SEALED_INDEX), naming the missing seal', async () => {
+      const xml = scanIndexXml({ batchId: `B-${randomUUID()}`, tenantArs: TENANT, documents: [doc(await textPdf(['x']))] });
+      const r = await postIndex(xml, { sealed: false });
+      expect([r.status, r.body.title]).toEqual([422, 'SCAN_INDEX_SEAL_MISSING']);
+      expect(r.body.detail).toMatch(/seal/i);
+      // Refused for its seal only: the same index, sealed, is taken.
+      expect((await postIndex(xml)).status).toBe(201);
+    });
+
     it('an oversized batch (too many documents) is refused', async () => {
       const pdf = await textPdf(['x']);
       const docs = Array.from({ length: 6 }, (_, i) => doc(pdf, { documentId: `d${i}`, fileName: `d${i}.pdf` }));
@@ -567,10 +581,12 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
   });
 
   it('drop folder: a ready batch (TIFF) becomes a case and moves to processed/; a broken one goes to rejected/ with a reason; each index is taken once', async () => {
-    const drop = async (name: string, files: Record<string, Buffer | string>) => {
+    /** A batch folder as the scan centre writes it: documents, the seal over the index (unless unsealed), the index last. */
+    const drop = async (name: string, files: Record<string, Buffer | string>, { sealed = true } = {}) => {
       const staging = join(dropDir, `.${name}`);
       await mkdir(staging);
       for (const [f, content] of Object.entries(files)) if (f !== 'index.xml') await writeFile(join(staging, f), content);
+      if (sealed) await writeFile(join(staging, 'index.xml.p7s'), await stack.sealIndex(files['index.xml']!));
       await writeFile(join(staging, 'index.xml'), files['index.xml']!);
       await rename(staging, join(dropDir, name));
     };
@@ -588,10 +604,14 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     });
     await drop('batch-bad', { 'index.xml': badIndex, 'a.pdf': await textPdf(['x']) });
     await drop('batch-xxe', { 'index.xml': '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><scanBatch>&e;</scanBatch>' });
+    const unsealed = { documentId: 'd1', fileName: 'b.tif', mediaType: 'image/tiff' as const, content: tiff, applicant: ERIKA };
+    const unsealedIndex = scanIndexXml({ batchId: 'DROP-3', tenantArs: TENANT, documents: [unsealed] });
+    await drop('batch-unsealed', { 'index.xml': unsealedIndex, 'b.tif': tiff }, { sealed: false });
 
     await waitFor('drop folder drained', async () => (await readdir(dropDir)).filter((f) => f.startsWith('batch-')).length === 0, 60000);
     expect(await readdir(join(dropDir, 'processed'))).toEqual(['batch-ok']);
-    expect((await readdir(join(dropDir, 'rejected'))).sort()).toEqual(['batch-bad', 'batch-xxe']);
+    expect((await readdir(join(dropDir, 'rejected'))).sort()).toEqual(['batch-bad', 'batch-unsealed', 'batch-xxe']);
+    expect(await readFile(join(dropDir, 'rejected', 'batch-unsealed', 'REJECTED.txt'), 'utf8')).toMatch(/^SCAN_INDEX_SEAL_MISSING\n/);
     expect(await readFile(join(dropDir, 'rejected', 'batch-bad', 'REJECTED.txt'), 'utf8')).toMatch(/^SCAN_DOCUMENT_HASH_MISMATCH\n/);
     expect(await readFile(join(dropDir, 'rejected', 'batch-xxe', 'REJECTED.txt'), 'utf8')).toMatch(/^XML_DOCTYPE_FORBIDDEN\n/);
     expect(await readFile(join(dropDir, 'rejected', 'batch-bad', 'a.pdf'))).toBeDefined();

@@ -1,8 +1,8 @@
 import { ConfigError } from '@poststelle/platform';
 import { loadIntakeSettings } from './intake.config';
 
-/** The one variable without a default: the token issuer. */
-const OIDC = { OIDC_ISSUER: 'https://idp.example/realms/poststelle' };
+/** The variables without a default: the token issuer and (seals being required by default) the scan-centre trust. */
+const OIDC = { OIDC_ISSUER: 'https://idp.example/realms/poststelle', SCAN_CENTRE_TRUST_DIR: '/etc/poststelle/scan-centres' };
 
 describe('intake settings: form data inline bound', () => {
   it('keeps JSON form data of up to 64 KiB inline by default', () => {
@@ -37,5 +37,22 @@ describe('intake settings: what Kafka-adapter submissions may assert', () => {
     expect(() => loadIntakeSettings({ ...OIDC, INTAKE_KAFKA_ADAPTER_MAY_ASSERT: 'eid,everything' })).toThrow(
       /INTAKE_KAFKA_ADAPTER_MAY_ASSERT must be a comma-separated list/,
     );
+  });
+});
+
+describe('intake settings: sealed scan batch indexes', () => {
+  it('requires a sealed index by default, and then a scan-centre trust directory to start at all', () => {
+    expect(loadIntakeSettings(OIDC).scan.requireSealedIndex).toBe(true);
+    expect(() => loadIntakeSettings({ OIDC_ISSUER: OIDC.OIDC_ISSUER })).toThrow(
+      /SCAN_CENTRE_TRUST_DIR is required when SCAN_REQUIRE_SEALED_INDEX is true/,
+    );
+  });
+
+  it('is switched off only by an explicit false (or 0), without a trust directory then', () => {
+    for (const off of ['false', '0']) {
+      expect(loadIntakeSettings({ OIDC_ISSUER: OIDC.OIDC_ISSUER, SCAN_REQUIRE_SEALED_INDEX: off }).scan.requireSealedIndex).toBe(false);
+    }
+    expect(loadIntakeSettings({ ...OIDC, SCAN_REQUIRE_SEALED_INDEX: '1' }).scan.requireSealedIndex).toBe(true);
+    expect(() => loadIntakeSettings({ ...OIDC, SCAN_REQUIRE_SEALED_INDEX: 'no' })).toThrow(ConfigError);
   });
 });

@@ -73,16 +73,16 @@ export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(100) @Max(3600 * 1000) SCAN_DROP_POLL_MS: number = 2000;
   /**
    * Paper scan: batches whose index carries no valid seal of a trusted scan centre are refused
-   * (SCAN_INDEX_SEAL_MISSING / _INVALID / _UNTRUSTED). Off: the seal is checked and recorded, nothing is refused.
+   * (SCAN_INDEX_SEAL_MISSING / _INVALID / _UNTRUSTED); the default. Off: the seal is checked and recorded only.
    */
   // From the raw string: implicit conversion would turn 'false' into true; anything else fails validation.
   @Transform(({ obj }: { obj: Record<string, unknown> }) => {
     const raw = obj['SCAN_REQUIRE_SEALED_INDEX'];
-    if (raw === undefined || raw === false || raw === 'false' || raw === '0') return false;
-    return raw === true || raw === 'true' || raw === '1' ? true : raw;
+    if (raw === undefined || raw === true || raw === 'true' || raw === '1') return true;
+    return raw === false || raw === 'false' || raw === '0' ? false : raw;
   })
   @IsBoolean()
-  SCAN_REQUIRE_SEALED_INDEX: boolean = false;
+  SCAN_REQUIRE_SEALED_INDEX: boolean = true;
   /**
    * Whether a handwritten signature reported in an index without a valid, trusted scan-centre seal meets the written
    * form (§ 3a VwVfG). Off (default): only a sealed index proves it; otherwise the case carries no written form and

@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testInfra, uniqueName } from './env';
 import { OidcProvider, type DemoClient } from './oidc-provider';
+import { scanCentrePki, sealIndex, type ScanCentrePki } from './scan-fixtures';
 import { SERVICES, ServiceProcess, freePort, type ServiceName } from './service-process';
 
 export interface StackOptions {
@@ -39,6 +40,9 @@ export class Stack {
   databaseUrl = '';
   private dropDatabase: (() => Promise<void>) | undefined;
   private blobDir = '';
+  /** The stack's scan centre: its CA is intake's SCAN_CENTRE_TRUST_DIR (unless extraEnv sets one). */
+  private scanCentreDir = '';
+  private pki: ScanCentrePki | undefined;
   /** Port of intake's SMTP receiver (a free port per stack, so parallel stacks never collide). */
   smtpPort = 0;
   /** The OpenID provider whose tokens the services accept. */
@@ -83,6 +87,7 @@ export class Stack {
     this.databaseUrl = db.url;
     this.dropDatabase = db.drop;
     this.blobDir = await mkdtemp(join(tmpdir(), 'ps-blobs-'));
+    const scanCentreTrustDir = await this.makeScanCentre();
     this.smtpPort = await freePort();
     if (this.ownOidc) await this.oidc.start();
     const env: Record<string, string> = {
@@ -96,6 +101,8 @@ export class Stack {
       MAIL_AUTH_DNS: 'offline',
       // Bound to this host only: the tests reach the services on 127.0.0.1.
       HTTP_HOST: '127.0.0.1',
+      // Intake refuses unsealed scan batch indexes by default: the stack's scan centre is trusted (sealIndex).
+      SCAN_CENTRE_TRUST_DIR: scanCentreTrustDir,
       ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
       ...this.options.extraEnv,
     };
@@ -121,7 +128,34 @@ export class Stack {
     await Promise.all(this.processes().map((s) => s.stop()));
     await this.dropDatabase?.();
     if (this.blobDir) await rm(this.blobDir, { recursive: true, force: true });
+    if (this.scanCentreDir) await rm(this.scanCentreDir, { recursive: true, force: true });
     if (this.ownOidc) await this.oidc.stop();
+  }
+
+  /** The stack's scan centre (a CA and its seal certificate), trusted by intake. */
+  get scanCentre(): ScanCentrePki {
+    if (!this.pki) throw new Error('stack not started');
+    return this.pki;
+  }
+
+  /** The stack's scan centre's seal over a batch index (`Scan-Index-Signature`, base64; `index.xml.p7s`, DER). */
+  sealIndex(index: Buffer | string): Promise<Buffer> {
+    return sealIndex(index, this.scanCentre);
+  }
+
+  /** Header of a batch index sealed by the stack's scan centre: `{ 'scan-index-signature': <base64> }`. */
+  async sealHeader(index: Buffer | string): Promise<{ 'scan-index-signature': string }> {
+    return { 'scan-index-signature': (await this.sealIndex(index)).toString('base64') };
+  }
+
+  private async makeScanCentre(): Promise<string> {
+    this.scanCentreDir = await mkdtemp(join(tmpdir(), 'ps-scan-centre-'));
+    const pkiDir = join(this.scanCentreDir, 'pki');
+    const trustDir = join(this.scanCentreDir, 'trust');
+    await Promise.all([mkdir(pkiDir), mkdir(trustDir)]);
+    this.pki = await scanCentrePki(pkiDir);
+    await copyFile(this.pki.caPath, join(trustDir, 'scan-centre-ca.pem'));
+    return trustDir;
   }
 
   logs(): string {

@@ -20,7 +20,7 @@ interface Problem {
   batchId?: string;
 }
 
-/** The scan centre's seal over the batch index (TR-RESISCAN), with SCAN_REQUIRE_SEALED_INDEX on. */
+/** The scan centre's seal over the batch index (TR-RESISCAN), required by default (SCAN_REQUIRE_SEALED_INDEX). */
 describe('paper-scan channel: sealed batch indexes', () => {
   let stack: Stack;
   let work: string;
@@ -67,7 +67,7 @@ describe('paper-scan channel: sealed batch indexes', () => {
     await copyFile(centre.caPath, join(work, 'trust', 'scanzentrum-ca.pem'));
     stack = await new Stack({
       extraEnv: {
-        SCAN_REQUIRE_SEALED_INDEX: 'true',
+        // Seals are required by default; this file's own trust store: its scan centre, not the stranger.
         SCAN_CENTRE_TRUST_DIR: join(work, 'trust'),
         SCAN_DROP_DIR: dropDir,
         SCAN_DROP_POLL_MS: '300',

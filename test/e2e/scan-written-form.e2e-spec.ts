@@ -6,11 +6,12 @@ const BUILDING = '99108012003000';
 const ERIKA = { givenName: 'Erika', familyName: 'Mustermann', postalCode: '14467', city: 'Potsdam', email: 'erika@example.org' };
 
 /**
- * Trust from the channel, not from the payload: by default an unsealed scan index's word that a paper was signed by
- * hand does not meet the written form (§ 3a VwVfG); routing holds the case for a procedure that requires it. (With a
- * sealed index from a trusted scan centre it does: scan-seal.e2e-spec.ts.)
+ * Trust from the channel, not from the payload: an unsealed scan index's word that a paper was signed by hand does not
+ * meet the written form (§ 3a VwVfG); routing holds the case for a procedure that requires it. (With a sealed index
+ * from a trusted scan centre it does: scan-seal.e2e-spec.ts. By default an unsealed index is refused outright:
+ * scan-channel.e2e-spec.ts, scan-seal.e2e-spec.ts.)
  */
-describe('paper scan: an unsealed index does not prove a handwritten signature (default)', () => {
+describe('paper scan: an unsealed index does not prove a handwritten signature (even where unsealed indexes are taken)', () => {
   let stack: Stack;
   const call = <T>(
     service: 'intake' | 'routing',
@@ -26,7 +27,14 @@ describe('paper scan: an unsealed index does not prove a handwritten signature (
     });
 
   beforeAll(async () => {
-    stack = await new Stack({ extraEnv: { SCAN_PROCESS_POLL_MS: '200' } }).start();
+    stack = await new Stack({
+      extraEnv: {
+        // The opt-out under test: this authority takes unsealed indexes (the default refuses them), and still the
+        // index's claim of a handwritten signature must not meet the written form.
+        SCAN_REQUIRE_SEALED_INDEX: 'false',
+        SCAN_PROCESS_POLL_MS: '200',
+      },
+    }).start();
     expect(
       (await call('routing', 'PUT', '/v1/admin/procedures/building-potsdam', { tenantArs: TENANT, name: 'Bau', writtenFormRequired: true }))
         .status,

@@ -28,6 +28,14 @@ describe('intake: tenant scope and trust from the channel', () => {
       headers: { 'content-type': type },
       ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
+  /** A batch index sealed by the stack's scan centre (intake refuses unsealed indexes by default). */
+  const postIndex = async <T>(as: DemoClient, xml: string) =>
+    stack.json<T>('intake', '/v1/scan/batches', {
+      as,
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', ...(await stack.sealHeader(xml)) },
+      body: xml,
+    });
   const submit = (as: DemoClient, body: object) =>
     call<{ caseId: string; submissionId: string } & Problem>(as, 'POST', '/v1/submissions', body);
   const routingOutcome = (caseId: string) =>
@@ -76,16 +84,13 @@ describe('intake: tenant scope and trust from the channel', () => {
 
     // A scan batch for Potsdam whose document no rule classifies: it waits in the classification queue.
     const content = await textPdf(['Schreiben ohne Formular', 'Bitte um Rueckruf']);
-    const batch = await call<{ batchId: string }>(
+    const batch = await postIndex<{ batchId: string }>(
       'scan-centre',
-      'POST',
-      '/v1/scan/batches',
       scanIndexXml({
         batchId: `B-${randomUUID()}`,
         tenantArs: POTSDAM,
         documents: [{ documentId: 'd1', fileName: 'brief.pdf', content, applicant: ERIKA }],
       }),
-      'application/xml',
     );
     expect(batch.status).toBe(201);
     potsdam.batchId = batch.body.batchId;
@@ -246,7 +251,8 @@ describe('intake: tenant scope and trust from the channel', () => {
       tenantArs: POTSDAM,
       documents: [{ documentId: 'd1', fileName: 'x.pdf', content: Buffer.from('%PDF-1.4') }],
     });
-    const batch = await call<Problem>('channel-untrusted', 'POST', '/v1/scan/batches', xml, 'application/xml');
+    // Sealed by the trusted scan centre, yet refused: the client is not registered for the paper channel.
+    const batch = await postIndex<Problem>('channel-untrusted', xml);
     expect([batch.status, batch.body.title]).toEqual([403, 'CHANNEL_NOT_ALLOWED']);
     const paperAsJson = await submit(
       'channel-untrusted',

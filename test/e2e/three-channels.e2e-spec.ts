@@ -112,21 +112,23 @@ describe('one application through portal, email and scan → three canonical cas
 
     // Scan: the paper with a cover-sheet barcode; the scan centre captured the form data as index data.
     const paper = await textPdf(['Antrag auf Bewohnerparkausweis', 'Kennzeichen P-AB 123', 'Erika Mustermann, 14467 Potsdam']);
+    const index = scanIndexXml({
+      batchId: 'B-3CH',
+      documents: [
+        {
+          documentId: 'd1',
+          fileName: 'antrag.pdf',
+          content: paper,
+          barcodes: [`POSTSTELLE:1;leika=${PARKING};ars=${TENANT}`],
+          applicationForm: APPLICATION_FORM,
+        },
+      ],
+    });
+    // Sealed by the stack's scan centre: intake refuses an unsealed index by default.
     const created = await stack.json<{ batchId: string }>('intake', '/v1/scan/batches', {
       method: 'POST',
-      headers: { 'content-type': 'application/xml' },
-      body: scanIndexXml({
-        batchId: 'B-3CH',
-        documents: [
-          {
-            documentId: 'd1',
-            fileName: 'antrag.pdf',
-            content: paper,
-            barcodes: [`POSTSTELLE:1;leika=${PARKING};ars=${TENANT}`],
-            applicationForm: APPLICATION_FORM,
-          },
-        ],
-      }),
+      headers: { 'content-type': 'application/xml', ...(await stack.sealHeader(index)) },
+      body: index,
     });
     expect(created.status).toBe(201);
     const up = await stack.json('intake', `/v1/scan/batches/${created.body.batchId}/documents/d1`, { method: 'PUT', body: paper });

@@ -10,6 +10,8 @@
 #                                    replication factor 3 and min.insync.replicas 2 (default 1: a single broker on 9092)
 #   OIDC_PORT=<port base + 9>       port of the embedded OpenID provider (issuer http://127.0.0.1:<port>); its signing
 #                                    key and the demo clients' secrets are kept in .data/oidc (npm run -s token -- <client>)
+# The demo scan centre (a CA and its seal certificate, made with openssl at first start) is kept in .data/scan-centre;
+# intake trusts its CA (SCAN_CENTRE_TRUST_DIR) and refuses unsealed batch indexes, and the demo seals its index.
 # Service settings (e.g. KAFKA_NAMESPACE, SMTP_PORT) are passed through to the services and the demo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -91,6 +93,22 @@ export INTAKE_URL="http://127.0.0.1:${PORTS[0]}" ROUTING_URL="http://127.0.0.1:$
 export ERECHNUNG_URL="http://127.0.0.1:${PORTS[3]}" ARCHIVE_URL="http://127.0.0.1:${PORTS[4]}"
 
 mkdir -p "$LOGS"
+# The demo scan centre's PKI: made once (again when the seal certificate runs out within a day), like the OIDC keys.
+SCAN_CENTRE="$ROOT/.data/scan-centre"
+if ! openssl x509 -in "$SCAN_CENTRE/signer.pem" -noout -checkend 86400 >/dev/null 2>&1 || [ ! -f "$SCAN_CENTRE/trust/ca.pem" ]; then
+  say "making the demo scan centre's CA and seal certificate (.data/scan-centre)"
+  rm -rf "$SCAN_CENTRE" && mkdir -p "$SCAN_CENTRE/trust" && chmod 700 "$SCAN_CENTRE"
+  (
+    cd "$SCAN_CENTRE"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
+      -subj '/C=DE/O=Scanzentrum Brandenburg (Demo)/CN=Scanzentrum Brandenburg Demo-CA' 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout signer.key -out signer.csr \
+      -subj '/C=DE/O=Scanzentrum Brandenburg (Demo)/CN=Scanzentrum Brandenburg Siegel' 2>/dev/null
+    openssl x509 -req -in signer.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out signer.pem -days 825 2>/dev/null
+    cp ca.pem trust/ca.pem
+  )
+fi
+export SCAN_CENTRE_TRUST_DIR=${SCAN_CENTRE_TRUST_DIR:-$SCAN_CENTRE/trust} DEMO_SCAN_CENTRE_DIR="$SCAN_CENTRE"
 OIDC_PORT=${OIDC_PORT:-$((PORT_BASE + 9))}
 export OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_DATA_DIR="$ROOT/.data/oidc"
 say "starting the OpenID provider on $OIDC_ISSUER"

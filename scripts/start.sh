@@ -101,10 +101,10 @@ if ! openssl x509 -in "$SCAN_CENTRE/signer.pem" -noout -checkend 86400 >/dev/nul
   (
     cd "$SCAN_CENTRE"
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
-      -subj '/C=DE/O=Scanzentrum Brandenburg (Demo)/CN=Scanzentrum Brandenburg Demo-CA' 2>/dev/null
+      -subj '/C=DE/O=Scanzentrum Brandenburg (Demo)/CN=Scanzentrum Brandenburg Demo-CA' 2>>"$LOGS/scan-centre-pki.log"
     openssl req -newkey rsa:2048 -nodes -keyout signer.key -out signer.csr \
-      -subj '/C=DE/O=Scanzentrum Brandenburg (Demo)/CN=Scanzentrum Brandenburg Siegel' 2>/dev/null
-    openssl x509 -req -in signer.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out signer.pem -days 825 2>/dev/null
+      -subj '/C=DE/O=Scanzentrum Brandenburg (Demo)/CN=Scanzentrum Brandenburg Siegel' 2>>"$LOGS/scan-centre-pki.log"
+    openssl x509 -req -in signer.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out signer.pem -days 825 2>>"$LOGS/scan-centre-pki.log"
     cp ca.pem trust/ca.pem
   )
 fi

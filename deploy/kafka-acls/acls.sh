@@ -33,8 +33,9 @@ write_topic svc-routing procedure. prefixed
 for t in cases.routed.v1 routing.manual.v1 notifications.portal.v1 notifications.postal.v1; do write_topic svc-routing "$t"; done
 write_topic svc-routing dlq.routing prefixed
 
-read_topic svc-payment cases.routed.v1 payment
+read_topic svc-payment cases.received.v1 payment
 write_topic svc-payment payments.events.v1
+write_topic svc-payment payments.fee-schedule.v1
 write_topic svc-payment dlq.payment.v1
 
 read_topic svc-erechnung payments.events.v1 erechnung

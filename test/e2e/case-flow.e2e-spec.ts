@@ -56,8 +56,8 @@ describe('one case end to end through all five services', () => {
       const r = await stack.json<Record<string, string>>('payment', `/v1/cases/${caseId}/payment`);
       return r.status === 200 && r.body;
     });
-    expect(payment).toMatchObject({ amount: '30.50', currency: 'EUR', status: 'open' });
-    expect(payment['kassenzeichen']).toMatch(/^12054-\d{4}-\d{6}$/);
+    expect(payment).toMatchObject({ amountDue: '30.50', currency: 'EUR', status: 'INITIAL' });
+    expect(payment['kassenzeichen']).toMatch(/^12054-\d{4}-\d{7}-\d$/);
 
     const file = await waitFor('e-file', async () => {
       const r = await stack.json<{ fileReference: string; documents: { sha512: string }[] }>('archive', `/v1/cases/${caseId}/file`);

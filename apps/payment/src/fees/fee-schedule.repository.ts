@@ -22,7 +22,8 @@ export class FeeScheduleRepository {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fee:${fee.leikaKey}:${fee.arsPrefix}`]);
     const [{ version }] = await manager.query<[{ version: number }]>(
       `INSERT INTO payment.fee_schedule (leika_key, ars_prefix, version, amount, policy, booking_text, valid_from, created_by)
-       SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6, $7 FROM payment.fee_schedule WHERE leika_key = $1 AND ars_prefix = $2
+       SELECT $1::char(14), $2::varchar(12), COALESCE(MAX(version), 0) + 1, $3::numeric, $4::text, $5::text, $6::timestamptz, $7::text
+         FROM payment.fee_schedule WHERE leika_key = $1::char(14) AND ars_prefix = $2::varchar(12)
        RETURNING version`,
       [fee.leikaKey, fee.arsPrefix, fee.amount, fee.policy, fee.bookingText, fee.validFrom, actor],
     );

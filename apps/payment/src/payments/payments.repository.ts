@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { normalizeAmount } from '../domain/money';
 import { type PaymentStatus } from '../domain/payment-lifecycle';
 
 export interface PaymentRow {
@@ -26,9 +27,16 @@ export interface PaymentRow {
 export type NewPayment = Omit<PaymentRow, 'amountPaid' | 'status' | 'paypageUrl' | 'createdAt' | 'updatedAt'>;
 
 const COLUMNS = `payment_id AS "paymentId", case_id AS "caseId", fee_id AS "feeId", tenant_ars AS "tenantArs", leika_key AS "leikaKey",
-  kassenzeichen, portal_reference AS "portalReference", trim_scale(amount_due)::text AS "amountDue", trim_scale(amount_paid)::text AS "amountPaid",
+  kassenzeichen, portal_reference AS "portalReference", amount_due::text AS "amountDue", amount_paid::text AS "amountPaid",
   currency, policy, booking_text AS "bookingText", payment_method AS "paymentMethod", status,
   provider_transaction_id AS "providerTransactionId", paypage_url AS "paypageUrl", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** numeric(14, 5) reads as "30.50000": shown as "30.50". */
+const amounts = <T extends { amountDue?: string; amountPaid?: string }>(row: T): T => ({
+  ...row,
+  ...(row.amountDue !== undefined ? { amountDue: normalizeAmount(row.amountDue) } : {}),
+  ...(row.amountPaid !== undefined ? { amountPaid: normalizeAmount(row.amountPaid) } : {}),
+});
 
 const SCOPE = `($2::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE tenant_ars LIKE p || '%'))`;
 
@@ -96,7 +104,7 @@ export class PaymentsRepository {
       caseId,
       prefixes,
     ]);
-    return row;
+    return row && amounts(row);
   }
 
   async byId(manager: EntityManager, paymentId: string, prefixes: string[] | null): Promise<PaymentRow | undefined> {
@@ -104,24 +112,26 @@ export class PaymentsRepository {
       paymentId,
       prefixes,
     ]);
-    return row;
+    return row && amounts(row);
   }
 
   async lock(manager: EntityManager, paymentId: string): Promise<PaymentRow | undefined> {
     const [row] = await manager.query<PaymentRow[]>(`SELECT ${COLUMNS} FROM payment.payments WHERE payment_id = $1 FOR UPDATE`, [
       paymentId,
     ]);
-    return row;
+    return row && amounts(row);
   }
 
   /** A tenant's payments with one of these Kassenzeichen or provider/end-to-end references. */
   async candidates(manager: EntityManager, tenantArs: string, kassenzeichen: string[], references: string[]): Promise<PaymentRow[]> {
     if (kassenzeichen.length === 0 && references.length === 0) return [];
-    return manager.query<PaymentRow[]>(
-      `SELECT ${COLUMNS} FROM payment.payments
+    return manager
+      .query<PaymentRow[]>(
+        `SELECT ${COLUMNS} FROM payment.payments
         WHERE tenant_ars = $1 AND (kassenzeichen = ANY($2::text[]) OR provider_transaction_id = ANY($3::text[]) OR kassenzeichen = ANY($3::text[]))`,
-      [tenantArs, kassenzeichen, references],
-    );
+        [tenantArs, kassenzeichen, references],
+      )
+      .then((rows) => rows.map(amounts));
   }
 
   async openWithAmount(manager: EntityManager, tenantArs: string, amount: string): Promise<number> {
@@ -161,10 +171,11 @@ export class PaymentsRepository {
   }
 
   async history(manager: EntityManager, paymentId: string): Promise<unknown[]> {
-    return manager.query(
-      `SELECT from_status AS "from", to_status AS "to", trim_scale(amount_paid)::text AS "amountPaid", reason, source, request_id AS "requestId", at
+    const rows = await manager.query<{ amountPaid: string }[]>(
+      `SELECT from_status AS "from", to_status AS "to", amount_paid::text AS "amountPaid", reason, source, request_id AS "requestId", at
          FROM payment.payment_history WHERE payment_id = $1 ORDER BY history_id`,
       [paymentId],
     );
+    return rows.map(amounts);
   }
 }

@@ -29,6 +29,8 @@ acl --allow-principal User:svc-routing --operation Read --group routing.status
 # Deprecated shared status topic, read while LEGACY_SHARED_STATUS_TOPIC is on; drop with the flag.
 acl --allow-principal User:svc-routing --operation Read --operation Describe --topic cases.status.v1
 read_topic svc-routing cases.evidence.v1 routing.evidence
+read_topic svc-routing payments.events.v1 routing.payment-gate
+read_topic svc-routing payments.fee-schedule.v1 routing.payment-gate
 write_topic svc-routing procedure. prefixed
 for t in cases.routed.v1 routing.manual.v1 notifications.portal.v1 notifications.postal.v1; do write_topic svc-routing "$t"; done
 write_topic svc-routing dlq.routing prefixed

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Stack, portalSubmission, waitFor } from '@poststelle/testing';
+import { Client } from 'pg';
+import { KafkaProbe, Stack, portalSubmission, waitFor } from '@poststelle/testing';
 import { camt053 } from './payment-camt-builder';
 
 const CAMT = resolve(__dirname, '../../../shared/testdata/camt');
 const LEIKA = '99050012104000';
 const TENANT = '120540000000';
+const GATED = '99050012104999';
 
 interface Payment {
   paymentId: string;
@@ -30,6 +32,8 @@ interface ImportStatus {
 describe('ePayment: fees, Kassenzeichen, bank statements and the clerk queue', () => {
   let stack: Stack;
   let dropDir: string;
+  let probe: KafkaProbe;
+  let db: Client;
 
   const json = <T>(path: string, init: Parameters<Stack['json']>[2] = {}) => stack.json<T>('payment', path, init);
   const importXml = (xml: string, as: 'admin-potsdam' | 'platform-admin' = 'admin-potsdam') =>
@@ -62,10 +66,15 @@ describe('ePayment: fees, Kassenzeichen, bank statements and the clerk queue', (
     dropDir = await mkdtemp(join(tmpdir(), 'ps-statements-'));
     stack = await new Stack({ extraEnv: { STATEMENT_DROP_DIR: dropDir, STATEMENT_DROP_POLL_MS: '200' } }).start();
     await stack.seedRoute({ procedureId: 'parking-potsdam', tenantArs: TENANT, leikaKey: LEIKA, arsPrefix: '12054' });
+    await stack.seedRoute({ procedureId: 'gated-potsdam', tenantArs: TENANT, leikaKey: GATED, arsPrefix: '12054' });
+    probe = await new KafkaProbe().start([stack.topic('procedure.gated-potsdam.cases.v1')]);
+    db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
   }, 120000);
 
   afterAll(async () => {
-    if (process.env['E2E_DUMP_LOGS']) await writeFile(process.env['E2E_DUMP_LOGS'], stack.logs());
+    await probe?.stop();
+    await db?.end();
     await stack?.stop();
     await rm(dropDir, { recursive: true, force: true });
   }, 60000);
@@ -243,4 +252,45 @@ describe('ePayment: fees, Kassenzeichen, bank statements and the clerk queue', (
     );
     expect(error).toMatch(/has no Stmt/);
   });
+
+  it('holds a case whose fee is mandatory before processing until a statement books it, then releases it; a return tells the caseworker', async () => {
+    const fee = await json(`/v1/admin/fees/${GATED}/12054`, {
+      as: 'admin-potsdam',
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '25.00', policy: 'mandatory-before-processing', bookingText: 'GEWERBEANMELDUNG' }),
+    });
+    expect(fee.status).toBe(200);
+    // Set-up only: wait until routing has its copy of the policy (it arrives by event).
+    await waitFor(
+      'routing knows the policy',
+      async () => (await db.query('SELECT 1 FROM routing.payment_gate_policies WHERE leika_key = $1', [GATED])).rowCount === 1,
+    );
+    const caseId = await submit({ publicServiceType: { identifier: `urn:de:fim:leika:leistung:${GATED}`, name: 'Gewerbeanmeldung' } });
+    const status = () =>
+      stack.json<{ status: string; history: { message: string | null }[] }>('routing', `/v1/cases/${caseId}/status`, {
+        as: 'operator-potsdam',
+      });
+    const { kassenzeichen } = await paymentOf(caseId);
+    await waitFor('held with the Kassenzeichen', async () => {
+      const r = await status();
+      return r.body.status === 'ACTION_REQUIRED' && r.body.history.some((h) => h.message?.includes(kassenzeichen));
+    });
+    expect(probe.messages.filter((m) => m.key === caseId)).toEqual([]);
+
+    const paid = await importXml(camt053(`MSG-${randomUUID()}`, 'S-G', [[{ amount: '25.00', ustrd: [`KASSENZEICHEN ${kassenzeichen}`] }]]));
+    await finished(paid.body.importId);
+    const [released] = await probe.waitForCount((m) => m.key === caseId, 1, 30000);
+    expect(JSON.parse(released!.value!)).toMatchObject({ type: 'case.routed', payload: { case: { caseId } } });
+
+    const returned = await importXml(
+      camt053(`MSG-${randomUUID()}`, 'S-R', [[{ amount: '25.00', direction: 'DBIT', ustrd: [kassenzeichen], returnReason: 'MS03' }]]),
+    );
+    await finished(returned.body.importId);
+    expect((await paymentOf(caseId)).status).toBe('RETURNED');
+    await waitFor('caseworker told of the return', async () => {
+      const r = await status();
+      return r.body.history.some((h) => h.message?.includes('returned by the bank (reason MS03)'));
+    });
+  }, 90000);
 });

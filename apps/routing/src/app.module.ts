@@ -7,6 +7,9 @@ import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-
 import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-routing-accepted-schemas.migration';
 import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
 import { RoutingEarlyEvidence1732300000240 } from './migrations/1732300000240-routing-early-evidence.migration';
+import { RoutingPaymentGate1733620000100 } from './migrations/1733620000100-routing-payment-gate.migration';
+import { PaymentGate } from './routing/payment-gate';
+import { PaymentGateConsumer } from './routing/payment-gate.consumer';
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
@@ -35,6 +38,7 @@ export class RoutingModule {
             RoutingBundles1732300000220,
             RoutingAcceptedSchemas1732300000230,
             RoutingEarlyEvidence1732300000240,
+            RoutingPaymentGate1733620000100,
           ],
         }),
       ],
@@ -50,6 +54,8 @@ export class RoutingModule {
         CaseStatusConsumer,
         CaseEvidenceConsumer,
         ProcedureTopics,
+        PaymentGate,
+        PaymentGateConsumer,
       ],
     };
   }

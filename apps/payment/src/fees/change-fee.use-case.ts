@@ -30,7 +30,14 @@ export class ChangeFeeUseCase {
     }
     return this.dataSource.transaction(async (manager) => {
       const version = await this.fees.addVersion(manager, fee, principal.subject);
-      const event: FeeScheduleChangedV1 = { ...fee, version };
+      const event: FeeScheduleChangedV1 = {
+        leikaKey: fee.leikaKey,
+        arsPrefix: fee.arsPrefix,
+        version,
+        amount: fee.amount,
+        policy: fee.policy,
+        validFrom: fee.validFrom,
+      };
       await addToOutbox(manager, {
         topic: Topics.paymentsFeeSchedule,
         key: `${fee.leikaKey}:${fee.arsPrefix}`,

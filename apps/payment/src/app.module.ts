@@ -11,6 +11,11 @@ import { PaymentsController } from './payments/payments.controller';
 import { PaymentsRepository } from './payments/payments.repository';
 import { RecordFeeUseCase } from './payments/record-fee.use-case';
 import { TransitionPaymentUseCase } from './payments/transition-payment.use-case';
+import { OnlinePaymentUseCase } from './provider/online-payment.use-case';
+import { ProviderPoller } from './provider/provider-poller';
+import { ProviderController } from './provider/provider.controller';
+import { ProviderRepository } from './provider/provider.repository';
+import { XBezahldiensteClient } from './provider/xbezahldienste.client';
 import { ClerkQueueUseCase } from './statements/clerk-queue.use-case';
 import { StatementDropFolder } from './statements/drop-folder';
 import { ImportStatementUseCase } from './statements/import-statement.use-case';
@@ -27,7 +32,7 @@ export class PaymentModule {
       imports: [
         PlatformModule.forRoot({ settings, entities: [], migrations: [PaymentSchema1732300000300, PaymentLifecycle1733620000000] }),
       ],
-      controllers: [FeesController, PaymentsController, StatementsController],
+      controllers: [FeesController, PaymentsController, StatementsController, ProviderController],
       providers: [
         { provide: PAYMENT_SETTINGS, useValue: settings },
         FeeScheduleRepository,
@@ -41,6 +46,10 @@ export class PaymentModule {
         ClerkQueueUseCase,
         StatementWorker,
         StatementDropFolder,
+        ProviderRepository,
+        XBezahldiensteClient,
+        OnlinePaymentUseCase,
+        ProviderPoller,
         CasesReceivedConsumer,
       ],
     };

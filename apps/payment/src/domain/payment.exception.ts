@@ -12,6 +12,8 @@ export enum PaymentErrorCode {
   QueueItemNotFound = 'QUEUE_ITEM_NOT_FOUND',
   QueueItemSettled = 'QUEUE_ITEM_SETTLED',
   TransitionNotAllowed = 'TRANSITION_NOT_ALLOWED',
+  ProviderNotConfigured = 'PROVIDER_NOT_CONFIGURED',
+  ProviderUnavailable = 'PROVIDER_UNAVAILABLE',
 }
 
 const STATUS: Record<PaymentErrorCode, number> = {
@@ -26,6 +28,8 @@ const STATUS: Record<PaymentErrorCode, number> = {
   [PaymentErrorCode.QueueItemNotFound]: 404,
   [PaymentErrorCode.QueueItemSettled]: 409,
   [PaymentErrorCode.TransitionNotAllowed]: 409,
+  [PaymentErrorCode.ProviderNotConfigured]: 409,
+  [PaymentErrorCode.ProviderUnavailable]: 503,
 };
 
 export class PaymentException extends ServiceException {

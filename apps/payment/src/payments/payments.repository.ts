@@ -64,8 +64,8 @@ export class PaymentsRepository {
   async insert(manager: EntityManager, p: NewPayment): Promise<void> {
     await manager.query(
       `INSERT INTO payment.payments (payment_id, case_id, fee_id, tenant_ars, leika_key, kassenzeichen, portal_reference, amount_due, currency,
-         policy, booking_text, payment_method, status, provider_transaction_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'INITIAL', $13)`,
+         policy, booking_text, payment_method, status, provider_transaction_id, next_poll_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'INITIAL', $13, CASE WHEN $13::text IS NULL THEN NULL ELSE now() END)`,
       [
         p.paymentId,
         p.caseId,

@@ -39,3 +39,64 @@ export function camt053(messageId: string, statementId: string, entries: CamtTx[
 ${ntry}
 </Stmt></BkToCstmrStmt></Document>`;
 }
+
+/** ISO/IEC 7064 MOD 11,10 (the Kassenzeichen check digit, as apps/payment computes it). */
+function mod11_10(digits: string): number {
+  let p = 10;
+  for (const ch of digits) {
+    let s = (p + Number(ch)) % 10;
+    if (s === 0) s = 10;
+    p = (s * 2) % 11;
+  }
+  return (11 - p) % 10;
+}
+
+/** A Kassenzeichen in the format payment issues (`RRRRR-YYYY-NNNNNNN-C`), here from a running number of the test. */
+export function kassenzeichenOf(tenantArs: string, seq: number, year = 2026): string {
+  const body = `${tenantArs.slice(0, 5)}${year}${String(seq).padStart(7, '0')}`;
+  return `${body.slice(0, 5)}-${body.slice(5, 9)}-${body.slice(9)}-${mod11_10(body)}`;
+}
+
+/**
+ * A large statement: `entries` single credits of 12.34 EUR; every 20th names no Kassenzeichen (it goes to the clerk
+ * queue), the others carry one (split over two Ustrd lines, or as structured reference). Returns the Kassenzeichen
+ * the matching entries name (one per payment to seed).
+ */
+export function largeStatement(
+  messageId: string,
+  tenantArs: string,
+  entries: number,
+  seqBase = 9000000,
+): { xml: string; matching: string[] } {
+  const matching: string[] = [];
+  const rows: CamtTx[][] = [];
+  for (let i = 0; i < entries; i += 1) {
+    if (i % 20 === 19) {
+      rows.push([{ amount: '12.34', ustrd: [`UNKNOWN PAYER ${i}`] }]);
+      continue;
+    }
+    const kz = kassenzeichenOf(tenantArs, seqBase + i);
+    matching.push(kz);
+    rows.push([
+      i % 2 === 0 ? { amount: '12.34', ustrd: [`GEBUEHR ${kz.slice(0, 11)}`, kz.slice(11)] } : { amount: '12.34', structuredRef: kz },
+    ]);
+  }
+  return { xml: camt053(messageId, `${messageId}-S1`, rows), matching };
+}
+
+/**
+ * Test set-up only: open payments of 12.34 EUR for the given Kassenzeichen, written straight into payment's table
+ * (10,000 cases through intake would take minutes; the import under test reads them like any other payment).
+ */
+export async function seedOpenPayments(
+  db: { query: (sql: string, params: unknown[]) => Promise<unknown> },
+  tenantArs: string,
+  kassenzeichen: string[],
+): Promise<void> {
+  await db.query(
+    `INSERT INTO payment.payments (payment_id, case_id, fee_id, tenant_ars, leika_key, kassenzeichen, amount_due, policy, booking_text, status)
+     SELECT id, gen_random_uuid(), id, $1, '99050012104000', kz, 12.34, 'deferred', 'BENCH', 'INITIAL'
+       FROM (SELECT gen_random_uuid() AS id, kz FROM unnest($2::text[]) AS kz) seeded`,
+    [tenantArs, kassenzeichen],
+  );
+}

@@ -20,7 +20,7 @@ async function startFakeProvider(): Promise<{ child: ChildProcess; url: string }
   });
   const url = await new Promise<string>((res, rej) => {
     child.once('exit', (code) => rej(new Error(`fake provider exited with ${code}`)));
-    child.stdout!.once('data', (chunk: Buffer) => res((JSON.parse(chunk.toString('utf8').split('\n')[0]!) as { url: string }).url));
+    child.stdout.once('data', (chunk: Buffer) => res((JSON.parse(chunk.toString('utf8').split('\n')[0] ?? '{}') as { url: string }).url));
   });
   return { child, url };
 }

@@ -142,32 +142,21 @@ export class PaymentsRepository {
     return n;
   }
 
-  /** Records a transition once per request id; false when that request was already applied. */
+  /** Records a transition once per request id (history row and new state together); false when already applied. */
   async recordTransition(
     manager: EntityManager,
     paymentId: string,
     t: { from: PaymentStatus | null; to: PaymentStatus; amountPaid: string; reason: string; source: string; requestId: string },
   ): Promise<boolean> {
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO payment.payment_history (payment_id, from_status, to_status, amount_paid, reason, source, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_id, request_id) DO NOTHING RETURNING history_id`,
+    const [{ n }] = await manager.query<[{ n: number }]>(
+      `WITH h AS (
+         INSERT INTO payment.payment_history (payment_id, from_status, to_status, amount_paid, reason, source, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_id, request_id) DO NOTHING RETURNING payment_id),
+       u AS (UPDATE payment.payments SET status = $3, amount_paid = $4, updated_at = now() WHERE payment_id IN (SELECT payment_id FROM h) RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
       [paymentId, t.from, t.to, t.amountPaid, t.reason, t.source, t.requestId],
     );
-    if (inserted.length === 0) return false;
-    await manager.query(`UPDATE payment.payments SET status = $2, amount_paid = $3, updated_at = now() WHERE payment_id = $1`, [
-      paymentId,
-      t.to,
-      t.amountPaid,
-    ]);
-    return true;
-  }
-
-  async hasRequest(manager: EntityManager, paymentId: string, requestId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>('SELECT 1 FROM payment.payment_history WHERE payment_id = $1 AND request_id = $2', [
-      paymentId,
-      requestId,
-    ]);
-    return rows.length > 0;
+    return n > 0;
   }
 
   async history(manager: EntityManager, paymentId: string): Promise<unknown[]> {

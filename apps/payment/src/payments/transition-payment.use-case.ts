@@ -31,12 +31,11 @@ export class TransitionPaymentUseCase {
   ): Promise<TransitionOutcome> {
     const payment = await this.payments.lock(manager, paymentId);
     if (!payment) throw new Error(`payment ${paymentId} does not exist`);
-    if (await this.payments.hasRequest(manager, paymentId, request.requestId)) return { result: 'duplicate', status: payment.status };
     const next = nextState(payment, fact);
     if (!next) return { result: 'unchanged', status: payment.status };
     const reason = request.note ? `${next.reason}; ${request.note}` : next.reason;
     const amountPaid = fromUnits(toUnits(next.amountPaid));
-    await this.payments.recordTransition(manager, paymentId, {
+    const recorded = await this.payments.recordTransition(manager, paymentId, {
       from: payment.status,
       to: next.status,
       amountPaid,
@@ -44,6 +43,7 @@ export class TransitionPaymentUseCase {
       source: request.source,
       requestId: request.requestId,
     });
+    if (!recorded) return { result: 'duplicate', status: payment.status };
     const event: PaymentStatusChangedV1 = {
       paymentId,
       caseId: payment.caseId,

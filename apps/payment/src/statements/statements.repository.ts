@@ -91,22 +91,27 @@ export class StatementsRepository {
     );
   }
 
-  async settleItem(
+  /** Records the outcome of a chunk's items and advances each import's progress (one statement each). */
+  async settleItems(
     manager: EntityManager,
-    importId: string,
-    position: string,
-    outcome: { state: 'booked' | 'queued' | 'ignored'; paymentId: string | null; text: string },
+    outcomes: { importId: string; position: string; state: 'booked' | 'queued' | 'ignored'; paymentId: string | null; text: string }[],
   ): Promise<void> {
+    if (outcomes.length === 0) return;
     await manager.query(
-      `UPDATE payment.statement_items SET state = $3, payment_id = $4, outcome = $5 WHERE import_id = $1 AND position = $2`,
-      [importId, position, outcome.state, outcome.paymentId, outcome.text],
+      `UPDATE payment.statement_items i SET state = x.state, payment_id = x."paymentId", outcome = x.text
+         FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, position text, state text, "paymentId" uuid, text text)
+        WHERE i.import_id = x."importId" AND i.position = x.position`,
+      [JSON.stringify(outcomes)],
     );
     await manager.query(
-      `UPDATE payment.statement_imports SET done = done + 1, booked = booked + ($2 = 'booked')::int, queued = queued + ($2 = 'queued')::int,
-         ignored = ignored + ($2 = 'ignored')::int,
-         state = CASE WHEN done + 1 >= total THEN 'done' ELSE state END, finished_at = CASE WHEN done + 1 >= total THEN now() END
-       WHERE import_id = $1`,
-      [importId, outcome.state],
+      `UPDATE payment.statement_imports s SET done = s.done + c.n, booked = s.booked + c.booked, queued = s.queued + c.queued, ignored = s.ignored + c.ignored,
+              state = CASE WHEN s.done + c.n >= s.total THEN 'done' ELSE s.state END,
+              finished_at = CASE WHEN s.done + c.n >= s.total THEN now() END
+         FROM (SELECT "importId", count(*)::int AS n, count(*) FILTER (WHERE state = 'booked')::int AS booked,
+                      count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'ignored')::int AS ignored
+                 FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, state text) GROUP BY "importId") c
+        WHERE s.import_id = c."importId"`,
+      [JSON.stringify(outcomes.map((o) => ({ importId: o.importId, state: o.state })))],
     );
   }
 

@@ -114,4 +114,38 @@ describe('ePayment: online payment through a provider after XBezahldienste (fake
     await control(txId, { slowMs: 0, failNext: 2 });
     await waitFor('booked once the provider answers', async () => (await payment(caseId)).status === 'BOOKED', 20000);
   }, 60000);
+
+  it('a portal’s claim that its own transaction is BOOKED is checked with the provider, amount included', async () => {
+    // The portal took 10.00 at the platform itself and claims the 30.50 fee as BOOKED.
+    const created = await fetch(`${provider.url}/paymenttransaction/potsdam/parken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('potsdam:geheim').toString('base64')}` },
+      body: JSON.stringify({ purpose: 'PORTAL', amount: '10.00', redirectUrls: { success: 'https://portal.example/ok' } }),
+    });
+    const { paymentTransactionId } = (await created.json()) as { paymentTransactionId: string };
+    await control(paymentTransactionId, { status: 'PAYED' });
+    const res = await stack.json<{ caseId: string }>('intake', '/v1/submissions', {
+      as: 'channel-demo',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify(
+        portalSubmission({
+          paymentInformation: {
+            transactionReference: 'P-1',
+            transactionId: paymentTransactionId,
+            paymentMethod: 'CREDITCARD',
+            status: 'BOOKED',
+            grossAmount: '30.50',
+          },
+        }),
+      ),
+    });
+    await waitFor('checked with the provider', async () => {
+      const r = await stack.json<Payment>('payment', `/v1/cases/${res.body.caseId}/payment`);
+      return r.status === 200 && r.body.status !== 'INITIAL';
+    });
+    const p = await payment(res.body.caseId);
+    expect(p.status).toBe('PARTIALLY_PAID');
+    expect(p.history.at(-1)).toMatchObject({ source: 'provider' });
+  }, 60000);
 });

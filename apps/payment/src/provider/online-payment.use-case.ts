@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Principal } from '@poststelle/platform';
 import { Logger, describeError } from '@poststelle/telemetry';
+import { fromUnits, toUnits } from '../domain/money';
 import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
 import { actsFor } from '../domain/tenant-scope';
 import { PaymentsRepository } from '../payments/payments.repository';
@@ -78,20 +79,23 @@ export class OnlinePaymentUseCase {
   ): Promise<number | null> {
     const config = await this.provider.config(this.dataSource.manager, candidate.tenantArs);
     if (!config) return null;
-    let status;
+    let answer;
     try {
-      status = await this.client.status(config, candidate.transactionId);
+      answer = await this.client.status(config, candidate.transactionId);
     } catch (error) {
       this.log.warn('provider status query failed; asked again later', { paymentId: candidate.paymentId, ...describeError(error) });
       return backoff(candidate.attempts);
     }
-    if (status === 'INITIAL') return backoff(candidate.attempts);
-    const final = status === 'PAYED' ? 'BOOKED' : status;
+    if (answer.status === 'INITIAL') return backoff(candidate.attempts);
+    const final = answer.status === 'PAYED' ? 'BOOKED' : answer.status;
+    const payment = await this.payments.byId(this.dataSource.manager, candidate.paymentId, null);
+    // A platform that took another amount than is due (e.g. a portal's transaction for another fee) books that amount.
+    const other = final === 'BOOKED' && answer.amount !== undefined && payment && toUnits(answer.amount) !== toUnits(payment.amountDue);
     await this.dataSource.transaction((manager) =>
       this.transition.execute(
         manager,
         candidate.paymentId,
-        { kind: 'provider-status', status: final },
+        other ? { kind: 'credit', amount: fromUnits(toUnits(answer.amount!)) } : { kind: 'provider-status', status: final },
         {
           requestId: `provider:${candidate.transactionId}:${final}`,
           source: 'provider',

@@ -44,10 +44,12 @@ export class XBezahldiensteClient {
     return { transactionId, paypageUrl };
   }
 
-  async status(config: ProviderConfig, transactionId: string): Promise<ProviderStatus> {
+  /** The transaction's status and, when the platform says, the amount it took (a decimal string). */
+  async status(config: ProviderConfig, transactionId: string): Promise<{ status: ProviderStatus; amount: string | undefined }> {
     const body = await this.call(config, 'GET', `/${encodeURIComponent(transactionId)}`);
     const status = body['status'];
-    if (status === 'INITIAL' || status === 'PAYED' || status === 'FAILED' || status === 'CANCELED') return status;
+    const amount = typeof body['amount'] === 'string' && /^\d{1,12}(\.\d{1,5})?$/.test(body['amount']) ? body['amount'] : undefined;
+    if (status === 'INITIAL' || status === 'PAYED' || status === 'FAILED' || status === 'CANCELED') return { status, amount };
     throw new ProviderUnavailableError(`the provider answered an unknown status '${String(status)}'`);
   }
 

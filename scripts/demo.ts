@@ -118,7 +118,7 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': 'demo-admin', ...(await bearer(method, url)), ...headers },
+    headers: { 'content-type': 'application/json', ...(await bearer(method, url)), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();

@@ -21,6 +21,8 @@ npx tsc -p tsconfig.json --noEmit
 step "lint (type-aware rules, Nx module boundaries, zero warnings)"
 npx nx show projects >/dev/null   # computes the project graph the boundary rule reads
 npx eslint . --max-warnings 0
+step "API documents: docs/openapi.yaml and docs/asyncapi.yaml (Redocly, recommended rules, no error)"
+npm run -s lint:api
 step "format"
 npx prettier --check . >/dev/null
 step "OCR tools for the paper-scan channel (Debian packages, installed only when missing)"

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { parse } from 'yaml';
 import { SERVICES, Stack, portalSubmission, type ServiceName } from '@poststelle/testing';
 
@@ -86,6 +87,47 @@ describe('authentication on every documented operation', () => {
     }
     expect(wrong).toEqual([]);
   }, 120000);
+
+  it('asks for the token before reading a body: anonymous junk or a huge upload gets 401, and is not kept', async () => {
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const countRejected = async () =>
+      Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM intake.rejected_inputs')).rows[0]!.n);
+    const before = await countRejected();
+    const junk = await stack.fetch('intake', '/v1/submissions', {
+      as: null,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"applicant": ',
+    });
+    expect(junk.status).toBe(401);
+    const huge = await stack.fetch('intake', '/v1/email', {
+      as: null,
+      method: 'POST',
+      headers: { 'content-type': 'message/rfc822' },
+      body: Buffer.alloc(40 * 1024 * 1024, 0x61),
+    });
+    expect(huge.status).toBe(401);
+    // Neither was recorded as a rejected input: the caller was never known, and its bytes were not read.
+    expect(await countRejected()).toBe(before);
+    // The same junk from a channel client is read, refused with the reason, and kept.
+    const known = await stack.fetch('intake', '/v1/submissions', {
+      as: 'channel-demo',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: '{"applicant": ',
+    });
+    expect(known.status).toBe(400);
+    expect(await countRejected()).toBe(before + 1);
+    await db.end();
+  });
+
+  it('does not reveal which paths exist: an unknown path is 401 without a token, 404 with one', async () => {
+    for (const service of SERVICES) {
+      expect((await stack.fetch(service, '/v1/admin/secret-backdoor', { as: null })).status).toBe(401);
+      expect((await stack.fetch(service, '/v1/admin/secret-backdoor')).status).toBe(404);
+    }
+  });
 
   it('keeps /health, /metrics and /openapi.yaml open on every service', async () => {
     for (const service of SERVICES) {

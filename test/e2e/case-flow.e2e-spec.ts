@@ -68,8 +68,8 @@ describe('one case end to end through all five services', () => {
       return r.status === 200 && r.body;
     });
     expect(file.fileReference).toMatch(/^parking-potsdam-\d{4}-\d{6}$/);
-    expect(file.documents).toHaveLength(1);
-    expect(file.documents[0]!.sha512).toMatch(/^[a-f0-9]{128}$/);
+    expect(file.documents).toHaveLength(2); // the form data and the attachment (issue 15: every document is filed)
+    expect(file.documents[1]!.sha512).toMatch(/^[a-f0-9]{128}$/);
 
     const feeRecord = await waitFor('fee record for invoicing', async () => {
       const r = await stack.json<Record<string, string>>('erechnung', `/v1/cases/${caseId}/fee-record`);

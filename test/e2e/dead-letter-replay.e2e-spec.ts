@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Stack, portalSubmission, testKafka, waitFor } from '@poststelle/testing';
+import { Stack, portalSubmission, testKafka, waitFor, type DemoClient } from '@poststelle/testing';
 
 const TENANT = '120540000000';
 const PROCEDURE = 'replay-parking';
@@ -23,14 +23,15 @@ interface Health {
 /**
  * A poison message in the running system, its cause fixed by a clerk, replayed through routing's repair API: the
  * effect happens exactly once, a replay of a message handled meanwhile changes nothing, /health says what is stuck
- * until it is repaired, and every action is audited with its actor.
+ * until it is repaired, and every action is audited with the subject of the caller's token.
  */
 describe('dead letters: inspect, replay after the cause is fixed, exactly once', () => {
   let stack: Stack;
-  const ops = <T>(method: string, path: string, body?: unknown, actor: string | null = 'ops.oncall') =>
+  const ops = <T>(method: string, path: string, body?: unknown, as: DemoClient | null = 'platform-admin') =>
     stack.json<T>('routing', path, {
       method,
-      headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor': actor } : {}) },
+      as,
+      headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
@@ -103,8 +104,9 @@ describe('dead letters: inspect, replay after the cause is fixed, exactly once',
     expect(degraded.body.status).toBe('degraded');
     expect(degraded.body.problems).toContainEqual({ code: 'dead-letters-open', detail: expect.stringMatching(/^2 dead letter/) as string });
 
-    // Refusals: no actor, no reason, an unknown id.
-    expect((await ops('POST', `/v1/ops/dead-letters/${dead[0]!.id}/replay`, {}, null)).status).toBe(400);
+    // Refusals: no token, a caseworker, no reason, an unknown id.
+    expect((await ops('POST', `/v1/ops/dead-letters/${dead[0]!.id}/replay`, {}, null)).status).toBe(401);
+    expect((await ops('POST', `/v1/ops/dead-letters/${dead[0]!.id}/replay`, {}, 'operator-potsdam')).status).toBe(403);
     expect((await ops('POST', `/v1/ops/dead-letters/${dead[0]!.id}/discard`, {})).status).toBe(422);
     expect((await ops('POST', `/v1/ops/dead-letters/${randomUUID()}/replay`, {})).status).toBe(404);
     expect((await ops('POST', '/v1/ops/dead-letters/replay', { filter: {} })).status).toBe(422);
@@ -112,7 +114,8 @@ describe('dead letters: inspect, replay after the cause is fixed, exactly once',
     // The cause is fixed: a clerk routes the case to the procedure.
     const resolved = await stack.json('routing', `/v1/manual-routing/${item.itemId}/resolve`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-actor': 'clerk.meier' },
+      as: 'operator-potsdam',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ procedureId: PROCEDURE }),
     });
     expect(resolved.status).toBe(201);
@@ -145,8 +148,8 @@ describe('dead letters: inspect, replay after the cause is fixed, exactly once',
     expect(healthy.body).toMatchObject({ status: 'ok', problems: [] });
     const audit = await ops<{ items: { actor: string; action: string; target: string; reason?: string }[] }>('GET', '/v1/ops/repair-audit');
     expect(audit.body.items.map((a) => [a.actor, a.action, a.target])).toEqual([
-      ['ops.oncall', 'dead-letter.replayed', dead[1]!.id],
-      ['ops.oncall', 'dead-letter.replayed', dead[0]!.id],
+      ['platform-admin', 'dead-letter.replayed', dead[1]!.id],
+      ['platform-admin', 'dead-letter.replayed', dead[0]!.id],
     ]);
     expect(audit.body.items[1]!.reason).toBe('case routed by clerk');
   }, 120000);

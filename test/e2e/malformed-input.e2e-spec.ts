@@ -80,7 +80,7 @@ describe('malformed input: every submission-type endpoint refuses it specificall
   const send = (service: ServiceName, method: string, path: string, body: Buffer | string, contentType: string) =>
     stack.json<Problem>(service, path, {
       method,
-      headers: { 'content-type': contentType, 'x-actor': 'e2e.admin', 'idempotency-key': randomUUID() },
+      headers: { 'content-type': contentType, 'idempotency-key': randomUUID() },
       body,
     });
 

@@ -120,7 +120,7 @@ describe('parked outbox rows: one unpublishable case never strands the others', 
     await admin.disconnect();
     const retried = await stack.json<{ requeued: string[] }>('intake', `/v1/ops/outbox/parked/${parked.seq}/retry`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-actor': 'ops.oncall' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'topic limit raised' }),
     });
     expect(retried.status).toBe(200);

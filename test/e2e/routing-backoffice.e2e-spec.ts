@@ -68,7 +68,7 @@ describe('routing: rules, written form, back-office status and notifications', (
   const admin = (method: string, path: string, body?: unknown) =>
     stack.json<Record<string, unknown>>('routing', path, {
       method,
-      headers: { 'content-type': 'application/json', 'x-actor': 'jane.admin' },
+      headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const submit = async (body: Record<string, unknown>) => {
@@ -195,13 +195,14 @@ describe('routing: rules, written form, back-office status and notifications', (
     >('routing', '/v1/admin/audit-log?entityId=parking');
     expect(audit.body.map((a) => a.action)).toEqual(['rule.created', 'rule.changed']);
     expect(audit.body[1]).toMatchObject({
-      actor: 'jane.admin',
+      actor: 'platform-admin',
+      clientId: 'platform-admin',
       oldValue: { procedureId: 'parking-a' },
       newValue: { procedureId: 'parking-b' },
     });
 
-    const anonymous = await stack.json('routing', '/v1/admin/routing-rules/parking', { method: 'DELETE' });
-    expect(anonymous.status).toBe(422);
+    const anonymous = await stack.json('routing', '/v1/admin/routing-rules/parking', { method: 'DELETE', as: null });
+    expect(anonymous.status).toBe(401);
   }, 60000);
 
   it('sends a case whose form schema the procedure does not accept to the manual-routing queue with the reason', async () => {

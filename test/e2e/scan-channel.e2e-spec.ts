@@ -44,7 +44,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
   const intake = <T>(method: string, path: string, body?: Buffer | string | object, contentType = 'application/json') =>
     stack.json<T>('intake', path, {
       method,
-      headers: { 'content-type': contentType, 'x-actor': 'clerk.jane' },
+      headers: { 'content-type': contentType },
       ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
   const postIndex = (xml: string) => intake<BatchView & Problem>('POST', '/v1/scan/batches', xml, 'application/xml');
@@ -98,7 +98,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     const admin = (service: 'routing' | 'intake', method: string, path: string, body: object) =>
       stack.json(service, path, {
         method,
-        headers: { 'content-type': 'application/json', 'x-actor': 'test-admin' },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
     for (const [id, extra] of [
@@ -307,7 +307,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     );
     expect(done.body.items.find((i) => i.itemId === item!.itemId)).toMatchObject({
       resolution: 'new-case',
-      resolvedBy: 'clerk.jane',
+      resolvedBy: 'platform-admin',
       caseId: resolved.body.caseId,
     });
     const view = await intake<{ case: Record<string, unknown> }>('GET', `/v1/cases/${resolved.body.caseId}`);
@@ -459,7 +459,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
       documentId: 'd1',
       writtenForm: 'handwritten-signature',
       itemId: item!.itemId,
-      resolvedBy: 'clerk.jane',
+      resolvedBy: 'platform-admin',
     });
     expect((await intake<BatchView>('GET', `/v1/scan/batches/${batch.batchId}`)).body.documents[0]).toMatchObject({
       status: 'follow-up',
@@ -473,7 +473,7 @@ describe('paper-scan channel: HTTP batches, OCR, classification queue, follow-up
     expect(done.body.items.find((i) => i.itemId === item!.itemId)).toMatchObject({
       status: 'resolved',
       resolution: 'follow-up',
-      resolvedBy: 'clerk.jane',
+      resolvedBy: 'platform-admin',
       caseId,
     });
     const again = await resolve({ caseId });

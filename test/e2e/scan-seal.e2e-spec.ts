@@ -31,7 +31,7 @@ describe('paper-scan channel: sealed batch indexes', () => {
   const intake = <T>(method: string, path: string, body?: Buffer | string | object, headers: Record<string, string> = {}) =>
     stack.json<T>('intake', path, {
       method,
-      headers: { 'content-type': 'application/json', 'x-actor': 'test-admin', ...headers },
+      headers: { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
   const postIndex = (xml: string, seal?: Buffer) =>

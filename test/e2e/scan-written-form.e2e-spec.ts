@@ -21,7 +21,7 @@ describe('paper scan: an unsealed index does not prove a handwritten signature (
   ) =>
     stack.json<T>(service, path, {
       method,
-      headers: { 'content-type': type, 'x-actor': 'test-admin' },
+      headers: { 'content-type': type },
       ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
 

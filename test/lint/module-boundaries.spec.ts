@@ -48,6 +48,24 @@ describe('module boundaries fail lint', () => {
       "import { KafkaProbe } from '@poststelle/testing';\nexport const x = KafkaProbe;\n",
       'no-restricted-imports: ',
     ],
+    [
+      'the Nest-free messaging core importing Nest',
+      'libs/messaging/src/boundary-probe.ts',
+      "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'the contracts lib importing Nest',
+      'libs/contracts/src/boundary-probe.ts',
+      "import { Module } from '@nestjs/common';\nexport const x = Module;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'the messaging core importing test helpers (both bans hold in the same file)',
+      'libs/messaging/src/boundary-probe.ts',
+      "import { KafkaProbe } from '@poststelle/testing';\nexport const x = KafkaProbe;\n",
+      'no-restricted-imports: ',
+    ],
   ])(
     '%s',
     async (_name, file, source, expected) => {

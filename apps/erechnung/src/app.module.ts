@@ -1,5 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
+import { ErechnungAdminRepository } from './admin/erechnung-admin.repository';
+import { ErechnungAuditController } from './admin/erechnung-audit.controller';
+import { LeitwegIdsController } from './admin/leitweg-ids.controller';
+import { InvoiceReadsRepository } from './invoices/invoice-reads.repository';
+import { ErechnungAuditAndReplyRecipients1733610000400 } from './migrations/1733610000400-erechnung-audit-and-reply-recipients.migration';
 import { ERECHNUNG_SETTINGS, type ErechnungSettings } from './erechnung.config';
 import { FeeRecordsController } from './fees/fee-records.controller';
 import { PaymentEventsConsumer } from './fees/payment-events.consumer';
@@ -33,11 +38,21 @@ export class ErechnungModule {
             ErechnungInboundInvoices1732300000410,
             ErechnungOutboundInvoices1732300000420,
             ErechnungInvoicesByEmail1732300000437,
+            ErechnungAuditAndReplyRecipients1733610000400,
           ],
         }),
       ],
-      controllers: [FeeRecordsController, InvoicesController, OutboundInvoicesController, InvoiceIssuersController],
+      controllers: [
+        FeeRecordsController,
+        InvoicesController,
+        OutboundInvoicesController,
+        InvoiceIssuersController,
+        LeitwegIdsController,
+        ErechnungAuditController,
+      ],
       providers: [
+        ErechnungAdminRepository,
+        InvoiceReadsRepository,
         RecordFeeForInvoicingUseCase,
         PaymentEventsConsumer,
         xrechnungValidatorProvider,

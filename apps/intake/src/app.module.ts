@@ -3,6 +3,7 @@ import { PlatformModule } from '@poststelle/platform';
 import { BundlesController } from './bundles/bundles.controller';
 import { CaseTimelineConsumer } from './cases/case-timeline.consumer';
 import { CasesController } from './cases/cases.controller';
+import { CasesRepository } from './cases/cases.repository';
 import { EmailController } from './email/email.controller';
 import { MAIL_AUTH, MAIL_PARSER, SIGNATURE_VERIFIER } from './email/email.ports';
 import { EmailRepository } from './email/email.repository';
@@ -30,9 +31,12 @@ import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.
 import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
 import { IntakeScanResolution1732300000150 } from './migrations/1732300000150-intake-scan-resolution.migration';
 import { IntakeCaseReference1732300000160 } from './migrations/1732300000160-intake-case-reference.migration';
+import { IntakeSubmittedBy1733600000100 } from './migrations/1733600000100-intake-submitted-by.migration';
 import { DebianDocumentTools } from './scan/document-tools.adapter';
 import { CmsIndexSealAdapter } from './scan/index-seal.adapter';
 import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan/scan.ports';
+import { ClassificationRepository } from './scan/classification.repository';
+import { ResolveClassificationUseCase } from './scan/resolve-classification.use-case';
 import { ScanController } from './scan/scan.controller';
 import { ScanDropFolder } from './scan/scan-drop-folder';
 import { ScanIntakeUseCase } from './scan/scan-intake.use-case';
@@ -63,6 +67,7 @@ export class IntakeModule {
             IntakeScanSeal1732300000140,
             IntakeScanResolution1732300000150,
             IntakeCaseReference1732300000160,
+            IntakeSubmittedBy1733600000100,
           ],
         }),
       ],
@@ -75,6 +80,7 @@ export class IntakeModule {
           useValue: new MailauthAdapter(settings.email.dns === 'offline' ? offlineResolver : systemResolver(settings.email.dnsTimeoutMs)),
         },
         AcceptSubmissionUseCase,
+        CasesRepository,
         RejectedInputsRepository,
         SubmissionIntakeConsumer,
         CaseTimelineConsumer,
@@ -94,6 +100,8 @@ export class IntakeModule {
         { provide: BARCODE_PORT, useValue: documentTools },
         { provide: INDEX_SEAL_PORT, useFactory: () => CmsIndexSealAdapter.fromDirectory(settings.scan.centreTrustDir) },
         ScanRepository,
+        ClassificationRepository,
+        ResolveClassificationUseCase,
         ScanIntakeUseCase,
         ScanProcessor,
         ScanDropFolder,

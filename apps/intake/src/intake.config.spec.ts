@@ -20,3 +20,22 @@ describe('intake settings: form data inline bound', () => {
     ).toMatchObject({ formDataInlineMaxBytes: 200 * 1024 });
   });
 });
+
+describe('intake settings: what Kafka-adapter submissions may assert', () => {
+  it('trusts them with nothing by default', () => {
+    expect(loadIntakeSettings(OIDC).kafkaAdapter.mayAssert).toEqual([]);
+  });
+
+  it('takes a comma-separated list of known assertions', () => {
+    expect(loadIntakeSettings({ ...OIDC, INTAKE_KAFKA_ADAPTER_MAY_ASSERT: 'eid, levelOfAssurance' }).kafkaAdapter.mayAssert).toEqual([
+      'eid',
+      'levelOfAssurance',
+    ]);
+  });
+
+  it('refuses to start with an unknown assertion', () => {
+    expect(() => loadIntakeSettings({ ...OIDC, INTAKE_KAFKA_ADAPTER_MAY_ASSERT: 'eid,everything' })).toThrow(
+      /INTAKE_KAFKA_ADAPTER_MAY_ASSERT must be a comma-separated list/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { FORM_DATA_INLINE_MAX_BYTES_DEFAULT } from '@poststelle/contracts';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
+import { ASSERTIONS, type Assertion } from './access/channel-trust';
 
 export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;
@@ -99,6 +100,26 @@ export class IntakeEnv extends ServiceEnv {
   SCAN_CENTRE_TRUST_DIR: string = '';
   /** How often the batch processor looks for batches whose documents are all in. */
   @IsInt() @Min(50) @Max(60000) SCAN_PROCESS_POLL_MS: number = 1000;
+  /**
+   * What submissions from channel adapters over Kafka (`intake.submissions.v1`, no token) may assert about the
+   * applicant: a comma-separated list of `eid`, `levelOfAssurance`; empty (default): nothing, so their level of
+   * assurance is `none` and an eID claim does not meet the written form (ADR 0016). Whoever may write to the topic
+   * (Kafka ACLs) is trusted this far.
+   */
+  @ValidateBy({
+    name: 'assertionList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .every((v) => (ASSERTIONS as readonly string[]).includes(v)),
+      defaultMessage: () => `INTAKE_KAFKA_ADAPTER_MAY_ASSERT must be a comma-separated list of ${ASSERTIONS.join(', ')} (or empty)`,
+    },
+  })
+  INTAKE_KAFKA_ADAPTER_MAY_ASSERT: string = '';
 }
 
 export interface IntakeSettings extends PlatformSettings {
@@ -120,6 +141,8 @@ export interface IntakeSettings extends PlatformSettings {
   archives: { maxUncompressedBytes: number; maxRatio: number };
   fitConnect: { attachmentMaxBytes: number };
   scan: ScanSettings;
+  /** Trust in submissions from channel adapters over Kafka (they carry no token). */
+  kafkaAdapter: { mayAssert: Assertion[] };
 }
 
 export interface ScanSettings {
@@ -188,6 +211,11 @@ export function loadIntakeSettings(env: NodeJS.ProcessEnv = process.env): Intake
       requireSealedIndex: e.SCAN_REQUIRE_SEALED_INDEX,
       unsealedSignaturesSatisfyWrittenForm: e.SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM,
       centreTrustDir: e.SCAN_CENTRE_TRUST_DIR,
+    },
+    kafkaAdapter: {
+      mayAssert: e.INTAKE_KAFKA_ADAPTER_MAY_ASSERT.split(',')
+        .map((v) => v.trim())
+        .filter((v): v is Assertion => (ASSERTIONS as readonly string[]).includes(v)),
     },
   };
 }

@@ -7,6 +7,9 @@ import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-
 import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-routing-accepted-schemas.migration';
 import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
 import { RoutingEarlyEvidence1732300000240 } from './migrations/1732300000240-routing-early-evidence.migration';
+import { RoutingAuditSubjectAndScope1733610000200 } from './migrations/1733610000200-routing-audit-subject-and-scope.migration';
+import { RoutingAdminRepository } from './admin/routing-admin.repository';
+import { RoutingReadsRepository } from './routing/routing-reads.repository';
 import { RoutingPaymentGate1733620000100 } from './migrations/1733620000100-routing-payment-gate.migration';
 import { PaymentGate } from './routing/payment-gate';
 import { PaymentGateConsumer } from './routing/payment-gate.consumer';
@@ -38,6 +41,7 @@ export class RoutingModule {
             RoutingBundles1732300000220,
             RoutingAcceptedSchemas1732300000230,
             RoutingEarlyEvidence1732300000240,
+            RoutingAuditSubjectAndScope1733610000200,
             RoutingPaymentGate1733620000100,
           ],
         }),
@@ -48,6 +52,8 @@ export class RoutingModule {
         { provide: MAILER, useValue: mailerFor(smtp, from) },
         RouteCaseUseCase,
         EarlyEvidenceRepository,
+        RoutingAdminRepository,
+        RoutingReadsRepository,
         RecordStatusUseCase,
         NotificationDispatcher,
         CasesReceivedConsumer,

@@ -9,6 +9,16 @@ export const DEMO_CLIENTS = [
     channels: ['portal', 'email', 'paper', 'fit-connect', 'adapter'],
     mayAssert: ['eid', 'levelOfAssurance'],
   },
+  // A channel client without assert rights: its eID and level-of-assurance claims are not believed (ADR 0016).
+  {
+    clientId: 'channel-untrusted',
+    roles: ['channel'],
+    tenants: [],
+    channels: ['portal', 'email', 'fit-connect', 'adapter'],
+    mayAssert: [],
+  },
+  // The scan centre: hands in paper (scan batches) and nothing else.
+  { clientId: 'scan-centre', roles: ['channel'], tenants: [], channels: ['paper'], mayAssert: [] },
   { clientId: 'operator-potsdam', roles: ['caseworker'], tenants: ['120540000000'] },
   { clientId: 'operator-other', roles: ['caseworker'], tenants: ['010010000000'] },
   { clientId: 'admin-potsdam', roles: ['tenant-admin'], tenants: ['120540000000'] },
@@ -17,7 +27,7 @@ export const DEMO_CLIENTS = [
 ];
 
 /** Sign in at the console with one of these login names (any password: oidc-provider's dev interactions). */
-export const DEMO_USERS = DEMO_CLIENTS.filter((c) => c.clientId !== 'channel-demo').map(({ clientId, ...claims }) => ({
+export const DEMO_USERS = DEMO_CLIENTS.filter((c) => !c.roles.includes('channel')).map(({ clientId, ...claims }) => ({
   login: clientId.replace(/^operator-/, 'clerk-'),
   ...claims,
 }));

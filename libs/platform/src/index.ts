@@ -35,3 +35,14 @@ export { Permission, Public, CurrentPrincipal, type Principal, type Authenticate
 export { TokenVerifier, AuthenticationError, ACCEPTED_ALGORITHMS, type AuthSettings } from './auth/token-verifier';
 export { AccessGuard } from './auth/access.guard';
 export { undeclaredRoutes } from './auth/access-policy.check';
+export {
+  ALL_TENANTS,
+  auditScopeOf,
+  scopeCovers,
+  significantPrefix,
+  tenantPrefixesOf,
+  tenantScopeOf,
+  tenantScopeParam,
+  tenantScopeSql,
+  type TenantScope,
+} from './auth/tenant-scope';

@@ -8,7 +8,15 @@ import { SignJWT, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jos
 const ROOT = resolve(__dirname, '../../..');
 
 /** Demo clients of the embedded provider (deploy/local/oidc/clients.mjs). */
-export type DemoClient = 'channel-demo' | 'operator-potsdam' | 'operator-other' | 'admin-potsdam' | 'auditor-demo' | 'platform-admin';
+export type DemoClient =
+  | 'channel-demo'
+  | 'channel-untrusted'
+  | 'scan-centre'
+  | 'operator-potsdam'
+  | 'operator-other'
+  | 'admin-potsdam'
+  | 'auditor-demo'
+  | 'platform-admin';
 
 export const API_AUDIENCE = 'urn:poststelle:api';
 

@@ -159,7 +159,7 @@ export class Stack {
     const put = (service: ServiceName, path: string, body: unknown, method = 'PUT') =>
       this.json(service, path, {
         method,
-        headers: { 'content-type': 'application/json', 'x-actor': 'test-admin' },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
     const p = await put('routing', `/v1/admin/procedures/${opts.procedureId}`, {

@@ -1,78 +1,102 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import {
   EventTypes,
   Topics,
-  loadFormContent,
+  formDataBytes,
   type ArchiveFileOpenedV1,
   type ArchivedDocumentDto,
   type CaseRoutedV1,
   type CaseV1,
 } from '@poststelle/contracts';
 import { addToOutbox } from '@poststelle/messaging';
-import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
+import { Journal } from '../journal/journal';
+import { DEFAULT_FILE_SETTINGS, ProcedureSettingsRepository } from '../settings/procedure-settings.repository';
+import { DocumentRecorder, type IncomingDocument } from './document-recorder';
+import { EFileRepository } from './efile.repository';
 
 /** Aktenzeichen: procedure · year · running number, e.g. `parking-permits-2026-000017`. */
 export function fileReference(procedureId: string, year: number, seq: number): string {
   return `${procedureId}-${year}-${String(seq).padStart(6, '0')}`;
 }
 
-/** Opens the case's e-file (Akte) at the responsible procedure and records its documents with their hashes. */
+const SYSTEM = 'system:archive';
+
+/**
+ * Opens the case's e-file (Akte) at the responsible procedure with the procedure's file settings, and files the
+ * application (form data and every attachment) as the first Vorgang. Follow-ups and status reports that arrived
+ * before the file existed are applied right after (see FileEventsConsumer).
+ */
 @Injectable()
 export class OpenCaseFileUseCase {
   private readonly log = new Logger('OpenCaseFile');
 
-  constructor(@Inject(BLOB_STORE) private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly files: EFileRepository,
+    private readonly settings: ProcedureSettingsRepository,
+    private readonly recorder: DocumentRecorder,
+    private readonly journal: Journal,
+  ) {}
 
-  async execute(manager: EntityManager, routed: CaseRoutedV1, causationId: string): Promise<void> {
+  /** Returns the file id, or undefined when the case's file was opened before (redelivery). */
+  async execute(manager: EntityManager, routed: CaseRoutedV1, causationId: string): Promise<string | undefined> {
     const kase = routed.case;
-    const formDocument = await this.referencedFormDocument(kase);
+    const procedureId = routed.decision.procedureId;
+    const s = (await this.settings.get(manager, procedureId)) ?? DEFAULT_FILE_SETTINGS;
     const fileId = randomUUID();
-    const [{ seq }] = await manager.query<[{ seq: number }]>(`SELECT nextval('archive.file_reference_seq')::int AS seq`);
-    const reference = fileReference(routed.decision.procedureId, new Date().getUTCFullYear(), seq);
+    const reference = fileReference(procedureId, new Date().getUTCFullYear(), await this.files.nextReferenceSeq(manager));
     const subject = kase.service.name ?? `LeiKa ${kase.service.leikaKey}`;
-    await manager.query(
-      `INSERT INTO archive.e_files (file_id, case_id, file_reference, procedure_id, tenant_ars, subject) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [fileId, kase.caseId, reference, routed.decision.procedureId, kase.tenant.ars, subject],
-    );
-    const documents: ArchivedDocumentDto[] = [
-      ...(formDocument ? [formDocument] : []),
-      ...kase.attachments.map((a) => ({
-        documentId: randomUUID(),
-        title: a.purpose === 'form' ? 'Antrag' : a.fileName,
-        fileName: a.fileName,
-        mediaType: a.mediaType,
-        sha512: a.sha512,
-        blobRef: a.blobRef,
-      })),
-    ];
-    for (const d of documents) {
-      await manager.query(
-        `INSERT INTO archive.documents (document_id, file_id, title, file_name, media_type, sha512, blob_ref) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [d.documentId, fileId, d.title, d.fileName, d.mediaType, d.sha512, d.blobRef],
-      );
-    }
-    await manager.query(`INSERT INTO archive.history (file_id, action, actor, detail) VALUES ($1, 'opened', 'system:archive', $2)`, [
-      fileId,
-      JSON.stringify({
-        caseId: kase.caseId,
-        procedureId: routed.decision.procedureId,
-        documents: documents.length,
-        formDataSha512: kase.formData.sha512,
-        ...(kase.formData.contentRef ? { formDataBlobRef: kase.formData.contentRef.blobRef } : {}),
-      }),
-    ]);
-    const event: ArchiveFileOpenedV1 = {
-      caseId: kase.caseId,
-      fileId,
-      fileReference: reference,
-      procedureId: routed.decision.procedureId,
-      documents,
-      openedAt: new Date().toISOString(),
+    const openedAt = new Date().toISOString();
+    const settings = {
+      filePlanUnit: s.filePlanUnit,
+      filePlanTitle: s.filePlanTitle,
+      confidentiality: s.confidentiality,
+      retentionYears: s.retentionYears,
+      disposalClass: s.disposalClass,
     };
+    const inserted = await this.files.insertFile(manager, {
+      fileId,
+      caseId: kase.caseId,
+      fileReference: reference,
+      procedureId,
+      tenantArs: kase.tenant.ars,
+      subject,
+      openedAt,
+      ...settings,
+    });
+    if (!inserted) return undefined;
+    await this.journal.append(manager, fileId, SYSTEM, 'file-opened', {
+      caseId: kase.caseId,
+      fileReference: reference,
+      procedureId,
+      subject,
+      ...settings,
+    });
+    const processId = randomUUID();
+    await this.files.insertProcess(manager, { processId, fileId, kind: 'application', title: 'Antrag', openedAt });
+    await this.journal.append(manager, fileId, SYSTEM, 'process-opened', {
+      processId,
+      kind: 'application',
+      title: 'Antrag',
+      channel: kase.channel.kind,
+    });
+    const documents: ArchivedDocumentDto[] = [];
+    for (const doc of await this.applicationDocuments(kase)) {
+      const documentId = await this.recorder.add(manager, fileId, processId, doc, SYSTEM);
+      if (doc.blobRef && doc.sha512) {
+        documents.push({
+          documentId,
+          title: doc.title,
+          fileName: doc.fileName,
+          mediaType: doc.mediaType,
+          sha512: doc.sha512,
+          blobRef: doc.blobRef,
+        });
+      }
+    }
+    const event: ArchiveFileOpenedV1 = { caseId: kase.caseId, fileId, fileReference: reference, procedureId, documents, openedAt };
     await addToOutbox(manager, {
       topic: Topics.archiveRecords,
       key: kase.caseId,
@@ -83,24 +107,43 @@ export class OpenCaseFileUseCase {
       tenant: kase.tenant.ars,
     });
     this.log.info('e-file opened', { caseId: kase.caseId, fileId, fileReference: reference, documents: documents.length });
+    return fileId;
   }
 
-  /**
-   * Form data too large to travel inline is in the blob store (claim check): it goes into the e-file as a document
-   * of its own, once its size and hash are verified against the reference. A missing or altered blob fails the
-   * message (retried, then dead-lettered): an e-file is never opened without its application data.
-   */
-  private async referencedFormDocument(kase: CaseV1): Promise<ArchivedDocumentDto | undefined> {
-    const ref = kase.formData.contentRef;
-    if (!ref) return undefined;
-    await loadFormContent(kase.formData, this.blobs);
-    return {
-      documentId: randomUUID(),
-      title: 'Antragsdaten',
-      fileName: 'antragsdaten.json',
-      mediaType: kase.formData.mimeType,
-      sha512: ref.sha512,
-      blobRef: ref.blobRef,
-    };
+  /** The application form (form data, inline or from the blob store) and every attachment, bytes checked. */
+  private async applicationDocuments(kase: CaseV1): Promise<IncomingDocument[]> {
+    const docs: IncomingDocument[] = [];
+    const form = kase.formData;
+    if (form.contentRef) {
+      docs.push({
+        kind: 'form',
+        title: 'Antragsdaten',
+        fileName: 'antragsdaten.json',
+        mediaType: form.mimeType,
+        bytes: await this.recorder.readBlob(form.contentRef.sha512),
+        sha512: form.contentRef.sha512,
+        blobRef: form.contentRef.blobRef,
+      });
+    } else if (form.content) {
+      docs.push({
+        kind: 'form',
+        title: 'Antragsdaten',
+        fileName: 'antragsdaten.json',
+        mediaType: 'application/json',
+        bytes: formDataBytes(form.content),
+      });
+    }
+    for (const a of kase.attachments) {
+      docs.push({
+        kind: a.purpose === 'form' ? 'form' : 'attachment',
+        title: a.purpose === 'form' ? 'Antrag' : a.fileName,
+        fileName: a.fileName,
+        mediaType: a.mediaType,
+        bytes: await this.recorder.readBlob(a.sha512),
+        sha512: a.sha512,
+        blobRef: a.blobRef,
+      });
+    }
+    return docs;
   }
 }

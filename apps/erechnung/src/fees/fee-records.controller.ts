@@ -1,19 +1,16 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ServiceException, Permission } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { InvoiceReadsRepository } from '../invoices/invoice-reads.repository';
 
+/** The fee recorded for invoicing, scoped to the caller's tenants (another tenant's case: 404). */
 @Controller('v1')
 export class FeeRecordsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: InvoiceReadsRepository) {}
 
   @Permission('case:read')
   @Get('cases/:caseId/fee-record')
-  async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT fee_id AS "feeId", invoice_candidate_id AS "invoiceCandidateId", amount::text AS amount, kassenzeichen, billing, recorded_at AS "recordedAt"
-         FROM erechnung.fee_records WHERE case_id = $1`,
-      [caseId],
-    );
+  async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string, @CurrentPrincipal() principal?: Principal) {
+    const row = await this.reads.feeRecord(caseId, tenantScopeOf(principal));
     if (!row) throw new ServiceException('FEE_RECORD_NOT_FOUND', 404, `no fee recorded for invoicing for case ${caseId}`);
     return { caseId, currency: 'EUR', ...row };
   }

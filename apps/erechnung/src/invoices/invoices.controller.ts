@@ -1,23 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { ARS, validateContract } from '@poststelle/contracts';
-import { ServiceException, Permission } from '@poststelle/platform';
-import { parseLeitwegId, renderReportHtml, type ValidationReport } from '@poststelle/xrechnung';
+import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { renderReportHtml } from '@poststelle/xrechnung';
+import { InvoiceReadsRepository } from './invoice-reads.repository';
 import { ReceiveInvoiceUseCase } from './receive-invoice.use-case';
 
-export class UpsertDestinationRequest {
-  @Matches(ARS, { message: 'tenantArs must be a 12-digit ARS' }) tenantArs!: string;
-  @IsString() @IsNotEmpty() @MaxLength(300) name!: string;
-  /** The accounting system (or mailbox) the authority's invoices go to. */
-  @IsString() @IsNotEmpty() @MaxLength(300) destination!: string;
-}
-
+/** Inbound e-invoices: submit (channels), and the report and email answer (caseworkers of the invoice's tenant). */
 @Controller('v1')
 export class InvoicesController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: InvoiceReadsRepository,
     private readonly receive: ReceiveInvoiceUseCase,
   ) {}
 
@@ -53,11 +45,9 @@ export class InvoicesController {
     @Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string,
     @Headers('accept') accept: string | undefined,
     @Res() res: Response,
+    @CurrentPrincipal() principal?: Principal,
   ) {
-    const [row] = await this.dataSource.query<{ report: ValidationReport; duplicate_of: string | null }[]>(
-      'SELECT report, duplicate_of FROM erechnung.inbound_invoices WHERE invoice_id = $1',
-      [invoiceId],
-    );
+    const row = await this.reads.inboundReport(invoiceId, tenantScopeOf(principal));
     if (!row) throw new ServiceException('INVOICE_NOT_FOUND', 404, `no invoice ${invoiceId}`);
     if ((accept ?? '').includes('text/html')) {
       res.type('text/html').send(renderReportHtml(row.report));
@@ -66,39 +56,26 @@ export class InvoicesController {
     res.json({ invoiceId, duplicateOf: row.duplicate_of, ...row.report });
   }
 
-  /** The answer to an invoice received by email: state (`pending` | `sent` | `failed`), attempts, last error. */
+  /**
+   * The answer to an invoice received by email: state (`pending` | `sent` | `failed` | `withheld`), to whom on which
+   * basis (`dkim-aligned-from` | `supplier-on-file`), or why it was withheld; attempts, last error.
+   */
   @Permission('case:read')
   @Get('invoices/:invoiceId/reply')
-  async reply(@Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string) {
-    const [row] = await this.dataSource.query<
-      { subject: string; state: string; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }[]
-    >('SELECT subject, state, attempts, last_error, created_at, sent_at FROM erechnung.invoice_replies WHERE invoice_id = $1', [invoiceId]);
+  async reply(@Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string, @CurrentPrincipal() principal?: Principal) {
+    const row = await this.reads.reply(invoiceId, tenantScopeOf(principal));
     if (!row) throw new ServiceException('INVOICE_REPLY_NOT_FOUND', 404, `no email answer for invoice ${invoiceId}`);
     return {
       invoiceId,
       messageId: `<reply-${invoiceId}@poststelle>`,
       subject: row.subject,
       state: row.state,
+      recipientBasis: row.recipient_basis,
+      withheldReason: row.withheld_reason,
       attempts: row.attempts,
       lastError: row.last_error,
       createdAt: row.created_at,
       sentAt: row.sent_at,
     };
-  }
-
-  /** Which accounting destination receives invoices for a Leitweg-ID (per tenant). */
-  @Permission('config:write')
-  @Put('admin/leitweg-ids/:leitwegId')
-  async upsertDestination(@Param('leitwegId') leitwegId: string, @Body() body: unknown) {
-    const parsed = parseLeitwegId(leitwegId);
-    if (!parsed.valid)
-      throw new ServiceException('INVALID_LEITWEG_ID', 422, parsed.message, { errors: [{ field: 'leitwegId', message: parsed.message }] });
-    const req = validateContract(UpsertDestinationRequest, body);
-    await this.dataSource.query(
-      `INSERT INTO erechnung.accounting_destinations (leitweg_id, tenant_ars, name, destination) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (leitweg_id) DO UPDATE SET tenant_ars = $2, name = $3, destination = $4, updated_at = now()`,
-      [parsed.id.value, req.tenantArs, req.name, req.destination],
-    );
-    return { leitwegId: parsed.id.value, ...req };
   }
 }

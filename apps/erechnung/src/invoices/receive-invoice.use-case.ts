@@ -12,6 +12,7 @@ import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import { parseLeitwegId, type Finding, type ValidationReport, type XRechnungValidator } from '@poststelle/xrechnung';
 import { composeInvoiceReply } from './invoice-reply';
+import { replyRecipient, senderEvidenceOf } from './reply-recipient';
 import { XRECHNUNG_VALIDATOR } from './validator.provider';
 
 export interface ReceivedInvoice {
@@ -24,7 +25,8 @@ export interface ReceivedInvoice {
 
 /**
  * Where an invoice came from. `http`: `POST /v1/invoices`, answered in the response. `email`: an attachment intake
- * forwarded (`invoice.submitted`); the tenant is the invoice mailbox's, and the sender is answered by email.
+ * forwarded (`invoice.submitted`); the tenant is the invoice mailbox's, and the sender is answered by email when it is
+ * authenticated (`replyRecipient`).
  */
 export type InvoiceSource =
   | { channel: 'http' }
@@ -188,7 +190,7 @@ export class ReceiveInvoiceUseCase {
         tenant: destination.tenant_ars,
       });
     }
-    if (email?.email.replyTo) {
+    if (email) {
       const reply = composeInvoiceReply({
         invoiceId,
         report: full,
@@ -196,9 +198,22 @@ export class ReceiveInvoiceUseCase {
         ...(destination ? { authorityName: destination.name } : {}),
         duplicateOf,
       });
+      // Only to a DKIM-aligned From or the supplier on file, never to an unauthenticated Reply-To (ADR 0016).
+      const to = replyRecipient(senderEvidenceOf(email.email));
       await manager.query(
-        `INSERT INTO erechnung.invoice_replies (invoice_id, recipient, in_reply_to, subject, body, attach_report) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [invoiceId, email.email.replyTo, email.email.messageId ?? null, reply.subject, reply.body, reply.attachReport],
+        `INSERT INTO erechnung.invoice_replies (invoice_id, recipient, recipient_basis, withheld_reason, state, in_reply_to, subject, body, attach_report)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          invoiceId,
+          to.kind === 'send' ? to.to : null,
+          to.kind === 'send' ? to.basis : null,
+          to.kind === 'withheld' ? to.reason : null,
+          to.kind === 'send' ? 'pending' : 'withheld',
+          email.email.messageId ?? null,
+          reply.subject,
+          reply.body,
+          reply.attachReport,
+        ],
       );
     }
     this.log.info('inbound invoice', {

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { ServiceException, Permission } from '@poststelle/platform';
-import { ISSUER_COLUMNS } from './issue-fee-invoice.use-case';
+import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { assertOwnTenant, author } from '../admin/admin-access';
+import { ErechnungAdminRepository } from '../admin/erechnung-admin.repository';
 import { type InvoiceIssuer } from './fee-invoice-model';
 
 /** ISO 13616 IBAN check digits (MOD 97-10), computed on decimal strings in chunks (no 2^53 overflow). */
@@ -39,59 +39,69 @@ export class UpsertIssuerRequest {
   @IsOptional() @Matches(/^[A-Za-z0-9-/]{0,20}$/, { message: 'numberPrefix: up to 20 letters, digits, - or /' }) numberPrefix?: string;
 }
 
+/**
+ * The invoice issuer of a tenant (the IBAN every fee invoice asks citizens to pay into). A tenant admin reads and
+ * changes only its tenants' issuers (another tenant's: read 404, change 403 `FOREIGN_TENANT`); every change is
+ * audited with the token's subject, old and new values (`GET /v1/admin/invoice-audit-log?entity=invoice-issuer`).
+ */
 @Controller('v1/admin/invoice-issuers')
 export class InvoiceIssuersController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: ErechnungAdminRepository) {}
 
   @Permission('config:write')
   @Put(':tenantArs')
-  async upsert(@Param('tenantArs') tenantArs: string, @Body() body: unknown): Promise<InvoiceIssuer> {
+  async upsert(
+    @Param('tenantArs') tenantArs: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal?: Principal,
+  ): Promise<InvoiceIssuer> {
     if (!ARS.test(tenantArs)) throw new ServiceException('INVALID_ARS', 422, 'tenantArs must be a 12-digit ARS');
+    const scope = tenantScopeOf(principal);
+    assertOwnTenant(scope, tenantArs, 'invoice issuer');
     const req = validateContract(UpsertIssuerRequest, body);
     if (!ibanValid(req.iban)) {
       throw new ServiceException('INVALID_IBAN', 422, 'the IBAN check digits are wrong', {
         errors: [{ field: 'iban', message: 'ISO 13616 check failed' }],
       });
     }
-    const [row] = await this.dataSource.query<InvoiceIssuer[]>(
-      `INSERT INTO erechnung.invoice_issuers (tenant_ars, name, seller_identifier, street, postal_code, city, country, electronic_address,
-         contact_name, contact_phone, contact_email, iban, bic, account_name, vat_id, payment_days, number_prefix)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT (tenant_ars) DO UPDATE SET name = $2, seller_identifier = $3, street = $4, postal_code = $5, city = $6, country = $7,
-         electronic_address = $8, contact_name = $9, contact_phone = $10, contact_email = $11, iban = $12, bic = $13, account_name = $14,
-         vat_id = $15, payment_days = $16, number_prefix = $17, updated_at = now()
-       RETURNING ${ISSUER_COLUMNS}`,
-      [
+    return this.repository.transaction(async (m) => {
+      const old = await this.repository.issuer(m, tenantArs, scope, true);
+      const row = await this.repository.upsertIssuer(m, {
         tenantArs,
-        req.name,
-        req.sellerIdentifier,
-        req.street ?? null,
-        req.postalCode,
-        req.city,
-        req.country,
-        req.electronicAddress,
-        req.contactName,
-        req.contactPhone,
-        req.contactEmail,
-        req.iban,
-        req.bic ?? null,
-        req.accountName ?? null,
-        req.vatId ?? null,
-        req.paymentDays ?? 30,
-        req.numberPrefix ?? 'RE-',
-      ],
-    );
-    if (!row) throw new ServiceException('ISSUER_NOT_STORED', 500, 'the issuer was not stored');
-    return row;
+        name: req.name,
+        sellerIdentifier: req.sellerIdentifier,
+        street: req.street ?? null,
+        postalCode: req.postalCode,
+        city: req.city,
+        country: req.country,
+        electronicAddress: req.electronicAddress,
+        contactName: req.contactName,
+        contactPhone: req.contactPhone,
+        contactEmail: req.contactEmail,
+        iban: req.iban,
+        bic: req.bic ?? null,
+        accountName: req.accountName ?? null,
+        vatId: req.vatId ?? null,
+        paymentDays: req.paymentDays ?? 30,
+        numberPrefix: req.numberPrefix ?? 'RE-',
+      });
+      await this.repository.audit(m, {
+        ...author(principal),
+        tenantArs,
+        action: old ? 'issuer.updated' : 'issuer.created',
+        entity: 'invoice-issuer',
+        entityId: tenantArs,
+        oldValue: old,
+        newValue: row,
+      });
+      return row;
+    });
   }
 
   @Permission('config:read')
   @Get(':tenantArs')
-  async get(@Param('tenantArs') tenantArs: string): Promise<InvoiceIssuer> {
-    const [row] = await this.dataSource.query<InvoiceIssuer[]>(
-      `SELECT ${ISSUER_COLUMNS} FROM erechnung.invoice_issuers WHERE tenant_ars = $1`,
-      [tenantArs],
-    );
+  async get(@Param('tenantArs') tenantArs: string, @CurrentPrincipal() principal?: Principal): Promise<InvoiceIssuer> {
+    const row = await this.repository.readIssuer(tenantArs, tenantScopeOf(principal));
     if (!row) throw new ServiceException('ISSUER_NOT_FOUND', 404, `no invoice issuer for tenant ${tenantArs}`);
     return row;
   }

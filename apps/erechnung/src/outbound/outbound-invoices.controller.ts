@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { DataSource } from 'typeorm';
-import { ServiceException, Permission } from '@poststelle/platform';
-import { readFeeInvoice, renderInvoiceHtml, renderReportHtml, type ValidationReport } from '@poststelle/xrechnung';
+import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { readFeeInvoice, renderInvoiceHtml, renderReportHtml } from '@poststelle/xrechnung';
+import { InvoiceReadsRepository, type OutboundInvoiceRow } from '../invoices/invoice-reads.repository';
 
 type Representation = 'ubl' | 'cii' | 'html' | 'json';
 
@@ -20,29 +20,7 @@ export function representationOf(format: string | undefined, accept: string | un
   return 'ubl';
 }
 
-interface InvoiceRow {
-  invoiceId: string;
-  caseId: string;
-  feeId: string;
-  tenantArs: string;
-  invoiceNumber: string;
-  sequence: string;
-  issueDate: string;
-  dueDate: string;
-  payableAmount: string;
-  kassenzeichen: string;
-  vatCategory: string;
-  ublSha512: string;
-  ciiSha512: string;
-  issuedAt: string;
-}
-
-const INVOICE_COLUMNS = `invoice_id AS "invoiceId", case_id AS "caseId", fee_id AS "feeId", tenant_ars AS "tenantArs",
-  invoice_number AS "invoiceNumber", sequence::text AS sequence, issue_date::text AS "issueDate", due_date::text AS "dueDate",
-  payable_amount::text AS "payableAmount", kassenzeichen, vat_category AS "vatCategory", ubl_sha512 AS "ublSha512",
-  cii_sha512 AS "ciiSha512", issued_at AS "issuedAt"`;
-
-const summary = (row: InvoiceRow) => ({
+const summary = (row: OutboundInvoiceRow) => ({
   invoiceId: row.invoiceId,
   caseId: row.caseId,
   feeId: row.feeId,
@@ -63,10 +41,13 @@ const summary = (row: InvoiceRow) => ({
   issuedAt: row.issuedAt,
 });
 
-/** Outbound fee invoices: the released XRechnung (UBL or CII), a readable page, and what could not be issued. */
+/**
+ * Outbound fee invoices: the released XRechnung (UBL or CII), a readable page, and what could not be issued. Scoped to
+ * the caller's tenants: another tenant's invoice or case answers 404.
+ */
 @Controller('v1')
 export class OutboundInvoicesController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: InvoiceReadsRepository) {}
 
   @Permission('case:read')
   @Get('invoices/outbound/:invoiceId')
@@ -75,12 +56,10 @@ export class OutboundInvoicesController {
     @Query('format') format: string | undefined,
     @Headers('accept') accept: string | undefined,
     @Res() res: Response,
+    @CurrentPrincipal() principal?: Principal,
   ): Promise<void> {
     const as = representationOf(format, accept);
-    const [row] = await this.dataSource.query<(InvoiceRow & { ubl: string; cii: string })[]>(
-      `SELECT ${INVOICE_COLUMNS}, ubl, cii FROM erechnung.outbound_invoices WHERE invoice_id = $1`,
-      [invoiceId],
-    );
+    const row = await this.reads.outbound(invoiceId, tenantScopeOf(principal));
     if (!row) throw new ServiceException('OUTBOUND_INVOICE_NOT_FOUND', 404, `no outbound invoice ${invoiceId}`);
     switch (as) {
       case 'ubl':
@@ -104,17 +83,11 @@ export class OutboundInvoicesController {
   /** The case's outbound invoice, or why there is none yet (the latest failures). */
   @Permission('case:read')
   @Get('cases/:caseId/outbound-invoice')
-  async forCase(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
-    const [row] = await this.dataSource.query<InvoiceRow[]>(
-      `SELECT ${INVOICE_COLUMNS} FROM erechnung.outbound_invoices WHERE case_id = $1`,
-      [caseId],
-    );
+  async forCase(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string, @CurrentPrincipal() principal?: Principal) {
+    const scope = tenantScopeOf(principal);
+    const row = await this.reads.outboundForCase(caseId, scope);
     if (row) return { status: 'issued', ...summary(row) };
-    const failures = await this.dataSource.query<{ failureId: string; reason: string; missing: string[]; failedAt: string }[]>(
-      `SELECT failure_id AS "failureId", reason, missing, failed_at AS "failedAt" FROM erechnung.outbound_invoice_failures
-        WHERE case_id = $1 ORDER BY failed_at DESC LIMIT 10`,
-      [caseId],
-    );
+    const failures = await this.reads.failuresForCase(caseId, scope);
     if (failures.length === 0) throw new ServiceException('OUTBOUND_INVOICE_NOT_FOUND', 404, `no outbound invoice for case ${caseId}`);
     return {
       status: 'not-issued',
@@ -130,23 +103,9 @@ export class OutboundInvoicesController {
     @Param('failureId', new ParseUUIDPipe({ version: '4' })) failureId: string,
     @Headers('accept') accept: string | undefined,
     @Res() res: Response,
+    @CurrentPrincipal() principal?: Principal,
   ): Promise<void> {
-    const [row] = await this.dataSource.query<
-      {
-        failureId: string;
-        feeId: string;
-        caseId: string;
-        tenantArs: string;
-        reason: string;
-        missing: string[];
-        reports: { ubl: ValidationReport; cii: ValidationReport } | null;
-        failedAt: string;
-      }[]
-    >(
-      `SELECT failure_id AS "failureId", fee_id AS "feeId", case_id AS "caseId", tenant_ars AS "tenantArs", reason, missing, reports,
-         failed_at AS "failedAt" FROM erechnung.outbound_invoice_failures WHERE failure_id = $1`,
-      [failureId],
-    );
+    const row = await this.reads.failure(failureId, tenantScopeOf(principal));
     if (!row) throw new ServiceException('OUTBOUND_INVOICE_FAILURE_NOT_FOUND', 404, `no outbound invoice failure ${failureId}`);
     if ((accept ?? '').includes('text/html') && row.reports) {
       const rejected = row.reports.ubl.accepted ? row.reports.cii : row.reports.ubl;

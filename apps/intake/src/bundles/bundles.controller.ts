@@ -4,7 +4,8 @@ import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { BundleSubmissionV1, ContractValidationError, validateContract, type FieldError } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
-import { type RawBodyRequest, Permission } from '@poststelle/platform';
+import { type RawBodyRequest, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { submitterOf } from '../access';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from '../submissions/intake.exception';
 import { originalOf, parseJsonObject, receivedBody } from '../submissions/json-body';
@@ -33,7 +34,10 @@ export class BundlesController {
     @Req() req: RawBodyRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    const submitter = submitterOf(principal);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
     }
@@ -44,7 +48,7 @@ export class BundlesController {
       body = parseJsonObject(received);
     } catch (error) {
       if (!(error instanceof IntakeException)) throw error;
-      throw await this.rejections.refuse(error, originalOf(received));
+      throw await this.rejections.refuse(error, originalOf(received), submitter.id);
     }
     let bundle: BundleSubmissionV1;
     try {
@@ -56,6 +60,7 @@ export class BundlesController {
         reasonCode: IntakeErrorCode.InvalidSubmission,
         errors: error.errors,
         original: raw,
+        submittedBy: submitter.id,
       });
       throw new IntakeException(
         IntakeErrorCode.InvalidSubmission,
@@ -76,7 +81,7 @@ export class BundlesController {
       lifeEvent: _lifeEvent,
       ...shared
     } = body as { applications: Record<string, unknown>[]; lifeEvent: string } & Record<string, unknown>;
-    const cases = await this.acceptAll(raw, () =>
+    const cases = await this.acceptAll(raw, submitter.id, () =>
       this.dataSource.transaction(async (manager) => {
         const accepted = [];
         for (const [i, application] of applications.entries()) {
@@ -86,6 +91,7 @@ export class BundlesController {
               idempotencyKey: `${key}:${i + 1}`,
               requestSha512: sha512Hex(`${sha512Hex(raw)}:${i + 1}`),
               bundle: { bundleId, lifeEvent, size, position: i + 1 },
+              submitter,
             }),
           );
         }
@@ -108,7 +114,7 @@ export class BundlesController {
   }
 
   /** Accepts the sub-cases; a rejection of any of them rejects the bundle, and the original is kept with the reason. */
-  private async acceptAll<T>(raw: Buffer, run: () => Promise<T>): Promise<T> {
+  private async acceptAll<T>(raw: Buffer, submittedBy: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -118,7 +124,7 @@ export class BundlesController {
             ? error.errors
             : ((error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }]);
         const code = error instanceof ContractValidationError ? IntakeErrorCode.InvalidSubmission : error.code;
-        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: code, errors, original: raw });
+        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: code, errors, original: raw, submittedBy });
         throw new IntakeException(code, `the bundle was rejected: ${error.message}`, { errors, rejectionId });
       }
       throw error;

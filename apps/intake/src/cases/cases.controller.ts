@@ -1,47 +1,41 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { FormDataIntegrityError, loadFormContent, type CaseV1, caseReferenceOf } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE, Permission } from '@poststelle/platform';
+import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
+import { readScopeOf } from '../access';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { CasesRepository } from './cases.repository';
 
-/** `GET /v1/cases/{caseId}`: the canonical case and where it went (routing, fee, e-file, invoice). */
+/**
+ * `GET /v1/cases/{caseId}`: the canonical case and where it went (routing, fee, e-file, invoice). A case of a tenant
+ * the caller does not act for answers 404 exactly like one that does not exist (ADR 0016).
+ */
 @Controller('v1')
 export class CasesController {
   private readonly log = new Logger('Cases');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly messaging: MessagingRuntime,
   ) {}
 
   @Permission('case:read')
   @Get('cases/:caseId')
-  async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
-    const [row] = await this.dataSource.query<
-      {
-        canonical: CaseV1;
-        submission_id: string;
-        received_at: Date;
-      }[]
-    >('SELECT canonical, submission_id, received_at FROM intake.cases WHERE case_id = $1', [caseId]);
+  async get(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string, @CurrentPrincipal() principal: Principal | undefined) {
+    const row = await this.cases.findCase(caseId, readScopeOf(principal));
     if (!row) throw new IntakeException(IntakeErrorCode.CaseNotFound, `no case ${caseId}`);
-    const timeline = await this.dataSource.query<
-      { event_type: string; topic: string; summary: Record<string, unknown>; occurred_at: Date }[]
-    >('SELECT event_type, topic, summary, occurred_at FROM intake.case_timeline WHERE case_id = $1 ORDER BY occurred_at, event_type', [
-      caseId,
-    ]);
+    const timeline = await this.cases.timeline(caseId);
     const routed = timeline.find((t) => t.event_type === 'case.routed');
     // Events of this case that intake could not publish (parked outbox rows): the case says so until an operator acts.
     const parked = await this.messaging.repair.listParked({ key: caseId, state: 'parked' });
     return {
       caseId,
       caseReference: caseReferenceOf(caseId),
-      submissionId: row.submission_id,
-      receivedAt: row.received_at,
+      submissionId: row.submissionId,
+      receivedAt: row.receivedAt,
       status: routed ? 'routed' : timeline.some((t) => t.event_type === 'case.manual-routing-required') ? 'manual-routing' : 'received',
       routedTo: routed ? routed.summary : null,
       ...(await this.withFormContent(row.canonical)),
@@ -81,16 +75,12 @@ export class CasesController {
 
   @Permission('submission:read')
   @Get('submissions/:submissionId')
-  async submission(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string) {
-    const [row] = await this.dataSource.query<
-      {
-        submission_id: string;
-        case_id: string;
-        channel: string;
-        received_at: Date;
-      }[]
-    >('SELECT submission_id, case_id, channel, received_at FROM intake.submissions WHERE submission_id = $1', [submissionId]);
+  async submission(
+    @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    const row = await this.cases.findSubmission(submissionId, readScopeOf(principal));
     if (!row) throw new IntakeException(IntakeErrorCode.SubmissionNotFound, `no submission ${submissionId}`);
-    return { submissionId: row.submission_id, caseId: row.case_id, channel: row.channel, status: 'accepted', receivedAt: row.received_at };
+    return { submissionId: row.submissionId, caseId: row.caseId, channel: row.channel, status: 'accepted', receivedAt: row.receivedAt };
   }
 }

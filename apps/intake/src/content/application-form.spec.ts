@@ -32,7 +32,7 @@ describe('application form document', () => {
     const input = {
       parsed,
       rawSha512: 'a'.repeat(128),
-      auth: { dkim: 'none', spf: 'none', dmarc: 'none' } as const,
+      auth: { dkim: 'none' as const, spf: 'none' as const, dmarc: 'none' as const, dkimDomains: [] },
       target: { tenantArs: '120540000000', leikaKey: '99050012104000' },
       attachments: [],
     };

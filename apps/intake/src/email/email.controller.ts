@@ -2,8 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, P
 import { type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE, Permission } from '@poststelle/platform';
+import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { Inject } from '@nestjs/common';
+import { coversTenant, readScopeOf, requireChannel, submitterOf } from '../access';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { EmailRepository } from './email.repository';
 import { MailboxRequest } from './mailbox.request';
@@ -36,7 +37,11 @@ export class EmailController {
     @Query('mailFrom') mailFrom: string | undefined,
     @Query('rcptTo') rcptTo: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    const submitter = submitterOf(principal);
+    requireChannel(submitter, 'email');
     if (!/^message\/rfc822\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
       throw new IntakeException(IntakeErrorCode.EmailNotRfc822, 'send the raw message with content-type message/rfc822');
     }
@@ -44,6 +49,7 @@ export class EmailController {
       raw,
       { ...(mailFrom ? { mailFrom: mailFrom.trim().toLowerCase() } : {}), rcptTo: addressList(rcptTo) },
       'http',
+      submitter.id,
     );
     res.location(`/v1/email/messages/${outcome.inboundId}`);
     if (outcome.status === 'rejected') {
@@ -61,8 +67,11 @@ export class EmailController {
 
   @Permission('case:read')
   @Get('email/messages/:inboundId')
-  async message(@Param('inboundId', new ParseUUIDPipe({ version: '4' })) inboundId: string) {
-    const found = await this.repo.find(inboundId);
+  async message(
+    @Param('inboundId', new ParseUUIDPipe({ version: '4' })) inboundId: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    const found = await this.repo.find(inboundId, readScopeOf(principal));
     if (!found) throw new IntakeException(IntakeErrorCode.InboundMessageNotFound, `no inbound message ${inboundId}`);
     return found;
   }
@@ -70,8 +79,8 @@ export class EmailController {
   /** The raw message exactly as received, by its sha512 (only hashes of received mail are served). */
   @Permission('case:read')
   @Get('email/raw/:sha512')
-  async raw(@Param('sha512') sha512: string, @Res() res: Response): Promise<void> {
-    if (!SHA512.test(sha512) || !(await this.repo.rawKnown(sha512))) {
+  async raw(@Param('sha512') sha512: string, @Res() res: Response, @CurrentPrincipal() principal: Principal | undefined): Promise<void> {
+    if (!SHA512.test(sha512) || !(await this.repo.rawKnown(sha512, readScopeOf(principal)))) {
       throw new IntakeException(IntakeErrorCode.EmailRawNotFound, 'no received message has this sha512');
     }
     const stream = await this.blobs.open(sha512);
@@ -81,7 +90,7 @@ export class EmailController {
 
   @Permission('config:write')
   @Put('admin/mailboxes/:address')
-  async putMailbox(@Param('address') address: string, @Body() body: unknown) {
+  async putMailbox(@Param('address') address: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     let request: MailboxRequest;
     try {
       request = validateContract(MailboxRequest, { ...((body ?? {}) as object), address: address.toLowerCase() });
@@ -91,15 +100,28 @@ export class EmailController {
       }
       throw error;
     }
+    // A tenant-admin configures the mailboxes of its own tenants only, and cannot take over another tenant's address.
+    const scope = readScopeOf(principal);
+    const existing = await this.repo.findMailbox(request.address);
+    if (!coversTenant(scope, request.tenantArs) || (existing && !coversTenant(scope, existing.tenantArs))) {
+      throw new IntakeException(
+        IntakeErrorCode.TenantNotAllowed,
+        'this mailbox belongs to, or would belong to, a tenant you do not administer',
+        {
+          tenantArs: request.tenantArs,
+        },
+      );
+    }
     await this.repo.upsertMailbox(request);
     return request;
   }
 
   @Permission('config:read')
   @Get('admin/mailboxes/:address')
-  async getMailbox(@Param('address') address: string) {
+  async getMailbox(@Param('address') address: string, @CurrentPrincipal() principal: Principal | undefined) {
     const found = await this.repo.findMailbox(address.toLowerCase());
-    if (!found) throw new IntakeException(IntakeErrorCode.MailboxNotFound, 'no such mailbox');
+    if (!found || !coversTenant(readScopeOf(principal), found.tenantArs))
+      throw new IntakeException(IntakeErrorCode.MailboxNotFound, 'no such mailbox');
     return found;
   }
 }

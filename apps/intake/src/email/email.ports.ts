@@ -36,6 +36,8 @@ export interface SenderAuthentication {
   dkim: AuthResult;
   spf: AuthResult;
   dmarc: DmarcResult;
+  /** Signing domains (`d=`) of the DKIM signatures that passed, lower-case; empty when none passed. */
+  dkimDomains: string[];
 }
 
 export interface SmtpEnvelope {

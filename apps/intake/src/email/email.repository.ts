@@ -2,7 +2,20 @@ import { keyOfCaseReference } from '@poststelle/contracts';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { scopeCondition, type ReadScope } from '../access';
 import { type MailboxEntry, type MailboxPurpose } from './email-rules';
+
+/**
+ * An inbound message (alias `i`) belongs to the tenant of the case it became or was attached to, and to the tenants
+ * owning a mailbox it was addressed to; mail to no tenant's address is visible to platform-admin only (ADR 0016).
+ */
+function messageVisible(scope: ReadScope, params: unknown[]): string {
+  if (scope.all) return 'TRUE';
+  const ofCase = scopeCondition(scope, '(SELECT c.tenant_ars FROM intake.cases c WHERE c.case_id = i.case_id)', undefined, params);
+  const ofMailbox = scopeCondition(scope, 'm.tenant_ars', undefined, params);
+  return `(${ofCase} OR EXISTS (SELECT 1 FROM intake.mailboxes m
+    WHERE m.address IN (SELECT lower(r) FROM jsonb_array_elements_text(i.recipients) r) AND ${ofMailbox}))`;
+}
 
 export type InboundStatus = 'received' | 'case' | 'follow-up' | 'invoice' | 'rejected';
 
@@ -59,7 +72,8 @@ export class EmailRepository {
     );
   }
 
-  async find(inboundId: string): Promise<InboundMessageRow | undefined> {
+  async find(inboundId: string, scope: ReadScope): Promise<InboundMessageRow | undefined> {
+    const params: unknown[] = [inboundId];
     const [r] = await this.dataSource.query<
       {
         inbound_id: string;
@@ -74,7 +88,7 @@ export class EmailRepository {
         received_at: Date;
         processed_at: Date | null;
       }[]
-    >('SELECT * FROM intake.inbound_messages WHERE inbound_id = $1', [inboundId]);
+    >(`SELECT i.* FROM intake.inbound_messages i WHERE i.inbound_id = $1 AND ${messageVisible(scope, params)}`, params);
     return (
       r && {
         inboundId: r.inbound_id,
@@ -92,8 +106,13 @@ export class EmailRepository {
     );
   }
 
-  async rawKnown(sha512: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM intake.inbound_messages WHERE raw_sha512 = $1 LIMIT 1', [sha512]);
+  /** Whether a message with this raw hash was received and is visible in the scope. */
+  async rawKnown(sha512: string, scope: ReadScope): Promise<boolean> {
+    const params: unknown[] = [sha512];
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM intake.inbound_messages i WHERE i.raw_sha512 = $1 AND ${messageVisible(scope, params)} LIMIT 1`,
+      params,
+    );
     return rows.length > 0;
   }
 

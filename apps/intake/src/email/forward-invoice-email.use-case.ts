@@ -11,7 +11,7 @@ import { validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
 import { isPlausibleEmail, safeFileName, safeMediaType, type MailboxEntry } from './email-rules';
-import { type ParsedEmail, type SmtpEnvelope } from './email.ports';
+import { type ParsedEmail, type SenderAuthentication, type SmtpEnvelope } from './email.ports';
 
 export interface ForwardedInvoice {
   /** Key of `invoice.submitted` on `invoices.inbound.v1`; erechnung's invoice carries it as its source. */
@@ -46,6 +46,8 @@ export class ForwardInvoiceEmailUseCase {
     parsed: ParsedEmail;
     envelope: SmtpEnvelope;
     mailbox: MailboxEntry;
+    /** DKIM/SPF/DMARC as verified on receipt: erechnung answers only a DKIM-aligned From (ADR 0016). */
+    auth: SenderAuthentication;
   }): Promise<ForwardedInvoice[]> {
     const { parsed } = input;
     const found: { index: number; fileName: string; mediaType: string; syntax: InvoiceSyntax; content: Buffer }[] = [];
@@ -74,6 +76,9 @@ export class ForwardInvoiceEmailUseCase {
     }
 
     const replyTo = [parsed.replyTo, parsed.from, input.envelope.mailFrom].find(isPlausibleEmail);
+    const sender = isPlausibleEmail(parsed.from)
+      ? { from: parsed.from.toLowerCase(), dkim: input.auth.dkim, dkimDomains: input.auth.dkimDomains.slice(0, 20) }
+      : undefined;
     const receivedAt = new Date().toISOString();
     const stored: ((typeof found)[number] & { blob: StoredBlob })[] = [];
     for (const f of found) stored.push({ ...f, blob: await this.blobs.put(f.content) });
@@ -111,6 +116,7 @@ export class ForwardInvoiceEmailUseCase {
               ...(replyTo ? { replyTo } : {}),
               ...(parsed.messageId ? { messageId: parsed.messageId.slice(0, 998) } : {}),
               ...(parsed.subject ? { subject: parsed.subject.slice(0, 998) } : {}),
+              ...(sender ? { sender } : {}),
             },
             receivedAt,
           },

@@ -48,10 +48,17 @@ export class MailauthAdapter implements MailAuthPort {
         dkimRows.length === 0 ? 'none' : dkimRows.some((r) => r.status?.result === 'pass') ? 'pass' : asAuth(dkimRows[0]?.status?.result);
       const spf: AuthResult = result.spf ? asAuth(result.spf.status?.result) : 'none';
       const dmarc: DmarcResult = result.dmarc ? asDmarc(result.dmarc.status?.result) : 'none';
-      return { dkim, spf, dmarc };
+      const dkimDomains = [
+        ...new Set(
+          dkimRows
+            .filter((r) => r.status?.result === 'pass' && typeof r.signingDomain === 'string')
+            .map((r) => String(r.signingDomain).toLowerCase()),
+        ),
+      ];
+      return { dkim, spf, dmarc, dkimDomains };
     } catch (error) {
       this.log.warn('sender authentication failed; recorded as temperror', { error: describeError(error).error });
-      return { dkim: 'temperror', spf: 'temperror', dmarc: 'temperror' };
+      return { dkim: 'temperror', spf: 'temperror', dmarc: 'temperror', dkimDomains: [] };
     }
   }
 }

@@ -73,7 +73,8 @@ export class ReceiveEmailUseCase {
     @Inject(SIGNATURE_VERIFIER) private readonly signatures: SignatureVerifierPort,
   ) {}
 
-  async receive(raw: Buffer, envelope: SmtpEnvelope, transport: 'smtp' | 'http'): Promise<EmailOutcome> {
+  /** `submittedBy`: the mail gateway's client id for `POST /v1/email` (its `email` channel checked there); `smtp` otherwise. */
+  async receive(raw: Buffer, envelope: SmtpEnvelope, transport: 'smtp' | 'http', submittedBy: string = transport): Promise<EmailOutcome> {
     const stored = await this.blobs.put(raw);
     const inboundId = await this.repo.recordReceived({
       transport,
@@ -125,7 +126,7 @@ export class ReceiveEmailUseCase {
     try {
       if (mailbox?.purpose === 'invoices') {
         // An invoice mailbox never opens a case: its e-invoices go to erechnung (docs/adr/0010-invoices-by-email.md).
-        const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox });
+        const invoices = await this.forwardInvoices.execute({ inboundId, rawSha512: stored.sha512, parsed, envelope, mailbox, auth });
         await this.repo.recordOutcome(inboundId, {
           status: 'invoice',
           evidence: { ...evidence, invoices: invoices.map((i) => i.submissionId) },
@@ -172,7 +173,13 @@ export class ReceiveEmailUseCase {
         ...(form ? { form } : {}),
         attachments,
       });
-      const accepted = await this.accept.execute({ body, idempotencyKey: `email:${stored.sha512}`, requestSha512: stored.sha512 });
+      // Built by intake from the mail itself; an email asserts nothing about the applicant.
+      const accepted = await this.accept.execute({
+        body,
+        idempotencyKey: `email:${stored.sha512}`,
+        requestSha512: stored.sha512,
+        submitter: { id: submittedBy, mayAssert: [] },
+      });
       await this.repo.recordOutcome(inboundId, { status: 'case', caseId: accepted.caseId, evidence });
       return { ...base, status: 'case', caseId: accepted.caseId, caseReference: caseReferenceOf(accepted.caseId) };
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
 import { type Request } from 'express';
-import { type RawBodyRequest, Permission } from '@poststelle/platform';
+import { type RawBodyRequest, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { ownScopeOf, readScopeOf, requireChannel, submitterOf } from '../access';
 import { receivedBody } from '../submissions/json-body';
 import { FitConnectUseCase } from './fit-connect.use-case';
 
@@ -16,8 +17,11 @@ export class FitConnectController {
   @Permission('submission:create')
   @Post()
   @HttpCode(201)
-  announce(@Req() req: RawBodyRequest) {
-    return this.fit.announce(receivedBody(req));
+  announce(@Req() req: RawBodyRequest, @CurrentPrincipal() principal: Principal | undefined) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    const submitter = submitterOf(principal);
+    requireChannel(submitter, 'fit-connect');
+    return this.fit.announce(receivedBody(req), submitter);
   }
 
   /** The body is streamed to the blob store (main.ts keeps body parsers off this route). */
@@ -27,21 +31,36 @@ export class FitConnectController {
     @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
     @Param('attachmentId') attachmentId: string,
     @Req() req: Request,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
     const contentType = req.headers[UPLOAD_CONTENT_TYPE];
-    return this.fit.upload(submissionId, attachmentId, req, typeof contentType === 'string' ? contentType : undefined);
+    return this.fit.upload(
+      submissionId,
+      attachmentId,
+      req,
+      typeof contentType === 'string' ? contentType : undefined,
+      ownScopeOf(principal),
+    );
   }
 
   @Permission('submission:create')
   @Post(':submissionId/submit')
   @HttpCode(202)
-  submit(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string, @Req() req: RawBodyRequest) {
-    return this.fit.submit(submissionId, receivedBody(req));
+  submit(
+    @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
+    @Req() req: RawBodyRequest,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    return this.fit.submit(submissionId, receivedBody(req), ownScopeOf(principal), submitterOf(principal));
   }
 
   @Permission('submission:read')
   @Get(':submissionId/events')
-  events(@Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string) {
-    return this.fit.events(submissionId);
+  events(
+    @Param('submissionId', new ParseUUIDPipe({ version: '4' })) submissionId: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    return this.fit.events(submissionId, readScopeOf(principal));
   }
 }

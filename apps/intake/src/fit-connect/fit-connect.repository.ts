@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { UNSCOPED, scopeCondition, type ReadScope } from '../access';
 
 export type FitStatus = 'incomplete' | 'submitted' | 'accepted' | 'rejected';
 
@@ -24,15 +25,25 @@ export interface FitSubmissionRow {
 export class FitConnectRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(row: Omit<FitSubmissionRow, 'status' | 'caseId'>): Promise<void> {
+  async create(row: Omit<FitSubmissionRow, 'status' | 'caseId'> & { submittedBy: string }): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO intake.fit_submissions (submission_id, status, metadata_version, announced, metadata, metadata_sha512) VALUES ($1, 'incomplete', $2, $3, $4, $5)`,
-      [row.submissionId, row.metadataVersion, JSON.stringify(row.announced), JSON.stringify(row.announced.metadata), row.metadataSha512],
+      `INSERT INTO intake.fit_submissions (submission_id, status, metadata_version, announced, metadata, metadata_sha512, submitted_by)
+       VALUES ($1, 'incomplete', $2, $3, $4, $5, $6)`,
+      [
+        row.submissionId,
+        row.metadataVersion,
+        JSON.stringify(row.announced),
+        JSON.stringify(row.announced.metadata),
+        row.metadataSha512,
+        row.submittedBy,
+      ],
     );
     await this.event(row.submissionId, 'created', {});
   }
 
-  async find(submissionId: string): Promise<FitSubmissionRow | undefined> {
+  /** The submission if visible in the scope: its destination tenant (`tenantArs`) or the client that announced it. */
+  async find(submissionId: string, scope: ReadScope = UNSCOPED): Promise<FitSubmissionRow | undefined> {
+    const params: unknown[] = [submissionId];
     const [r] = await this.dataSource.query<
       {
         submission_id: string;
@@ -42,7 +53,11 @@ export class FitConnectRepository {
         metadata_sha512: string;
         case_id: string | null;
       }[]
-    >('SELECT * FROM intake.fit_submissions WHERE submission_id = $1', [submissionId]);
+    >(
+      `SELECT * FROM intake.fit_submissions
+        WHERE submission_id = $1 AND ${scopeCondition(scope, "announced->>'tenantArs'", 'submitted_by', params)}`,
+      params,
+    );
     return (
       r && {
         submissionId: r.submission_id,

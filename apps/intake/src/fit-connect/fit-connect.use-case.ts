@@ -5,6 +5,7 @@ import { ContractValidationError, LEIKA_URN, type FieldError } from '@poststelle
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
+import { type ReadScope, type Submitter } from '../access';
 import { parseJsonFormData, parseXmlFormData, validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from '../submissions/accept-submission.use-case';
@@ -40,7 +41,7 @@ export class FitConnectUseCase {
    * Keeps a refused input (in `rejected_inputs`, bytes inline or referenced in the blob store) and adds its
    * `rejectionId` to the problem details; other errors pass through unchanged.
    */
-  private async kept(error: unknown, original: { bytes?: Buffer; blobSha512?: string }): Promise<unknown> {
+  private async kept(error: unknown, original: { bytes?: Buffer; blobSha512?: string; submittedBy?: string }): Promise<unknown> {
     if (error instanceof ContractValidationError) {
       error = fail(IntakeErrorCode.InvalidSubmission, 'the submission does not map to a valid case', error.errors);
     }
@@ -52,20 +53,28 @@ export class FitConnectUseCase {
       errors,
       original: original.bytes,
       ...(original.blobSha512 ? { originalBlobSha512: original.blobSha512 } : {}),
+      ...(original.submittedBy ? { submittedBy: original.submittedBy } : {}),
     });
     return new IntakeException(error.code, error.message, { ...error.extensions, errors, rejectionId });
   }
 
   /** `received` is the request body as received: it must be one JSON object in UTF-8 (see `parseJsonObject`). */
-  async announce(received: ReceivedBody): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+  /** `submitter`: the client announcing (its `fit-connect` channel checked by the controller); only it continues. */
+  async announce(
+    received: ReceivedBody,
+    submitter: Submitter,
+  ): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
     try {
-      return await this.doAnnounce(parseJsonObject(received));
+      return await this.doAnnounce(parseJsonObject(received), submitter);
     } catch (error) {
-      throw await this.kept(error, { bytes: originalOf(received) });
+      throw await this.kept(error, { bytes: originalOf(received), submittedBy: submitter.id });
     }
   }
 
-  private async doAnnounce(body: unknown): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
+  private async doAnnounce(
+    body: unknown,
+    submitter: Submitter,
+  ): Promise<{ submissionId: string; status: string; announcedAttachments: string[] }> {
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const tenantArs = b['tenantArs'];
     if (typeof tenantArs !== 'string' || !/^\d{12}$/.test(tenantArs)) {
@@ -87,6 +96,7 @@ export class FitConnectUseCase {
     const submissionId = randomUUID();
     await this.repo.create({
       submissionId,
+      submittedBy: submitter.id,
       metadataVersion: checked.version,
       metadataSha512: sha512Hex(JSON.stringify(b['metadata'])),
       announced: {
@@ -105,8 +115,8 @@ export class FitConnectUseCase {
     };
   }
 
-  private async open(submissionId: string): Promise<{ row: FitSubmissionRow; metadata: FitMetadata }> {
-    const row = await this.repo.find(submissionId);
+  private async open(submissionId: string, scope: ReadScope): Promise<{ row: FitSubmissionRow; metadata: FitMetadata }> {
+    const row = await this.repo.find(submissionId, scope);
     if (!row) throw fail(IntakeErrorCode.FitSubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
     const checked = this.validator.check(row.announced.metadata);
     if ('errors' in checked) throw new Error('stored metadata no longer validates');
@@ -122,9 +132,10 @@ export class FitConnectUseCase {
     submissionId: string,
     attachmentId: string,
     body: Readable,
-    contentType?: string,
+    contentType: string | undefined,
+    scope: ReadScope,
   ): Promise<{ sha512: string; sizeBytes: number }> {
-    const { row, metadata } = await this.open(submissionId);
+    const { row, metadata } = await this.open(submissionId, scope);
     if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is ${row.status}; uploads are closed`);
     const announced = metadata.contentStructure.attachments.find((a) => a.attachmentId === attachmentId);
     if (!announced) {
@@ -188,7 +199,7 @@ export class FitConnectUseCase {
         await this.repo.event(submissionId, 'attachment-rejected', { attachmentId, code: error.code, receivedSha512: stored.sha512 });
         this.log.info('FIT-Connect attachment refused', { submissionId, attachmentId, code: error.code });
       }
-      throw await this.kept(error, { blobSha512: stored.sha512 });
+      throw await this.kept(error, { blobSha512: stored.sha512, ...(scope.submitter ? { submittedBy: scope.submitter } : {}) });
     }
     await this.repo.recordAttachment(submissionId, attachmentId, stored.sha512, stored.sizeBytes);
     return { sha512: stored.sha512, sizeBytes: stored.sizeBytes };
@@ -200,17 +211,26 @@ export class FitConnectUseCase {
     return Buffer.concat(chunks);
   }
 
-  async submit(submissionId: string, received: ReceivedBody): Promise<{ submissionId: string; status: string; caseId: string }> {
-    const { row, metadata } = await this.open(submissionId);
+  /**
+   * `scope`: whose submissions the caller may continue (its own); `submitter`: its `mayAssert` decides whether the
+   * announced level of assurance and eID count (ADR 0016).
+   */
+  async submit(
+    submissionId: string,
+    received: ReceivedBody,
+    scope: ReadScope,
+    submitter: Submitter,
+  ): Promise<{ submissionId: string; status: string; caseId: string }> {
+    const { row, metadata } = await this.open(submissionId, scope);
     if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is already ${row.status}`);
     try {
-      const result = await this.finish(row, metadata, parseJsonObject(received));
+      const result = await this.finish(row, metadata, parseJsonObject(received), submitter);
       await this.repo.setStatus(submissionId, 'accepted', result.caseId);
       await this.repo.event(submissionId, 'submitted', {});
       await this.repo.event(submissionId, 'accepted', { caseId: result.caseId });
       return { submissionId, status: 'accepted', caseId: result.caseId };
     } catch (error) {
-      const refused = await this.kept(error, { bytes: originalOf(received) });
+      const refused = await this.kept(error, { bytes: originalOf(received), submittedBy: submitter.id });
       if (isInputRejection(refused)) await this.reject(submissionId, refused.code, refused.message, true);
       throw refused;
     }
@@ -222,7 +242,7 @@ export class FitConnectUseCase {
     this.log.info('FIT-Connect submission problem', { submissionId, code });
   }
 
-  private async finish(row: FitSubmissionRow, metadata: FitMetadata, body: unknown) {
+  private async finish(row: FitSubmissionRow, metadata: FitMetadata, body: unknown, submitter: Submitter) {
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const uploaded = await this.repo.attachments(row.submissionId);
     const missing = metadata.contentStructure.attachments.filter((a) => !uploaded.has(a.attachmentId));
@@ -296,11 +316,18 @@ export class FitConnectUseCase {
       replyChannel: metadata.replyChannel ?? {},
       ...(metadata.additionalReferenceInfo ? { additionalReferenceInfo: metadata.additionalReferenceInfo } : {}),
     };
-    return this.accept.execute({ body: submission, idempotencyKey: `fit:${row.submissionId}`, requestSha512: row.metadataSha512 });
+    return this.accept.execute({
+      body: submission,
+      idempotencyKey: `fit:${row.submissionId}`,
+      requestSha512: row.metadataSha512,
+      // The channel was checked on arrival (`fit-connect`); the case is a portal case.
+      submitter: { id: submitter.id, mayAssert: submitter.mayAssert },
+    });
   }
 
-  async events(submissionId: string) {
-    const row = await this.repo.find(submissionId);
+  /** For the client that submitted it, the tenant it is addressed to (`tenantArs`) and platform-admin. */
+  async events(submissionId: string, scope: ReadScope) {
+    const row = await this.repo.find(submissionId, scope);
     if (!row) throw fail(IntakeErrorCode.FitSubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
     return { submissionId, status: row.status, caseId: row.caseId, events: await this.repo.events(submissionId) };
   }

@@ -92,6 +92,7 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
           ...(seal ? { seal } : {}),
           source: 'drop-folder',
           dropFolder: name,
+          submittedBy: 'scan-drop-folder',
         });
         batchId = created.batch.batchId;
       }

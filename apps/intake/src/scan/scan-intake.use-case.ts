@@ -22,6 +22,7 @@ import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
+import { UNSCOPED, type ReadScope, type Submitter } from '../access';
 import { applicationFormOf, type ApplicationForm } from '../content/application-form';
 import { parseJsonFormData } from '../content/form-data';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
@@ -39,8 +40,7 @@ import {
   type OcrPort,
 } from './scan.ports';
 import { parseScanIndex, type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
-import { ScanRepository, type QueueResolution, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
-import { type ScanResolution } from './resolve-classification.request';
+import { ScanRepository, type ScanBatchRow, type ScanDocumentRow } from './scan.repository';
 import {
   buildScanSubmission,
   classifyDocument,
@@ -54,8 +54,16 @@ import {
   type SealVerdict,
 } from './scan-rules';
 
+/**
+ * Cases from a batch are handed in by the client that delivered it (its `paper` channel checked on arrival); the
+ * seal facts are intake's own, and paper asserts nothing about the applicant.
+ */
+export const scanSubmitter = (batchSubmittedBy: string | null): Submitter => ({ id: batchSubmittedBy ?? 'scan-centre', mayAssert: [] });
+
 const fail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
   new IntakeException(code, message, errors ? { errors } : {});
+
+export const scanFail = fail;
 
 export interface DocumentOutcome {
   documentId: string;
@@ -99,6 +107,8 @@ export class ScanIntakeUseCase {
     seal?: Buffer;
     source: 'http' | 'drop-folder';
     dropFolder?: string;
+    /** The scan-centre client (its `paper` channel checked by the controller), or `scan-drop-folder`. */
+    submittedBy: string;
   }): Promise<{ batch: ScanBatchRow; created: boolean }> {
     const { index: indexBytes, source, dropFolder } = input;
     const stored = await this.blobs.put(indexBytes);
@@ -123,6 +133,7 @@ export class ScanIntakeUseCase {
           reasonCode: error.code,
           reason: error.message,
           ...(dropFolder ? { dropFolder } : {}),
+          submittedBy: input.submittedBy,
         });
         this.log.info('scan batch refused', { batchId: batch.batchId, code: error.code, source });
         error.extensions['batchId'] = batch.batchId;
@@ -137,6 +148,7 @@ export class ScanIntakeUseCase {
       indexSeal,
       status: 'awaiting-documents',
       ...(dropFolder ? { dropFolder } : {}),
+      submittedBy: input.submittedBy,
     });
     if (result.created) {
       this.log.info('scan batch announced', {
@@ -194,8 +206,9 @@ export class ScanIntakeUseCase {
     batchId: string,
     documentId: string,
     body: Readable,
+    scope: ReadScope = UNSCOPED,
   ): Promise<{ sha512: string; sizeBytes: number; batchStatus: string }> {
-    const batch = await this.repo.findBatch(batchId);
+    const batch = await this.repo.findBatch(batchId, scope);
     if (!batch) {
       body.resume();
       throw fail(IntakeErrorCode.ScanBatchNotFound, `no scan batch ${batchId}`);
@@ -301,8 +314,8 @@ export class ScanIntakeUseCase {
     }
   }
 
-  async view(batchId: string) {
-    const batch = await this.repo.findBatch(batchId);
+  async view(batchId: string, scope: ReadScope = UNSCOPED) {
+    const batch = await this.repo.findBatch(batchId, scope);
     if (!batch) throw fail(IntakeErrorCode.ScanBatchNotFound, `no scan batch ${batchId}`);
     const documents = await this.repo.documents(batchId);
     return {
@@ -390,6 +403,8 @@ export class ScanIntakeUseCase {
         body: buildScanSubmission(facts, classification, classification.method),
         idempotencyKey: `scan:${batch.batchId}:${doc.documentId}`,
         requestSha512: facts.documentSha512,
+        submitter: scanSubmitter(batch.submittedBy),
+        scanSealVerifiedByIntake: true,
       });
       await this.repo.setDocumentOutcome(batch.batchId, doc.documentId, {
         status: 'case',
@@ -565,7 +580,7 @@ export class ScanIntakeUseCase {
    * inside the caller's transaction: the `scan.follow-up` timeline row, `case.evidence-added` (outbox; the written
    * form is met by a handwritten signature) and the document's outcome.
    */
-  private async recordFollowUp(
+  async recordFollowUp(
     m: EntityManager,
     batchId: string,
     facts: ScanDocumentFacts,
@@ -581,6 +596,7 @@ export class ScanIntakeUseCase {
     const channel = { kind: 'scan', scan: scanEvidence(facts, 'manual') } as unknown as ChannelDto;
     const writtenForm = assessWrittenForm(channel, 'none', {
       unsealedScanSignatures: this.settings.scan.unsealedSignaturesSatisfyWrittenForm,
+      scanSealVerifiedByIntake: true,
     });
     const doc = facts.document;
     await this.repo.addTimeline(m, target.caseId, 'scan.follow-up', {
@@ -612,84 +628,6 @@ export class ScanIntakeUseCase {
       },
       m,
     );
-  }
-
-  async queue(status: 'open' | 'resolved' | 'all') {
-    return this.repo.queue(status);
-  }
-
-  /**
-   * A clerk decides a queued document: a new case for a tenant and service (created in the same transaction), or a
-   * follow-up on an existing case named by reference or id (the same path as a follow-up found by intake).
-   */
-  async resolve(
-    itemId: string,
-    resolution: ScanResolution,
-    actor: string,
-  ): Promise<{ itemId: string; resolution: QueueResolution; caseId: string; caseReference: string }> {
-    const caseId = await this.dataSource.transaction(async (m) => {
-      const item = await this.repo.lockQueueItem(m, itemId);
-      if (!item) throw fail(IntakeErrorCode.ScanQueueItemNotFound, `no classification queue item ${itemId}`);
-      if (item.status !== 'open') {
-        throw new IntakeException(
-          IntakeErrorCode.ScanQueueItemResolved,
-          `the item was already resolved (${item.resolution ?? 'new-case'}, case ${item.caseId})`,
-          { caseId: item.caseId, resolution: item.resolution, resolvedBy: item.resolvedBy },
-        );
-      }
-      const facts = item.facts as ScanDocumentFacts;
-      if (resolution.resolution === 'follow-up') {
-        const target = await this.existingCase(m, resolution);
-        const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
-        await this.recordFollowUp(m, item.batchId, facts, target, pdfaSha512, { itemId, resolvedBy: actor });
-        await this.repo.resolveQueueItem(m, itemId, { caseId: target.caseId, resolvedBy: actor, resolution: 'follow-up' });
-        return target.caseId;
-      }
-      const target = { tenantArs: resolution.tenantArs, leikaKey: resolution.leikaKey };
-      const accepted = await this.accept.executeIn(m, {
-        body: buildScanSubmission(facts, target, 'manual'),
-        idempotencyKey: `scan:${item.batchId}:${item.documentId}`,
-        requestSha512: facts.documentSha512,
-      });
-      await this.repo.resolveQueueItem(m, itemId, { caseId: accepted.caseId, resolvedBy: actor, resolution: 'new-case' });
-      await this.repo.setDocumentOutcome(
-        item.batchId,
-        item.documentId,
-        { status: 'case', caseId: accepted.caseId, classification: { method: 'manual', resolution: 'new-case', ...target, itemId } },
-        m,
-      );
-      return accepted.caseId;
-    });
-    this.messaging.relay.nudge();
-    this.log.info('classification queue item resolved', { itemId, resolution: resolution.resolution, caseId });
-    return { itemId, resolution: resolution.resolution, caseId, caseReference: caseReferenceOf(caseId) };
-  }
-
-  /** The existing case a clerk named; an unknown id or reference, or a reference shared by two cases, is refused. */
-  private async existingCase(m: EntityManager, r: Extract<ScanResolution, { resolution: 'follow-up' }>): Promise<CaseTarget> {
-    if ('caseId' in r) {
-      const found = await this.repo.caseById(m, r.caseId);
-      if (!found) {
-        throw fail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case ${r.caseId}`, [
-          { field: 'caseId', message: 'names no existing case' },
-        ]);
-      }
-      return found;
-    }
-    const [found, ...more] = await this.repo.caseIdsByReference(r.caseReference, m);
-    if (!found) {
-      throw fail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case has the reference ${r.caseReference}`, [
-        { field: 'caseReference', message: 'names no existing case' },
-      ]);
-    }
-    if (more.length > 0) {
-      throw fail(
-        IntakeErrorCode.ScanResolutionCaseAmbiguous,
-        `the reference ${r.caseReference} names more than one case; give the caseId`,
-        [{ field: 'caseReference', message: 'names more than one case' }],
-      );
-    }
-    return found;
   }
 
   /** For the drop folder: the document file itself, streamed like an upload. */

@@ -2,8 +2,11 @@ import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE, Permission } from '@poststelle/platform';
+import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { coversTenant, ownScopeOf, readScopeOf, requireChannel, submitterOf } from '../access';
 import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { ClassificationRepository } from './classification.repository';
+import { ResolveClassificationUseCase } from './resolve-classification.use-case';
 import { ScanRepository } from './scan.repository';
 import { ScanIntakeUseCase } from './scan-intake.use-case';
 import { ClassificationRuleRequest } from './classification-rule.request';
@@ -19,6 +22,8 @@ export class ScanController {
   constructor(
     private readonly scan: ScanIntakeUseCase,
     private readonly repo: ScanRepository,
+    private readonly classification: ClassificationRepository,
+    private readonly clerks: ResolveClassificationUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
@@ -35,7 +40,12 @@ export class ScanController {
     @Headers('content-type') contentType: string | undefined,
     @Headers(INDEX_SIGNATURE_HEADER) signature: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    const submitter = submitterOf(principal);
+    // Only a scan centre hands in paper (ADR 0016).
+    requireChannel(submitter, 'paper');
     if (!/^(application|text)\/xml\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
       throw new IntakeException(IntakeErrorCode.ScanNotXml, 'send the batch index with content-type application/xml');
     }
@@ -49,6 +59,7 @@ export class ScanController {
       index: raw,
       ...(seal ? { seal: Buffer.from(seal, 'base64') } : {}),
       source: 'http',
+      submittedBy: submitter.id,
     });
     if (!created) {
       throw new IntakeException(IntakeErrorCode.ScanBatchDuplicate, 'this index was delivered before', {
@@ -57,7 +68,7 @@ export class ScanController {
       });
     }
     res.location(`/v1/scan/batches/${batch.batchId}`);
-    const view = await this.scan.view(batch.batchId);
+    const view = await this.scan.view(batch.batchId, ownScopeOf(principal));
     return {
       ...view,
       documents: view.documents.map((d) => ({
@@ -74,14 +85,16 @@ export class ScanController {
     @Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string,
     @Param('documentId') documentId: string,
     @Req() req: Request,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    return this.scan.uploadDocument(batchId, documentId, req);
+    // Only the client that delivered the index uploads its documents.
+    return this.scan.uploadDocument(batchId, documentId, req, ownScopeOf(principal));
   }
 
   @Permission('submission:read')
   @Get('scan/batches/:batchId')
-  batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string) {
-    return this.scan.view(batchId);
+  batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.scan.view(batchId, readScopeOf(principal));
   }
 
   /** The document as delivered (`original`) or the PDF/A-2b that OCR made of it (`pdfa`). */
@@ -92,11 +105,12 @@ export class ScanController {
     @Param('documentId') documentId: string,
     @Param('variant') variant: string,
     @Res() res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<void> {
-    const doc = (await this.repo.documents(batchId)).find((d) => d.documentId === documentId);
+    const doc = await this.repo.findDocument(batchId, documentId, readScopeOf(principal));
     const sha512 = variant === 'original' && doc?.sizeBytes != null ? doc.expectedSha512 : variant === 'pdfa' ? doc?.pdfaSha512 : undefined;
     if (!doc || !sha512)
-      throw new IntakeException(IntakeErrorCode.ScanDocumentUnknown, `no ${variant} of document ${documentId} in batch ${batchId}`);
+      throw new IntakeException(IntakeErrorCode.ScanDocumentNotFound, `no ${variant} of document ${documentId} in batch ${batchId}`);
     const stream = await this.blobs.open(sha512);
     res.status(200).type(variant === 'pdfa' ? 'application/pdf' : doc.mediaType);
     stream.pipe(res);
@@ -104,14 +118,14 @@ export class ScanController {
 
   @Permission('queue:work')
   @Get('scan/classification-queue')
-  async queue(@Query('status') status: string | undefined) {
+  async queue(@Query('status') status: string | undefined, @CurrentPrincipal() principal: Principal | undefined) {
     const s = status ?? 'open';
     if (!['open', 'resolved', 'all'].includes(s)) {
       throw new IntakeException(IntakeErrorCode.ScanResolutionInvalid, 'status must be open, resolved or all', {
         errors: [{ field: 'status', message: 'must be open, resolved or all' }],
       });
     }
-    return { items: await this.scan.queue(s as 'open' | 'resolved' | 'all') };
+    return { items: await this.clerks.queue(s as 'open' | 'resolved' | 'all', readScopeOf(principal)) };
   }
 
   @Permission('queue:work')
@@ -120,14 +134,16 @@ export class ScanController {
   resolve(
     @Param('itemId', new ParseUUIDPipe({ version: '4' })) itemId: string,
     @Body() body: unknown,
-    @Headers('x-actor') actor: string | undefined,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    return this.scan.resolve(itemId, parseResolution(body), (actor ?? 'unknown').slice(0, 200));
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    // The clerk is the token's subject (X-Actor is gone).
+    return this.clerks.resolve(itemId, parseResolution(body), principal.subject.slice(0, 200), readScopeOf(principal));
   }
 
   @Permission('config:write')
   @Put('admin/scan/classification-rules/:ruleId')
-  async putRule(@Param('ruleId') ruleId: string, @Body() body: unknown) {
+  async putRule(@Param('ruleId') ruleId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     let rule: ClassificationRuleRequest;
     try {
       rule = validateContract(ClassificationRuleRequest, { ...((body ?? {}) as object), ruleId });
@@ -137,13 +153,26 @@ export class ScanController {
       }
       throw error;
     }
-    await this.repo.upsertRule({ ...rule, formIds: rule.formIds ?? [], keywords: rule.keywords ?? [] });
+    // A tenant-admin writes rules of its own tenants; a rule without a tenant applies to every batch (platform-admin).
+    const scope = readScopeOf(principal);
+    const existing = await this.classification.ruleOwner(ruleId);
+    const owns = (tenantArs: string | null | undefined) => (tenantArs ? coversTenant(scope, tenantArs) : scope.all);
+    if (!owns(rule.tenantArs) || (existing && !owns(existing.tenantArs))) {
+      throw new IntakeException(
+        IntakeErrorCode.TenantNotAllowed,
+        'this rule belongs to, or would belong to, a tenant you do not administer',
+        {
+          ...(rule.tenantArs ? { tenantArs: rule.tenantArs } : {}),
+        },
+      );
+    }
+    await this.classification.upsertRule({ ...rule, formIds: rule.formIds ?? [], keywords: rule.keywords ?? [] });
     return rule;
   }
 
   @Permission('config:read')
   @Get('admin/scan/classification-rules')
-  async rules() {
-    return { rules: await this.repo.rules() };
+  async rules(@CurrentPrincipal() principal: Principal | undefined) {
+    return { rules: await this.classification.rules(readScopeOf(principal)) };
   }
 }

@@ -2,12 +2,20 @@ import { keyOfCaseReference } from '@poststelle/contracts';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { UNSCOPED, scopeCondition, type ReadScope } from '../access';
 import { type ClassificationRule } from './scan-rules';
 import { type ScanIndexDto } from './scan-index';
 import { type IndexSeal } from './scan.ports';
 
 /** Batches that hold their index hash (taken once); a batch refused only for its seal does not. */
 const TAKES_INDEX = `(reason_code IS NULL OR reason_code NOT LIKE 'SCAN_INDEX_SEAL_%')`;
+
+/**
+ * A batch (alias `b`) belongs to its authority (index `tenantArs`) and to the scan-centre client that delivered it;
+ * a batch without a tenant is visible to that client and platform-admin only (ADR 0016).
+ */
+export const batchVisible = (scope: ReadScope, params: unknown[]): string =>
+  scopeCondition(scope, "b.index->>'tenantArs'", 'b.submitted_by', params);
 
 export type BatchStatus = 'awaiting-documents' | 'ready' | 'processing' | 'processed' | 'rejected';
 export type DocumentStatus = 'pending' | 'uploaded' | 'case' | 'follow-up' | 'classification-required' | 'rejected';
@@ -25,6 +33,8 @@ export interface ScanBatchRow {
   reason: string | null;
   dropFolder: string | null;
   totalBytes: number;
+  /** The scan-centre client that delivered it (`scan-drop-folder` for the drop folder). */
+  submittedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -43,26 +53,6 @@ export interface ScanDocumentRow {
   classification: Record<string, unknown> | null;
 }
 
-export type QueueResolution = 'new-case' | 'follow-up';
-
-export interface QueueItemRow {
-  itemId: string;
-  batchId: string;
-  documentId: string;
-  status: 'open' | 'resolved';
-  confidence: number;
-  reasonCode: string;
-  reason: string;
-  candidates: unknown[];
-  textExcerpt: string;
-  caseId: string | null;
-  resolvedBy: string | null;
-  /** How the clerk resolved it; null while open. */
-  resolution: QueueResolution | null;
-  queuedAt: Date;
-  resolvedAt: Date | null;
-}
-
 interface BatchDb {
   batch_id: string;
   source: 'http' | 'drop-folder';
@@ -75,6 +65,7 @@ interface BatchDb {
   reason: string | null;
   drop_folder: string | null;
   total_bytes: string;
+  submitted_by: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -91,6 +82,7 @@ const batchOf = (r: BatchDb): ScanBatchRow => ({
   reason: r.reason,
   dropFolder: r.drop_folder,
   totalBytes: Number(r.total_bytes),
+  submittedBy: r.submitted_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -113,13 +105,14 @@ export class ScanRepository {
     reasonCode?: string;
     reason?: string;
     dropFolder?: string;
+    submittedBy: string;
   }): Promise<{ created: boolean; batch: ScanBatchRow }> {
     return this.dataSource.transaction(async (m) => {
       const batchId = randomUUID();
       const inserted = await m.query<{ batch_id: string }[]>(
         `INSERT INTO intake.scan_batches
-           (batch_id, source, external_batch_id, index_sha512, index, status, reason_code, reason, drop_folder, index_seal)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (index_sha512) WHERE ${TAKES_INDEX} DO NOTHING RETURNING batch_id`,
+           (batch_id, source, external_batch_id, index_sha512, index, status, reason_code, reason, drop_folder, index_seal, submitted_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (index_sha512) WHERE ${TAKES_INDEX} DO NOTHING RETURNING batch_id`,
         [
           batchId,
           b.source,
@@ -131,6 +124,7 @@ export class ScanRepository {
           b.reason ?? null,
           b.dropFolder ?? null,
           b.indexSeal ? JSON.stringify(b.indexSeal) : null,
+          b.submittedBy,
         ],
       );
       if (inserted.length === 0) {
@@ -152,8 +146,12 @@ export class ScanRepository {
     });
   }
 
-  async findBatch(batchId: string): Promise<ScanBatchRow | undefined> {
-    const [r] = await this.dataSource.query<BatchDb[]>('SELECT * FROM intake.scan_batches WHERE batch_id = $1', [batchId]);
+  async findBatch(batchId: string, scope: ReadScope = UNSCOPED): Promise<ScanBatchRow | undefined> {
+    const params: unknown[] = [batchId];
+    const [r] = await this.dataSource.query<BatchDb[]>(
+      `SELECT * FROM intake.scan_batches b WHERE b.batch_id = $1 AND ${batchVisible(scope, params)}`,
+      params,
+    );
     return r && batchOf(r);
   }
 
@@ -165,34 +163,22 @@ export class ScanRepository {
   }
 
   async documents(batchId: string): Promise<ScanDocumentRow[]> {
-    const rows = await this.dataSource.query<
-      {
-        document_id: string;
-        file_name: string;
-        media_type: string;
-        expected_sha512: string;
-        size_bytes: string | null;
-        status: DocumentStatus;
-        reason_code: string | null;
-        reason: string | null;
-        case_id: string | null;
-        pdfa_sha512: string | null;
-        classification: Record<string, unknown> | null;
-      }[]
-    >('SELECT * FROM intake.scan_documents WHERE batch_id = $1 ORDER BY position', [batchId]);
-    return rows.map((r) => ({
-      documentId: r.document_id,
-      fileName: r.file_name,
-      mediaType: r.media_type,
-      expectedSha512: r.expected_sha512,
-      sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
-      status: r.status,
-      reasonCode: r.reason_code,
-      reason: r.reason,
-      caseId: r.case_id,
-      pdfaSha512: r.pdfa_sha512,
-      classification: r.classification,
-    }));
+    const rows = await this.dataSource.query<DocumentDb[]>('SELECT * FROM intake.scan_documents WHERE batch_id = $1 ORDER BY position', [
+      batchId,
+    ]);
+    return rows.map(documentOf);
+  }
+
+  /** One document, if its batch is visible in the scope or the case it became is. */
+  async findDocument(batchId: string, documentId: string, scope: ReadScope): Promise<ScanDocumentRow | undefined> {
+    const params: unknown[] = [batchId, documentId];
+    const [r] = await this.dataSource.query<DocumentDb[]>(
+      `SELECT d.* FROM intake.scan_documents d JOIN intake.scan_batches b ON b.batch_id = d.batch_id
+         LEFT JOIN intake.cases c ON c.case_id = d.case_id
+        WHERE d.batch_id = $1 AND d.document_id = $2 AND (${batchVisible(scope, params)} OR ${scopeCondition(scope, 'c.tenant_ars', undefined, params)})`,
+      params,
+    );
+    return r && documentOf(r);
   }
 
   /**
@@ -302,32 +288,30 @@ export class ScanRepository {
     }));
   }
 
-  async upsertRule(r: ClassificationRule): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO intake.scan_classification_rules (rule_id, leika_key, tenant_ars, form_ids, keywords, updated_at)
-       VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (rule_id) DO UPDATE SET leika_key = $2, tenant_ars = $3, form_ids = $4, keywords = $5, updated_at = now()`,
-      [r.ruleId, r.leikaKey, r.tenantArs ?? null, JSON.stringify(r.formIds), JSON.stringify(r.keywords)],
-    );
-  }
-
   async caseIdsByReference(
     reference: string,
     manager: EntityManager = this.dataSource.manager,
+    scope: ReadScope = UNSCOPED,
   ): Promise<{ caseId: string; tenantArs: string }[]> {
     const key = keyOfCaseReference(reference);
     if (!key) return [];
+    const params: unknown[] = [key];
     const rows = await manager.query<{ case_id: string; tenant_ars: string }[]>(
-      'SELECT case_id, tenant_ars FROM intake.cases WHERE case_ref = $1 LIMIT 2',
-      [key],
+      `SELECT case_id, tenant_ars FROM intake.cases WHERE case_ref = $1 AND ${scopeCondition(scope, 'tenant_ars', undefined, params)} LIMIT 2`,
+      params,
     );
     return rows.map((r) => ({ caseId: r.case_id, tenantArs: r.tenant_ars }));
   }
 
-  async caseById(manager: EntityManager, caseId: string): Promise<{ caseId: string; tenantArs: string } | undefined> {
+  async caseById(
+    manager: EntityManager,
+    caseId: string,
+    scope: ReadScope = UNSCOPED,
+  ): Promise<{ caseId: string; tenantArs: string } | undefined> {
+    const params: unknown[] = [caseId];
     const [r] = await manager.query<{ case_id: string; tenant_ars: string }[]>(
-      'SELECT case_id, tenant_ars FROM intake.cases WHERE case_id = $1',
-      [caseId],
+      `SELECT case_id, tenant_ars FROM intake.cases WHERE case_id = $1 AND ${scopeCondition(scope, 'tenant_ars', undefined, params)}`,
+      params,
     );
     return r && { caseId: r.case_id, tenantArs: r.tenant_ars };
   }
@@ -370,66 +354,32 @@ export class ScanRepository {
     );
     return rows.length > 0;
   }
-
-  async queue(status: 'open' | 'resolved' | 'all'): Promise<QueueItemRow[]> {
-    const rows = await this.dataSource.query<QueueDb[]>(
-      `SELECT * FROM intake.scan_classification_queue WHERE ($1 = 'all' OR status = $1) ORDER BY queued_at LIMIT 500`,
-      [status],
-    );
-    return rows.map(queueOf);
-  }
-
-  async lockQueueItem(manager: EntityManager, itemId: string): Promise<(QueueItemRow & { facts: unknown }) | undefined> {
-    const [r] = await manager.query<(QueueDb & { facts: unknown })[]>(
-      'SELECT * FROM intake.scan_classification_queue WHERE item_id = $1 FOR UPDATE',
-      [itemId],
-    );
-    return r && { ...queueOf(r), facts: r.facts };
-  }
-
-  async resolveQueueItem(
-    manager: EntityManager,
-    itemId: string,
-    r: { caseId: string; resolvedBy: string; resolution: QueueResolution },
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE intake.scan_classification_queue SET status = 'resolved', case_id = $2, resolved_by = $3, resolution = $4, resolved_at = now()
-        WHERE item_id = $1`,
-      [itemId, r.caseId, r.resolvedBy, r.resolution],
-    );
-  }
 }
 
-interface QueueDb {
-  item_id: string;
-  batch_id: string;
+interface DocumentDb {
   document_id: string;
-  status: 'open' | 'resolved';
-  confidence: string;
-  reason_code: string;
-  reason: string;
-  candidates: unknown[];
-  text_excerpt: string;
+  file_name: string;
+  media_type: string;
+  expected_sha512: string;
+  size_bytes: string | null;
+  status: DocumentStatus;
+  reason_code: string | null;
+  reason: string | null;
   case_id: string | null;
-  resolved_by: string | null;
-  resolution: QueueResolution | null;
-  queued_at: Date;
-  resolved_at: Date | null;
+  pdfa_sha512: string | null;
+  classification: Record<string, unknown> | null;
 }
 
-const queueOf = (r: QueueDb): QueueItemRow => ({
-  itemId: r.item_id,
-  batchId: r.batch_id,
+const documentOf = (r: DocumentDb): ScanDocumentRow => ({
   documentId: r.document_id,
+  fileName: r.file_name,
+  mediaType: r.media_type,
+  expectedSha512: r.expected_sha512,
+  sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
   status: r.status,
-  confidence: Number(r.confidence),
   reasonCode: r.reason_code,
   reason: r.reason,
-  candidates: r.candidates,
-  textExcerpt: r.text_excerpt,
   caseId: r.case_id,
-  resolvedBy: r.resolved_by,
-  resolution: r.resolution,
-  queuedAt: r.queued_at,
-  resolvedAt: r.resolved_at,
+  pdfaSha512: r.pdfa_sha512,
+  classification: r.classification,
 });

@@ -18,6 +18,7 @@ import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
+import { claimForKind, requireChannel, type Submitter } from '../access/channel-trust';
 import { validateContent } from '../content';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { assembleCase, duplicateFingerprint, type AssembledFormData } from './case-assembly';
@@ -31,6 +32,10 @@ export interface AcceptSubmissionCommand {
   requestSha512: string;
   /** Set for the sub-cases of a life-event bundle. */
   bundle?: BundleRefDto;
+  /** Who hands it in: its channels are checked against the payload's channel kind, its `mayAssert` decides trust. */
+  submitter: Submitter;
+  /** The scan seal facts in the payload were established by intake itself (scan batches), not the sender's word. */
+  scanSealVerifiedByIntake?: boolean;
 }
 
 export interface AcceptedSubmission {
@@ -61,7 +66,7 @@ export class AcceptSubmissionUseCase {
 
   /** HTTP entry: runs its own transaction. */
   async execute(command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
-    const submission = this.validate(command.body);
+    const submission = this.validate(command.body, command.submitter);
     const attachments = await this.storeAttachments(submission);
     const form = await this.storeFormData(submission);
     const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, form, command));
@@ -71,14 +76,15 @@ export class AcceptSubmissionUseCase {
 
   /** Kafka entry: joins the consumer's transaction (inbox row + effects commit together). */
   async executeIn(manager: EntityManager, command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
-    const submission = this.validate(command.body);
+    const submission = this.validate(command.body, command.submitter);
     const attachments = await this.storeAttachments(submission);
     const form = await this.storeFormData(submission);
     return this.persist(manager, submission, attachments, form, command);
   }
 
-  validate(body: unknown): SubmissionV1 {
+  validate(body: unknown, submitter: Submitter): SubmissionV1 {
     const submission = validateContract(SubmissionV1, body);
+    requireChannel(submitter, claimForKind(submission.channel.kind));
     const kinds = replyChannelKinds(submission.replyChannel);
     if (kinds.length !== 1) {
       throw new IntakeException(
@@ -175,12 +181,22 @@ export class AcceptSubmissionUseCase {
       CaseV1,
       assembleCase(submission, { caseId, submissionId }, form, attachments, receivedAt, command.bundle, {
         unsealedScanSignatures: this.settings.scan.unsealedSignaturesSatisfyWrittenForm,
+        mayAssert: command.submitter.mayAssert,
+        scanSealVerifiedByIntake: command.scanSealVerifiedByIntake === true,
       }),
     );
     const inserted = await manager.query<unknown[]>(
-      `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
-      [submissionId, command.idempotencyKey, command.requestSha512, submission.channel.kind, caseId, JSON.stringify(command.body)],
+      `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original, submitted_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
+      [
+        submissionId,
+        command.idempotencyKey,
+        command.requestSha512,
+        submission.channel.kind,
+        caseId,
+        JSON.stringify(command.body),
+        command.submitter.id,
+      ],
     );
     if (inserted.length === 0) {
       const [existing] = await manager.query<{ submission_id: string; case_id: string; request_sha512: string }[]>(

@@ -3,6 +3,9 @@ import { portalSubmission } from '@poststelle/testing';
 import { assembleCase, assessWrittenForm, duplicateFingerprint } from './case-assembly';
 
 const SEALED = { indexSealed: true, indexSealValid: true, indexSealTrusted: true };
+/** A channel client allowed to assert eID and level, handing in a scan batch whose seal intake verified. */
+const TRUSTED = { unsealedScanSignatures: false, mayAssert: ['eid', 'levelOfAssurance'], scanSealVerifiedByIntake: true };
+const IDS = { submissionId: '9b2d3c1e-1111-4aaa-8bbb-123456789abc' };
 const scan = (handwrittenSignature: boolean, seal: Partial<typeof SEALED> = SEALED) => ({
   kind: 'scan' as const,
   scan: {
@@ -72,8 +75,22 @@ describe('written form (§ 3a VwVfG) from channel evidence', () => {
       'none',
     ],
   ] as const)('%s', (_name, channel, loa, satisfied, means) => {
-    const result = assessWrittenForm(channel as never, loa);
+    const result = assessWrittenForm(channel as never, loa, TRUSTED);
     expect(result).toMatchObject({ satisfied, means });
+  });
+
+  it('does not believe seal flags the sender wrote into a JSON submission, only a seal intake verified itself', () => {
+    expect(assessWrittenForm(scan(true), 'none', { unsealedScanSignatures: false })).toMatchObject({ satisfied: false, means: 'none' });
+    expect(assessWrittenForm(scan(true), 'none', { ...TRUSTED, mayAssert: [] })).toMatchObject({ satisfied: true });
+  });
+
+  it('holds an eID claim from a channel client not allowed to assert it', () => {
+    const portal = { kind: 'portal' as const, portal: { portalId: 'p', authenticationMethod: 'bundid-eid' } };
+    expect(assessWrittenForm(portal, 'high', { unsealedScanSignatures: false, mayAssert: ['levelOfAssurance'] })).toMatchObject({
+      satisfied: false,
+      means: 'none',
+      detail: expect.stringMatching(/not allowed to assert/) as unknown,
+    });
   });
 
   it('counts an unsealed handwritten signature only where the authority chose to (SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM)', () => {
@@ -97,6 +114,8 @@ describe('case assembly', () => {
       { sha512: 'c'.repeat(128) },
       [],
       new Date('2026-11-23T10:00:00Z'),
+      undefined,
+      TRUSTED,
     );
     const validated = validateContract(CaseV1, JSON.parse(JSON.stringify(kase)));
     expect(validated.service).toEqual({
@@ -136,6 +155,34 @@ describe('case assembly', () => {
     expect(validated.formData.contentRef).toEqual(contentRef);
     expect(validated.formData.content).toBeUndefined();
     expect(Object.keys(kase.formData)).not.toContain('content');
+  });
+});
+
+describe('trust from the channel client, not the payload', () => {
+  const submission = validateContract(SubmissionV1, portalSubmission());
+
+  it('keeps the claimed level and eID form from a client allowed to assert them', () => {
+    const kase = assembleCase(submission, IDS, { sha512: 'c'.repeat(128) }, [], new Date(), undefined, TRUSTED);
+    expect(kase.levelOfAssurance).toBe('high');
+    expect(kase.writtenForm).toMatchObject({ satisfied: true, means: 'eid-authority-form' });
+  });
+
+  it('gives the same claim from a client without assert rights level none and no written form', () => {
+    const kase = assembleCase(submission, IDS, { sha512: 'c'.repeat(128) }, [], new Date(), undefined, {
+      unsealedScanSignatures: false,
+      mayAssert: [],
+    });
+    expect(kase.levelOfAssurance).toBe('none');
+    expect(kase.writtenForm).toMatchObject({ satisfied: false, means: 'none' });
+  });
+
+  it('believes the level but not the eID claim from a client allowed to assert only the level', () => {
+    const kase = assembleCase(submission, IDS, { sha512: 'c'.repeat(128) }, [], new Date(), undefined, {
+      unsealedScanSignatures: false,
+      mayAssert: ['levelOfAssurance'],
+    });
+    expect(kase.levelOfAssurance).toBe('high');
+    expect(kase.writtenForm.satisfied).toBe(false);
   });
 });
 

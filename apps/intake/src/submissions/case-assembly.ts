@@ -22,18 +22,34 @@ export interface WrittenFormTrust {
    * (`SCAN_UNSEALED_SIGNATURES_SATISFY_WRITTEN_FORM`, default false): unsealed, the claim is only the index's word.
    */
   unsealedScanSignatures: boolean;
+  /**
+   * What the submitting channel client may assert (token claim `mayAssert`, ADR 0016): `eid`, `levelOfAssurance`.
+   * Claims it may not make are not believed: the case carries level `none` and no eID written form.
+   */
+  mayAssert?: readonly string[];
+  /**
+   * The scan seal facts were established by intake itself (a scan batch whose seal intake verified); seal flags in a
+   * JSON submission are the sender's word and never count.
+   */
+  scanSealVerifiedByIntake?: boolean;
 }
+
+const NO_TRUST: WrittenFormTrust = { unsealedScanSignatures: false };
 
 export function assessWrittenForm(
   channel: ChannelDto,
   levelOfAssurance: LevelOfAssurance,
-  trust: WrittenFormTrust = { unsealedScanSignatures: false },
+  trust: WrittenFormTrust = NO_TRUST,
 ): WrittenFormEvidenceDto {
   switch (channel.kind) {
     case 'scan': {
       const scan = channel.scan;
       if (!scan?.handwrittenSignature) return { means: 'none', satisfied: false, detail: 'scanned paper without handwritten signature' };
-      const sealedByTrustedCentre = scan.indexSealed === true && scan.indexSealValid === true && scan.indexSealTrusted === true;
+      const sealedByTrustedCentre =
+        trust.scanSealVerifiedByIntake === true &&
+        scan.indexSealed === true &&
+        scan.indexSealValid === true &&
+        scan.indexSealTrusted === true;
       if (!sealedByTrustedCentre && !trust.unsealedScanSignatures) {
         return {
           means: 'none',
@@ -45,6 +61,9 @@ export function assessWrittenForm(
     }
     case 'portal': {
       const eid = /eid/i.test(channel.portal?.authenticationMethod ?? '');
+      if (eid && !(trust.mayAssert ?? []).includes('eid')) {
+        return { means: 'none', satisfied: false, detail: 'portal submission claiming eID from a channel client not allowed to assert it' };
+      }
       return eid && levelOfAssurance === 'high'
         ? { means: 'eid-authority-form', satisfied: true, detail: "authority's online form used with the eID function (level high)" }
         : { means: 'none', satisfied: false, detail: 'portal submission without eID identification' };
@@ -54,9 +73,13 @@ export function assessWrittenForm(
   }
 }
 
-/** Level of assurance: asserted by the portal; email and paper carry no eIDAS level. */
-export function levelOfAssuranceFor(submission: SubmissionV1): LevelOfAssurance {
-  return submission.channel.kind === 'portal' ? (submission.levelOfAssurance ?? 'none') : 'none';
+/**
+ * Level of assurance: asserted by the portal, believed only from a channel client allowed to assert it (otherwise
+ * `none`); email and paper carry no eIDAS level.
+ */
+export function levelOfAssuranceFor(submission: SubmissionV1, mayAssert: readonly string[] = []): LevelOfAssurance {
+  if (submission.channel.kind !== 'portal' || !mayAssert.includes('levelOfAssurance')) return 'none';
+  return submission.levelOfAssurance ?? 'none';
 }
 
 function normalise(value: string | undefined): string {
@@ -94,7 +117,7 @@ export function assembleCase(
   trust?: WrittenFormTrust,
 ): CaseV1 {
   const leikaKey = leikaKeyFromUrn(submission.publicServiceType.identifier);
-  const levelOfAssurance = levelOfAssuranceFor(submission);
+  const levelOfAssurance = levelOfAssuranceFor(submission, trust?.mayAssert);
   return {
     caseId: ids.caseId ?? randomUUID(),
     submissionId: ids.submissionId,

@@ -63,6 +63,7 @@ export enum IntakeErrorCode {
   ScanBatchNotFound = 'SCAN_BATCH_NOT_FOUND',
   ScanBatchState = 'SCAN_BATCH_WRONG_STATE',
   ScanDocumentUnknown = 'SCAN_DOCUMENT_UNKNOWN',
+  ScanDocumentNotFound = 'SCAN_DOCUMENT_NOT_FOUND',
   ScanDocumentTooLarge = 'SCAN_DOCUMENT_TOO_LARGE',
   ScanDocumentHashMismatch = 'SCAN_DOCUMENT_HASH_MISMATCH',
   ScanDocumentMissing = 'SCAN_DOCUMENT_MISSING',
@@ -81,6 +82,9 @@ export enum IntakeErrorCode {
   ScanIndexSealMissing = 'SCAN_INDEX_SEAL_MISSING',
   ScanIndexSealInvalid = 'SCAN_INDEX_SEAL_INVALID',
   ScanIndexSealUntrusted = 'SCAN_INDEX_SEAL_UNTRUSTED',
+  // Access (ADR 0016)
+  ChannelNotAllowed = 'CHANNEL_NOT_ALLOWED',
+  TenantNotAllowed = 'TENANT_NOT_ALLOWED',
 }
 
 const STATUS: Record<IntakeErrorCode, number> = {
@@ -142,6 +146,7 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.ScanBatchNotFound]: 404,
   [IntakeErrorCode.ScanBatchState]: 409,
   [IntakeErrorCode.ScanDocumentUnknown]: 422,
+  [IntakeErrorCode.ScanDocumentNotFound]: 404,
   [IntakeErrorCode.ScanDocumentTooLarge]: 413,
   [IntakeErrorCode.ScanDocumentHashMismatch]: 422,
   [IntakeErrorCode.ScanDocumentMissing]: 422,
@@ -160,6 +165,8 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.ScanIndexSealMissing]: 422,
   [IntakeErrorCode.ScanIndexSealInvalid]: 422,
   [IntakeErrorCode.ScanIndexSealUntrusted]: 422,
+  [IntakeErrorCode.ChannelNotAllowed]: 403,
+  [IntakeErrorCode.TenantNotAllowed]: 403,
 };
 
 export class IntakeException extends ServiceException {
@@ -180,10 +187,13 @@ const LOOKUPS: IntakeErrorCode[] = [
   IntakeErrorCode.MailboxNotFound,
   IntakeErrorCode.FitSubmissionNotFound,
   IntakeErrorCode.ScanBatchNotFound,
+  IntakeErrorCode.ScanDocumentNotFound,
   IntakeErrorCode.ScanQueueItemNotFound,
+  IntakeErrorCode.ChannelNotAllowed,
+  IntakeErrorCode.TenantNotAllowed,
 ];
 
-/** Rejections caused by the input itself (kept as rejected inputs); the rest are lookups or server faults. */
+/** Rejections caused by the input itself (kept as rejected inputs); the rest are lookups, refusals of access or server faults. */
 export function isInputRejection(error: unknown): error is IntakeException {
   return error instanceof IntakeException && !LOOKUPS.includes(error.code);
 }

@@ -1,7 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ContractValidationError, SubmissionSubmittedV1, Topics, validateContract } from '@poststelle/contracts';
 import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
+import { type Submitter } from '../access';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.config';
 import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
 import { IntakeErrorCode, isInputRejection } from './intake.exception';
 import { RejectedInputsRepository } from './rejected-inputs.repository';
@@ -29,7 +31,16 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
     private readonly messaging: MessagingRuntime,
     private readonly accept: AcceptSubmissionUseCase,
     private readonly rejections: RejectedInputsRepository,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
+
+  /**
+   * Kafka carries no token: whoever may write to the topic (ACLs) may submit on any channel kind, and asserts only
+   * what INTAKE_KAFKA_ADAPTER_MAY_ASSERT allows (default nothing).
+   */
+  private get submitter(): Submitter {
+    return { id: 'kafka-adapter', mayAssert: this.settings.kafkaAdapter.mayAssert };
+  }
 
   onModuleInit(): void {
     this.messaging.addConsumer({ groupId: 'intake.submissions', handlers: { [Topics.intakeSubmissions]: (ctx) => this.handle(ctx) } });
@@ -42,6 +53,7 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
         body: (envelope.payload as { submission: unknown }).submission,
         idempotencyKey: `kafka:${message.idempotencyKey}`,
         requestSha512: sha512Hex(JSON.stringify((envelope.payload as { submission: unknown }).submission)),
+        submitter: this.submitter,
       });
       this.log.info('submission from channel adapter accepted', {
         messageId: envelope.id,
@@ -54,7 +66,7 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
         // Too deep to serialise again: dead-lettered with its field errors; the dead letter keeps the message bytes.
         if (!original) throw error;
         const rejectionId = await this.rejections.record(
-          { source: 'kafka', reasonCode: IntakeErrorCode.InvalidSubmission, errors: error.errors, original },
+          { source: 'kafka', reasonCode: IntakeErrorCode.InvalidSubmission, errors: error.errors, original, submittedBy: 'kafka-adapter' },
           manager,
         );
         this.log.warn('submission from channel adapter rejected', {
@@ -67,7 +79,13 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
       if (isInputRejection(error)) {
         if (!original) throw new ContractValidationError('SubmissionSubmittedV1', [{ field: '$', message: error.message }]);
         const rejectionId = await this.rejections.record(
-          { source: 'kafka', reasonCode: error.code, errors: [{ field: '$', message: error.message }], original },
+          {
+            source: 'kafka',
+            reasonCode: error.code,
+            errors: [{ field: '$', message: error.message }],
+            original,
+            submittedBy: 'kafka-adapter',
+          },
           manager,
         );
         this.log.warn('submission from channel adapter rejected', { messageId: envelope.id, rejectionId, code: error.code });

@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ContractValidationError, type FieldError } from '@poststelle/contracts';
-import { type RawBodyRequest, Permission } from '@poststelle/platform';
+import { type RawBodyRequest, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { readScopeOf, submitterOf } from '../access';
 import { AcceptSubmissionUseCase, sha512Hex } from './accept-submission.use-case';
 import { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
 import { originalOf, parseJsonObject, receivedBody } from './json-body';
@@ -27,7 +28,10 @@ export class SubmissionsController {
     @Req() req: RawBodyRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
   ) {
+    if (!principal) throw new Error('a route with a permission runs with a principal');
+    const submitter = submitterOf(principal);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
     }
@@ -38,11 +42,16 @@ export class SubmissionsController {
       body = parseJsonObject(received);
     } catch (error) {
       if (!(error instanceof IntakeException)) throw error;
-      throw await this.rejections.refuse(error, originalOf(received));
+      throw await this.rejections.refuse(error, originalOf(received), submitter.id);
     }
     const requestSha512 = sha512Hex(bytes);
     try {
-      const result = await this.accept.execute({ body, idempotencyKey: `http:${idempotencyKey ?? requestSha512}`, requestSha512 });
+      const result = await this.accept.execute({
+        body,
+        idempotencyKey: `http:${idempotencyKey ?? requestSha512}`,
+        requestSha512,
+        submitter,
+      });
       res.location(`/v1/cases/${result.caseId}`);
       if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
       return {
@@ -58,6 +67,7 @@ export class SubmissionsController {
           reasonCode: IntakeErrorCode.InvalidSubmission,
           errors: error.errors,
           original: bytes,
+          submittedBy: submitter.id,
         });
         throw new IntakeException(
           IntakeErrorCode.InvalidSubmission,
@@ -67,7 +77,13 @@ export class SubmissionsController {
       }
       if (isInputRejection(error) && error.code !== IntakeErrorCode.IdempotencyKeyReused) {
         const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }];
-        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: error.code, errors, original: bytes });
+        const rejectionId = await this.rejections.record({
+          source: 'http',
+          reasonCode: error.code,
+          errors,
+          original: bytes,
+          submittedBy: submitter.id,
+        });
         throw new IntakeException(error.code as IntakeErrorCode, error.message, { ...error.extensions, rejectionId });
       }
       throw error;
@@ -76,8 +92,11 @@ export class SubmissionsController {
 
   @Permission('submission:read')
   @Get('rejections/:rejectionId')
-  async rejection(@Param('rejectionId', new ParseUUIDPipe({ version: '4' })) rejectionId: string) {
-    const found = await this.rejections.find(rejectionId);
+  async rejection(
+    @Param('rejectionId', new ParseUUIDPipe({ version: '4' })) rejectionId: string,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    const found = await this.rejections.find(rejectionId, readScopeOf(principal));
     if (!found) throw new IntakeException(IntakeErrorCode.RejectionNotFound, `no rejected input ${rejectionId}`);
     return found;
   }

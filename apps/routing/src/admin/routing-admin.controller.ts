@@ -1,87 +1,45 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { Permission } from '@poststelle/platform';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { CurrentPrincipal, Permission, auditScopeOf, tenantScopeOf, type Principal } from '@poststelle/platform';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
 import { describeError } from '@poststelle/telemetry';
 import { isValidProcedureId, procedureTopic, validateContract } from '@poststelle/contracts';
 import { ProcedureTopics } from '../routing/procedure-topics';
 import { RoutingErrorCode, RoutingException } from '../routing/routing.exception';
+import { assertOwnProcedure, assertOwnRegion, visibleRule } from './admin-access';
 import { CreateRoutingRuleRequest, UpsertProcedureRequest } from './admin.requests';
+import { RoutingAdminRepository, type ProcedureRow, type RuleRow } from './routing-admin.repository';
 
-const ACTOR = /^[\w.@:-]{1,100}$/;
-
-interface RuleRow {
-  ruleId: string;
-  version: number;
-  leikaKey: string;
-  arsPrefix: string;
-  procedureId: string;
-  validFrom: Date;
-  validTo: Date | null;
-}
-
-const RULE_COLUMNS = `rule_id AS "ruleId", version, leika_key AS "leikaKey", ars_prefix AS "arsPrefix", procedure_id AS "procedureId",
-  valid_from AS "validFrom", valid_to AS "validTo"`;
+/** Who changes: the subject and client of the verified access token (the guard set it on every route here). */
+const author = (principal: Principal | undefined) => ({ subject: principal?.subject ?? 'unknown', clientId: principal?.clientId });
 
 /**
  * Admin API for procedures and routing rules. Rules are versioned and effective-dated: a change adds a version,
- * retiring ends the validity; nothing is overwritten. Every change is written to the audit trail (who, when, what,
- * old and new) in the same transaction. Rules are read per case, so changes apply without restart.
- * The caller names itself in `X-Actor` (the API gateway sets it from the authenticated user).
+ * retiring ends the validity; nothing is overwritten. Every change is written to the audit trail (the token's
+ * subject and client, when, what, old and new) in the same transaction. Rules are read per case, so changes apply
+ * without restart. A tenant admin reads and changes only its tenants' procedures and rules (ADR 0016): a change
+ * naming a foreign region is 403 `FOREIGN_TENANT`, another tenant's rule is 404.
  */
 @Controller('v1/admin')
 export class RoutingAdminController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: RoutingAdminRepository,
     private readonly procedureTopics: ProcedureTopics,
   ) {}
 
-  private actor(header: string | undefined): string {
-    if (!header || !ACTOR.test(header)) {
-      throw new RoutingException(
-        RoutingErrorCode.InvalidRequest,
-        'the X-Actor header must name who makes the change (1-100 letters, digits, . @ : _ -)',
-      );
-    }
-    return header;
-  }
-
-  private async audit(
-    m: EntityManager,
-    actor: string,
-    action: string,
-    entity: string,
-    entityId: string,
-    oldValue: unknown,
-    newValue: unknown,
-  ): Promise<void> {
-    await m.query(
-      'INSERT INTO routing.audit_log (actor, action, entity, entity_id, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)',
-      [
-        actor,
-        action,
-        entity,
-        entityId,
-        oldValue === undefined ? null : JSON.stringify(oldValue),
-        newValue === undefined ? null : JSON.stringify(newValue),
-      ],
-    );
-  }
-
   @Permission('config:write')
   @Put('procedures/:procedureId')
-  async upsertProcedure(@Param('procedureId') procedureId: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async upsertProcedure(@Param('procedureId') procedureId: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const scope = tenantScopeOf(principal);
     if (!isValidProcedureId(procedureId)) {
       throw new RoutingException(RoutingErrorCode.InvalidRequest, 'procedureId: lower-case letters, digits and -, 2-63 characters');
     }
     const req = validateContract(UpsertProcedureRequest, body);
-    const topic = procedureTopic(procedureId);
-    const next = {
+    assertOwnRegion(scope, req.tenantArs, 'tenantArs');
+    const next: ProcedureRow = {
       procedureId,
       tenantArs: req.tenantArs,
       name: req.name,
-      topic,
+      topic: procedureTopic(procedureId),
       requiredLevelOfAssurance: req.requiredLevelOfAssurance ?? 'none',
       writtenFormRequired: req.writtenFormRequired ?? false,
       acceptedSchemas: req.acceptedSchemas ?? [],
@@ -96,119 +54,116 @@ export class RoutingAdminController {
         `the Kafka topics of procedure ${procedureId} could not be created (${describeError(error).error}); the procedure was not registered, try again`,
       );
     }
-    await this.dataSource.transaction(async (m) => {
-      const [old] = await m.query<unknown[]>(
-        `SELECT procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic, required_level_of_assurance AS "requiredLevelOfAssurance",
-                written_form_required AS "writtenFormRequired", accepted_schemas AS "acceptedSchemas", active FROM routing.procedures WHERE procedure_id = $1 FOR UPDATE`,
-        [procedureId],
-      );
-      await m.query(
-        `INSERT INTO routing.procedures
-           (procedure_id, tenant_ars, name, topic, required_level_of_assurance, written_form_required, active, accepted_schemas)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (procedure_id) DO UPDATE SET tenant_ars = $2, name = $3, required_level_of_assurance = $5,
-           written_form_required = $6, active = $7, accepted_schemas = $8, updated_at = now()`,
-        [
-          procedureId,
-          next.tenantArs,
-          next.name,
-          topic,
-          next.requiredLevelOfAssurance,
-          next.writtenFormRequired,
-          next.active,
-          next.acceptedSchemas,
-        ],
-      );
-      await this.audit(m, actor, old ? 'procedure.updated' : 'procedure.created', 'procedure', procedureId, old, next);
+    await this.repository.transaction(async (m) => {
+      const old = await this.repository.procedureForUpdate(m, procedureId);
+      assertOwnProcedure(scope, old, procedureId);
+      await this.repository.upsertProcedure(m, next);
+      await this.repository.audit(m, {
+        ...author(principal),
+        action: old ? 'procedure.updated' : 'procedure.created',
+        entity: 'procedure',
+        entityId: procedureId,
+        tenantArs: next.tenantArs,
+        oldValue: old,
+        newValue: next,
+      });
     });
     return next;
   }
 
   @Permission('config:read')
   @Get('procedures')
-  procedures() {
-    return this.dataSource.query(
-      `SELECT procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic, required_level_of_assurance AS "requiredLevelOfAssurance",
-              written_form_required AS "writtenFormRequired", accepted_schemas AS "acceptedSchemas", active FROM routing.procedures ORDER BY procedure_id`,
-    );
+  procedures(@CurrentPrincipal() principal?: Principal) {
+    return this.repository.listProcedures(tenantScopeOf(principal));
   }
 
   @Permission('config:write')
   @Post('routing-rules')
   @HttpCode(201)
-  async createRule(@Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async createRule(@Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const req = validateContract(CreateRoutingRuleRequest, body);
-    return this.addVersion(actor, req.ruleId ?? `rule-${randomUUID().slice(0, 8)}`, req);
+    return this.addVersion(principal, req.ruleId ?? `rule-${randomUUID().slice(0, 8)}`, req);
   }
 
   /** Changes a rule: adds a new version (effective from `validFrom`, default now). */
   @Permission('config:write')
   @Put('routing-rules/:ruleId')
-  async changeRule(@Param('ruleId') ruleId: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async changeRule(@Param('ruleId') ruleId: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const req = validateContract(CreateRoutingRuleRequest, { ...(body as object), ruleId });
-    return this.addVersion(actor, ruleId, req, true);
+    return this.addVersion(principal, ruleId, req, true);
   }
 
   /** Retires a rule: its latest version stops being effective now. */
   @Permission('config:write')
   @Delete('routing-rules/:ruleId')
-  async retireRule(@Param('ruleId') ruleId: string, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
-    return this.dataSource.transaction(async (m) => {
-      const [old] = await m.query<RuleRow[]>(
-        `SELECT ${RULE_COLUMNS} FROM routing.routing_rules WHERE rule_id = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE`,
-        [ruleId],
-      );
+  async retireRule(@Param('ruleId') ruleId: string, @CurrentPrincipal() principal?: Principal) {
+    const scope = tenantScopeOf(principal);
+    return this.repository.transaction(async (m) => {
+      await this.repository.lockRule(m, ruleId);
+      const old = visibleRule(scope, await this.repository.latestRule(m, ruleId));
       if (!old) throw new RoutingException(RoutingErrorCode.RuleNotFound, `routing rule '${ruleId}' does not exist`);
-      // Every version ends now, so an older version cannot come back into force.
-      await m.query('UPDATE routing.routing_rules SET valid_to = now() WHERE rule_id = $1 AND (valid_to IS NULL OR valid_to > now())', [
-        ruleId,
-      ]);
-      const [now] = await m.query<RuleRow[]>(`SELECT ${RULE_COLUMNS} FROM routing.routing_rules WHERE rule_id = $1 AND version = $2`, [
-        ruleId,
-        old.version,
-      ]);
-      await this.audit(m, actor, 'rule.retired', 'routing-rule', ruleId, old, now);
+      const now = await this.repository.retireRule(m, ruleId, old.version);
+      await this.repository.audit(m, {
+        ...author(principal),
+        action: 'rule.retired',
+        entity: 'routing-rule',
+        entityId: ruleId,
+        tenantArs: old.arsPrefix,
+        oldValue: old,
+        newValue: now,
+      });
       return now;
     });
   }
 
-  private async addVersion(actor: string, ruleId: string, req: CreateRoutingRuleRequest, mustExist = false) {
-    return this.dataSource.transaction(async (m) => {
-      const [proc] = await m.query<unknown[]>('SELECT 1 FROM routing.procedures WHERE procedure_id = $1', [req.procedureId]);
-      if (!proc) throw new RoutingException(RoutingErrorCode.ProcedureNotFound, `procedure '${req.procedureId}' does not exist`);
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rule:${ruleId}`]);
-      const [old] = await m.query<RuleRow[]>(
-        `SELECT ${RULE_COLUMNS} FROM routing.routing_rules WHERE rule_id = $1 ORDER BY version DESC LIMIT 1`,
-        [ruleId],
-      );
+  private async addVersion(principal: Principal | undefined, ruleId: string, req: CreateRoutingRuleRequest, mustExist = false) {
+    const scope = tenantScopeOf(principal);
+    assertOwnRegion(scope, req.arsPrefix, 'arsPrefix');
+    return this.repository.transaction(async (m): Promise<RuleRow> => {
+      if (!(await this.repository.procedureExistsIn(m, req.procedureId, scope))) {
+        throw new RoutingException(RoutingErrorCode.ProcedureNotFound, `procedure '${req.procedureId}' does not exist`);
+      }
+      await this.repository.lockRule(m, ruleId);
+      const latest = await this.repository.latestRule(m, ruleId);
+      const old = visibleRule(scope, latest);
+      if (latest && !old) {
+        // Another tenant's rule: it does not exist for this caller, and its id cannot be taken over.
+        if (mustExist) throw new RoutingException(RoutingErrorCode.RuleNotFound, `routing rule '${ruleId}' does not exist`);
+        throw new RoutingException(RoutingErrorCode.ForeignTenant, `rule id '${ruleId}' is in use by a tenant you do not administer`);
+      }
       if (mustExist && !old) throw new RoutingException(RoutingErrorCode.RuleNotFound, `routing rule '${ruleId}' does not exist`);
-      const [created] = await m.query<RuleRow[]>(
-        `INSERT INTO routing.routing_rules (rule_id, version, leika_key, ars_prefix, procedure_id, valid_from, valid_to)
-         VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7::timestamptz)
-         RETURNING ${RULE_COLUMNS}`,
-        [ruleId, (old?.version ?? 0) + 1, req.leikaKey, req.arsPrefix, req.procedureId, req.validFrom ?? null, req.validTo ?? null],
-      );
-      await this.audit(m, actor, old ? 'rule.changed' : 'rule.created', 'routing-rule', ruleId, old, created);
+      const created = await this.repository.insertRuleVersion(m, {
+        ruleId,
+        version: (old?.version ?? 0) + 1,
+        leikaKey: req.leikaKey,
+        arsPrefix: req.arsPrefix,
+        procedureId: req.procedureId,
+        validFrom: req.validFrom,
+        validTo: req.validTo,
+      });
+      await this.repository.audit(m, {
+        ...author(principal),
+        action: old ? 'rule.changed' : 'rule.created',
+        entity: 'routing-rule',
+        entityId: ruleId,
+        tenantArs: created.arsPrefix,
+        oldValue: old,
+        newValue: created,
+      });
       return created;
     });
   }
 
   @Permission('config:read')
   @Get('routing-rules')
-  rules() {
-    return this.dataSource.query(`SELECT ${RULE_COLUMNS} FROM routing.routing_rules ORDER BY rule_id, version`);
+  rules(@CurrentPrincipal() principal?: Principal) {
+    return this.repository.listRules(tenantScopeOf(principal));
   }
 
+  /** The audit trail; an auditor with tenants sees the changes in their regions, one without tenants all. */
   @Permission('audit:read')
   @Get('audit-log')
-  auditLog(@Query('entityId') entityId?: string) {
-    return this.dataSource.query(
-      `SELECT actor, action, entity, entity_id AS "entityId", old_value AS "oldValue", new_value AS "newValue", at
-         FROM routing.audit_log WHERE $1::text IS NULL OR entity_id = $1 ORDER BY id`,
-      [entityId ?? null],
-    );
+  auditLog(@Query('entityId') entityId?: string, @CurrentPrincipal() principal?: Principal) {
+    return this.repository.auditLog(auditScopeOf(principal), entityId);
   }
 }

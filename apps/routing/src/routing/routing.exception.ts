@@ -10,6 +10,8 @@ export enum RoutingErrorCode {
   BundleNotFound = 'BUNDLE_NOT_FOUND',
   /** The procedure's Kafka topics could not be created (broker unreachable): try again later. */
   ProcedureTopicsUnavailable = 'PROCEDURE_TOPICS_UNAVAILABLE',
+  /** A change names a region (ARS) or an object of a tenant the caller does not administer. */
+  ForeignTenant = 'FOREIGN_TENANT',
 }
 
 const STATUS: Record<RoutingErrorCode, number> = {
@@ -21,6 +23,7 @@ const STATUS: Record<RoutingErrorCode, number> = {
   [RoutingErrorCode.InvalidRequest]: 422,
   [RoutingErrorCode.BundleNotFound]: 404,
   [RoutingErrorCode.ProcedureTopicsUnavailable]: 503,
+  [RoutingErrorCode.ForeignTenant]: 403,
 };
 
 export class RoutingException extends ServiceException {

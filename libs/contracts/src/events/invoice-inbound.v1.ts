@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsDefined,
   IsEmail,
   IsIn,
@@ -25,6 +27,19 @@ export class InvoiceDocumentRefV1 {
   @IsString() @MaxLength(255) mediaType!: string;
 }
 
+export const SENDER_AUTH_RESULTS = ['pass', 'fail', 'none', 'neutral', 'temperror', 'permerror', 'softfail', 'policy'] as const;
+
+/**
+ * What intake verified about the sender of an emailed invoice (ADR 0016): the RFC 5322 From address, the DKIM verdict
+ * and the signing domains (`d=`) of the signatures that passed. Erechnung answers the From address only when a passing
+ * signature is aligned with its domain; never the unauthenticated Reply-To.
+ */
+export class InvoiceSenderV1 {
+  @IsEmail({ require_tld: false }) @MaxLength(254) from!: string;
+  @IsIn(SENDER_AUTH_RESULTS) dkim!: (typeof SENDER_AUTH_RESULTS)[number];
+  @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) dkimDomains!: string[];
+}
+
 /** Where an emailed invoice came from and where the answer goes. */
 export class InvoiceEmailOriginV1 {
   /** Intake's inbound message (`GET /v1/email/messages/{inboundId}`). */
@@ -38,6 +53,8 @@ export class InvoiceEmailOriginV1 {
   /** The sender's Message-ID, quoted in the reply's In-Reply-To. */
   @IsOptional() @IsString() @MaxLength(998) messageId?: string;
   @IsOptional() @IsString() @MaxLength(998) subject?: string;
+  /** The authenticated sender; absent when the From address is not usable (then nobody is answered). */
+  @IsOptional() @ValidateNested() @Type(() => InvoiceSenderV1) sender?: InvoiceSenderV1;
 }
 
 /**

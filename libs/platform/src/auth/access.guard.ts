@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { ServiceException } from '../http/problem';
 import { permissionsOf, type PermissionName } from './permissions';
 import { PERMISSION_KEY, PUBLIC_KEY, type AuthenticatedRequest } from './principal';
-import { AuthenticationError, TokenVerifier } from './token-verifier';
+import { bearerToken } from './authenticate.middleware';
+import { TokenVerifier } from './token-verifier';
 
 /**
  * The one global guard: a @Public() route passes; every other route needs a valid bearer token (401) whose roles
@@ -23,11 +24,8 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const permission = this.reflector.getAllAndOverride<PermissionName | undefined>(PERMISSION_KEY, targets);
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.headers.authorization;
-    if (!header) throw new AuthenticationError('this operation needs a bearer access token (Authorization: Bearer ...)', false);
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
-    if (!match) throw new AuthenticationError('the Authorization header is not "Bearer <token>"', true);
-    const principal = await this.verifier.verify(match[1]!);
+    // Normally authenticated already, before the body was read (authenticateFirst); verified here otherwise.
+    const principal = req.principal ?? (await this.verifier.verify(bearerToken(req.headers.authorization)));
     req.principal = principal;
     if (!permission) throw new ServiceException('FORBIDDEN', 403, 'this operation declares no permission, so nobody may call it');
     if (!permissionsOf(principal.roles).has(permission)) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 import { ServiceEnv, platformSettings } from './service-env';
 
@@ -61,6 +64,20 @@ describe('Kafka credentials', () => {
     expect(s.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc-routing', password: 's3cret' });
     expect(s.kafka.ssl).toBe(true);
     expect(platformSettings(loadConfig(ServiceEnv, { ...OIDC, KAFKA_SSL: 'false' }), 'routing', 'routing', 8082).kafka.ssl).toBe(false);
+  });
+
+  it('reads the password from KAFKA_SASL_PASSWORD_FILE, so it never stands on a command line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secret-'));
+    const file = join(dir, 'kafka-password');
+    writeFileSync(file, 'from-a-mounted-secret\n', { mode: 0o600 });
+    const base = { ...OIDC, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'svc-routing' };
+    const s = platformSettings(loadConfig(ServiceEnv, { ...base, KAFKA_SASL_PASSWORD_FILE: file }), 'routing', 'routing', 8082);
+    expect(s.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc-routing', password: 'from-a-mounted-secret' });
+    expect(() => loadConfig(ServiceEnv, { ...base, KAFKA_SASL_PASSWORD_FILE: join(dir, 'missing') })).toThrow(
+      /KAFKA_SASL_PASSWORD_FILE: cannot read .*missing \(ENOENT\)/,
+    );
+    expect(() => loadConfig(ServiceEnv, { ...base, KAFKA_SASL_PASSWORD: 'x', KAFKA_SASL_PASSWORD_FILE: file })).toThrow(/not both/);
+    rmSync(dir, { recursive: true });
   });
 
   it('requires username and password once a mechanism is set', () => {

@@ -2,6 +2,8 @@ import { type DynamicModule, type INestApplication, type LoggerService, type Typ
 import { NestFactory } from '@nestjs/core';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { Logger, configureLogging, describeError } from '@poststelle/telemetry';
+import { authenticateFirst } from '../auth/authenticate.middleware';
+import { TokenVerifier } from '../auth/token-verifier';
 import { type PlatformSettings } from '../config/service-env';
 import {
   InvalidUtf8BodyError,
@@ -83,6 +85,8 @@ export async function bootstrapService(
   const log = new Logger('bootstrap');
   process.on('unhandledRejection', (reason) => log.error('unhandled promise rejection', describeError(reason)));
   const app = await NestFactory.create(module, { logger: new NestJsonLogger(), bodyParser: false });
+  // Who calls, before any byte of the body is read (default deny; only the public paths are open).
+  app.use(authenticateFirst(app.get(TokenVerifier, { strict: false })));
   // Route-specific parsers first (a service may take a path's raw bytes to keep originals), then the defaults.
   configure?.(app);
   // JSON must be UTF-8: the parser would otherwise replace invalid bytes silently.

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { MessagingRuntime, RepairError, RepairErrorCode, infrastructureOutage, type DeadLetterFilter } from '@poststelle/messaging';
-import { Permission } from '../auth/principal';
+import { CurrentPrincipal, Permission, type Principal } from '../auth/principal';
 import { ServiceException } from '../http/problem';
 import { AuditQuery, DeadLetterQuery, DiscardRequest, ParkedQuery, ReplayManyRequest, ReplayOneRequest } from './repair.requests';
 
-const ACTOR = /^[\w.@:-]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const STATUS: Record<RepairErrorCode, number> = {
@@ -26,7 +25,7 @@ function problemCode(code: RepairErrorCode): string {
  * Repair API of every service: dead letters of its consumer groups (list, inspect with the original headers and
  * payload, replay one or a filtered set into the original topic, discard with a reason) and outbox rows parked
  * because they cannot be published (list, inspect, retry, discard with a reason). Every action is audited with the
- * actor (`X-Actor`, set by the gateway from the authenticated user) and listed at `GET /v1/ops/repair-audit`.
+ * subject of the caller's access token (`sub`) and listed at `GET /v1/ops/repair-audit`.
  */
 @Controller('v1/ops')
 export class RepairController {
@@ -48,8 +47,8 @@ export class RepairController {
   @Permission('ops:repair')
   @Post('dead-letters/replay')
   @HttpCode(200)
-  async replayMatching(@Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async replayMatching(@Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const actor = this.actor(principal);
     const req = validateContract(ReplayManyRequest, body);
     const filter: Omit<DeadLetterFilter, 'state'> = req.filter;
     if (!['topic', 'type', 'error', 'since', 'until'].some((k) => filter[k as keyof typeof filter] !== undefined)) {
@@ -64,8 +63,8 @@ export class RepairController {
   @Permission('ops:repair')
   @Post('dead-letters/:id/replay')
   @HttpCode(200)
-  async replay(@Param('id') id: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async replay(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const actor = this.actor(principal);
     const req = validateContract(ReplayOneRequest, body ?? {});
     return this.run(() => this.messaging.repair.replay(this.uuid(id), actor, req.reason));
   }
@@ -73,8 +72,8 @@ export class RepairController {
   @Permission('ops:repair')
   @Post('dead-letters/:id/discard')
   @HttpCode(200)
-  async discard(@Param('id') id: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async discard(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const actor = this.actor(principal);
     const req = validateContract(DiscardRequest, body);
     return this.run(() => this.messaging.repair.discardDeadLetter(this.uuid(id), actor, req.reason));
   }
@@ -95,8 +94,8 @@ export class RepairController {
   @Permission('ops:repair')
   @Post('outbox/parked/:seq/retry')
   @HttpCode(200)
-  async retryParked(@Param('seq') seq: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async retryParked(@Param('seq') seq: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const actor = this.actor(principal);
     const req = validateContract(ReplayOneRequest, body ?? {});
     return this.run(() => this.messaging.repair.retryParked(seq, actor, req.reason));
   }
@@ -104,8 +103,8 @@ export class RepairController {
   @Permission('ops:repair')
   @Post('outbox/parked/:seq/discard')
   @HttpCode(200)
-  async discardParked(@Param('seq') seq: string, @Body() body: unknown, @Headers('x-actor') actorHeader?: string) {
-    const actor = this.actor(actorHeader);
+  async discardParked(@Param('seq') seq: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const actor = this.actor(principal);
     const req = validateContract(DiscardRequest, body);
     return this.run(() => this.messaging.repair.discardParked(seq, actor, req.reason));
   }
@@ -117,11 +116,10 @@ export class RepairController {
     return { items: await this.messaging.repair.auditTrail(q.limit) };
   }
 
-  private actor(header: string | undefined): string {
-    if (!header || !ACTOR.test(header)) {
-      throw new ServiceException('invalid-actor', 400, 'the X-Actor header must name who acts (1-100 letters, digits, . @ : _ -)');
-    }
-    return header;
+  /** Who acts: the subject of the verified access token (the guard has set the principal on every such route). */
+  private actor(principal: Principal | undefined): string {
+    if (!principal) throw new ServiceException('unauthenticated', 401, 'this operation needs a bearer access token');
+    return principal.subject;
   }
 
   private uuid(id: string): string {

@@ -1,0 +1,52 @@
+import { Body, Controller, Param, Put } from '@nestjs/common';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { ARS, validateContract } from '@poststelle/contracts';
+import { CurrentPrincipal, Permission, ServiceException, scopeCovers, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { parseLeitwegId } from '@poststelle/xrechnung';
+import { assertOwnTenant, author } from './admin-access';
+import { ErechnungAdminRepository } from './erechnung-admin.repository';
+
+export class UpsertDestinationRequest {
+  @Matches(ARS, { message: 'tenantArs must be a 12-digit ARS' }) tenantArs!: string;
+  @IsString() @IsNotEmpty() @MaxLength(300) name!: string;
+  /** The accounting system (or mailbox) the authority's invoices go to. */
+  @IsString() @IsNotEmpty() @MaxLength(300) destination!: string;
+}
+
+/**
+ * Which accounting destination receives invoices for a Leitweg-ID (per tenant). A tenant admin registers Leitweg-IDs
+ * for its tenants only and cannot take over another tenant's (403 `FOREIGN_TENANT`); every change is audited.
+ */
+@Controller('v1/admin/leitweg-ids')
+export class LeitwegIdsController {
+  constructor(private readonly repository: ErechnungAdminRepository) {}
+
+  @Permission('config:write')
+  @Put(':leitwegId')
+  async upsertDestination(@Param('leitwegId') leitwegId: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
+    const parsed = parseLeitwegId(leitwegId);
+    if (!parsed.valid)
+      throw new ServiceException('INVALID_LEITWEG_ID', 422, parsed.message, { errors: [{ field: 'leitwegId', message: parsed.message }] });
+    const req = validateContract(UpsertDestinationRequest, body);
+    const scope = tenantScopeOf(principal);
+    assertOwnTenant(scope, req.tenantArs, 'Leitweg-ID destination');
+    const next = { leitwegId: parsed.id.value, tenantArs: req.tenantArs, name: req.name, destination: req.destination };
+    await this.repository.transaction(async (m) => {
+      const old = await this.repository.destinationForUpdate(m, next.leitwegId);
+      if (old && !scopeCovers(scope, old.tenantArs)) {
+        throw new ServiceException('FOREIGN_TENANT', 403, `Leitweg-ID ${next.leitwegId} belongs to a tenant you do not administer`);
+      }
+      await this.repository.upsertDestination(m, next);
+      await this.repository.audit(m, {
+        ...author(principal),
+        tenantArs: next.tenantArs,
+        action: old ? 'leitweg-id.updated' : 'leitweg-id.created',
+        entity: 'leitweg-id',
+        entityId: next.leitwegId,
+        oldValue: old,
+        newValue: next,
+      });
+    });
+    return { leitwegId: next.leitwegId, tenantArs: req.tenantArs, name: req.name, destination: req.destination };
+  }
+}

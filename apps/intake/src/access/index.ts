@@ -1,0 +1,2 @@
+export * from './channel-trust';
+export * from './read-scope';

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { type DataSource } from 'typeorm';
+import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
+import { openDatabase } from '@poststelle/persistence';
+import { ALL_TENANTS, auditScopeOf, tenantScopeOf, type Principal, type TenantScope } from '@poststelle/platform';
+import { createTestDatabase } from '@poststelle/testing';
+import { RoutingSchema1732300000200 } from '../migrations/1732300000200-routing-schema.migration';
+import { RoutingEvidenceStatusAudit1732300000210 } from '../migrations/1732300000210-routing-evidence-status-audit.migration';
+import { RoutingBundles1732300000220 } from '../migrations/1732300000220-routing-bundles.migration';
+import { RoutingAcceptedSchemas1732300000230 } from '../migrations/1732300000230-routing-accepted-schemas.migration';
+import { RoutingEarlyEvidence1732300000240 } from '../migrations/1732300000240-routing-early-evidence.migration';
+import { RoutingAuditSubjectAndScope1733610000200 } from '../migrations/1733610000200-routing-audit-subject-and-scope.migration';
+import { RoutingReadsRepository } from '../routing/routing-reads.repository';
+import { RoutingAdminRepository } from './routing-admin.repository';
+
+// Real PostgreSQL: the tenant scope is applied in the queries of both routing repositories.
+jest.setTimeout(120_000);
+
+const POTSDAM = '120540000000';
+const KIEL = '010020000000';
+const principal = (roles: string[], tenants: string[]): Principal => ({
+  subject: 's',
+  clientId: 'c',
+  roles,
+  tenants,
+  channels: [],
+  mayAssert: [],
+});
+const potsdam = tenantScopeOf(principal(['caseworker'], [POTSDAM]));
+const kiel = tenantScopeOf(principal(['caseworker'], [KIEL]));
+const none: TenantScope = tenantScopeOf(principal(['caseworker'], []));
+
+describe('routing repositories scope every read to the caller’s tenants (real PostgreSQL)', () => {
+  let dataSource: DataSource;
+  let drop: () => Promise<void>;
+  let admin: RoutingAdminRepository;
+  let reads: RoutingReadsRepository;
+  const cases = { potsdam: randomUUID(), kiel: randomUUID() };
+  const items = { potsdam: randomUUID(), kiel: randomUUID() };
+  const bundle = randomUUID();
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    dataSource = await openDatabase(
+      { url: db.url, schema: 'routing', poolSize: 4 },
+      [],
+      [
+        CreateMessagingTables1732300000000,
+        RoutingSchema1732300000200,
+        RoutingEvidenceStatusAudit1732300000210,
+        RoutingBundles1732300000220,
+        RoutingAcceptedSchemas1732300000230,
+        RoutingEarlyEvidence1732300000240,
+        RoutingAuditSubjectAndScope1733610000200,
+      ],
+    );
+    admin = new RoutingAdminRepository(dataSource);
+    reads = new RoutingReadsRepository(dataSource);
+    for (const [key, ars] of [
+      ['potsdam', POTSDAM],
+      ['kiel', KIEL],
+    ] as const) {
+      const procedureId = `parking-${key}`;
+      await admin.transaction(async (m) => {
+        await admin.upsertProcedure(m, {
+          procedureId,
+          tenantArs: ars,
+          name: procedureId,
+          topic: `procedure.${procedureId}.cases.v1`,
+          requiredLevelOfAssurance: 'none',
+          writtenFormRequired: false,
+          acceptedSchemas: [],
+          active: true,
+        });
+        const rule = await admin.insertRuleVersion(m, {
+          ruleId: procedureId,
+          version: 1,
+          leikaKey: '99050012104000',
+          arsPrefix: ars.slice(0, 5),
+          procedureId,
+        });
+        await admin.audit(m, {
+          subject: `admin-${key}`,
+          clientId: `admin-${key}`,
+          action: 'rule.created',
+          entity: 'routing-rule',
+          entityId: procedureId,
+          tenantArs: rule.arsPrefix,
+          oldValue: undefined,
+          newValue: rule,
+        });
+      });
+      const caseId = cases[key];
+      await dataSource.query(
+        `INSERT INTO routing.routing_decisions (case_id, tenant_ars, leika_key, outcome, explanation) VALUES ($1, $2, '99001001000000', 'manual', 'no rule')`,
+        [caseId, ars],
+      );
+      await dataSource.query(
+        `INSERT INTO routing.manual_routing_queue (item_id, case_id, reason_code, reason, canonical) VALUES ($1, $2, 'NO_RULE', 'no rule', $3)`,
+        [items[key], caseId, JSON.stringify({ caseId, tenant: { ars } })],
+      );
+      await dataSource.query(
+        `INSERT INTO routing.case_status_history (message_id, case_id, status, reported_by, reported_at) VALUES ($1, $2, 'PROCESSING', 'bo', now())`,
+        [randomUUID(), caseId],
+      );
+      await dataSource.query(
+        `INSERT INTO routing.bundle_members (case_id, bundle_id, life_event, size, position, leika_key) VALUES ($1, $2, 'birth', 2, $3, '99036005000000')`,
+        [caseId, bundle, key === 'potsdam' ? 1 : 2],
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await drop?.();
+  });
+
+  it('lists procedures and rules of the caller’s tenants only; a platform admin sees all', async () => {
+    expect((await admin.listProcedures(potsdam)).map((p) => p.procedureId)).toEqual(['parking-potsdam']);
+    expect((await admin.listRules(kiel)).map((r) => r.arsPrefix)).toEqual(['01002']);
+    expect(await admin.listRules(none)).toEqual([]);
+    expect((await admin.listRules(ALL_TENANTS)).map((r) => r.ruleId)).toEqual(['parking-kiel', 'parking-potsdam']);
+    await dataSource.transaction(async (m) => {
+      expect(await admin.procedureExistsIn(m, 'parking-kiel', potsdam)).toBe(false);
+      expect(await admin.procedureExistsIn(m, 'parking-potsdam', potsdam)).toBe(true);
+    });
+  });
+
+  it('scopes the audit log by the region of each change and names subject and client', async () => {
+    const all = await admin.auditLog(auditScopeOf(principal(['auditor'], [])), undefined);
+    expect(all.map((a) => [a['actor'], a['clientId'], a['tenantArs']])).toEqual([
+      ['admin-potsdam', 'admin-potsdam', '12054'],
+      ['admin-kiel', 'admin-kiel', '01002'],
+    ]);
+    const scoped = await admin.auditLog(auditScopeOf(principal(['auditor'], [KIEL])), undefined);
+    expect(scoped.map((a) => a['actor'])).toEqual(['admin-kiel']);
+    expect(await admin.auditLog(ALL_TENANTS, 'parking-kiel')).toHaveLength(1);
+  });
+
+  it('shows the manual-routing queue, decisions, status and notifications of the caller’s tenants only', async () => {
+    expect((await reads.queue('open', potsdam)).map((i) => i['caseId'])).toEqual([cases.potsdam]);
+    expect((await reads.queue('open', ALL_TENANTS)).length).toBe(2);
+    expect(await reads.queue('open', none)).toEqual([]);
+    await dataSource.transaction(async (m) => {
+      expect(await reads.queueItemForUpdate(m, items.kiel, potsdam)).toBeUndefined();
+      expect(await reads.queueItemForUpdate(m, items.potsdam, potsdam)).toMatchObject({ case_id: cases.potsdam, status: 'open' });
+    });
+    expect(await reads.decision(cases.kiel, potsdam)).toBeUndefined();
+    expect(await reads.decision(cases.kiel, kiel)).toMatchObject({ outcome: 'manual' });
+    expect(await reads.status(cases.kiel, potsdam)).toEqual({ known: false, history: [] });
+    expect((await reads.status(cases.kiel, kiel)).history.map((h) => h.status)).toEqual(['PROCESSING']);
+    expect(await reads.notifications(cases.kiel, potsdam)).toEqual([]);
+  });
+
+  it('shows of a bundle only the sub-cases of the caller’s tenants', async () => {
+    expect((await reads.bundleMembers(bundle, potsdam)).map((m) => m.caseId)).toEqual([cases.potsdam]);
+    expect((await reads.bundleMembers(bundle, ALL_TENANTS)).map((m) => m.caseId)).toEqual([cases.potsdam, cases.kiel]);
+    expect(await reads.bundleMembers(bundle, none)).toEqual([]);
+  });
+});

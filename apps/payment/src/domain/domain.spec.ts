@@ -1,7 +1,7 @@
 import { findKassenzeichen, formatKassenzeichen, isValidKassenzeichen, mod11_10 } from './kassenzeichen';
 import { fromUnits, normalizeAmount, toUnits } from './money';
 import { nextState } from './payment-lifecycle';
-import { actsFor, significantPrefix } from './tenant-scope';
+import { actsFor, tenantPrefixes } from './tenant-scope';
 
 describe('Kassenzeichen', () => {
   it('is region · year · number · ISO 7064 MOD 11,10 check digit', () => {
@@ -70,7 +70,8 @@ describe('payment lifecycle', () => {
 describe('tenant scope', () => {
   const p = (tenants: string[], roles = ['tenant-admin']) => ({ subject: 's', clientId: 'c', roles, tenants, channels: [], mayAssert: [] });
   it('compares by the significant prefix', () => {
-    expect(significantPrefix('120540000000')).toBe('12054');
+    expect(tenantPrefixes(p(['120540000000']))).toEqual(['12054']);
+    expect(tenantPrefixes(p([], ['platform-admin']))).toBeNull();
     expect(actsFor(p(['120540000000']), '120540000000')).toBe(true);
     expect(actsFor(p(['120540000000']), '12054')).toBe(true);
     expect(actsFor(p(['120540000000']), '12')).toBe(false);

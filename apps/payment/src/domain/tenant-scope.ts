@@ -1,22 +1,12 @@
-import { type Principal } from '@poststelle/platform';
+import { scopeCovers, tenantScopeOf, type Principal } from '@poststelle/platform';
 
-const PREFIX_LENGTHS = [2, 3, 5, 9, 12];
-
-/** The significant prefix of a tenant's ARS: `120540000000` → `12054` (trailing zero levels dropped). */
-export function significantPrefix(ars: string): string {
-  for (const n of PREFIX_LENGTHS) if (/^0*$/.test(ars.slice(n))) return ars.slice(0, n);
-  return ars;
-}
-
-/** Whether the principal acts for the tenant (or region prefix) `ars`; a platform-admin acts for all. */
+/** Whether the principal acts for the tenant (or region prefix) `ars` (ADR 0016: significant prefixes; platform-admin all). */
 export function actsFor(principal: Principal | undefined, ars: string): boolean {
-  if (!principal) return false;
-  if (principal.roles.includes('platform-admin')) return true;
-  return principal.tenants.some((t) => ars.startsWith(significantPrefix(t)));
+  return scopeCovers(tenantScopeOf(principal), ars);
 }
 
-/** SQL-ready scope: `null` for all tenants, else the significant prefixes (match with `LIKE prefix || '%'`). */
+/** The repositories' scope parameter: `null` for all tenants, else the region prefixes (matched with `LIKE prefix || '%'`). */
 export function tenantPrefixes(principal: Principal | undefined): string[] | null {
-  if (principal?.roles.includes('platform-admin')) return null;
-  return (principal?.tenants ?? []).map(significantPrefix);
+  const scope = tenantScopeOf(principal);
+  return scope.all ? null : [...scope.prefixes];
 }

@@ -12,6 +12,7 @@ import { RoutingAdminRepository } from './admin/routing-admin.repository';
 import { RoutingReadsRepository } from './routing/routing-reads.repository';
 import { RoutingPaymentGate1733620000100 } from './migrations/1733620000100-routing-payment-gate.migration';
 import { PaymentGate } from './routing/payment-gate';
+import { PaymentGateRepository } from './routing/payment-gate.repository';
 import { PaymentGateConsumer } from './routing/payment-gate.consumer';
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
@@ -61,6 +62,7 @@ export class RoutingModule {
         CaseEvidenceConsumer,
         ProcedureTopics,
         PaymentGate,
+        PaymentGateRepository,
         PaymentGateConsumer,
       ],
     };

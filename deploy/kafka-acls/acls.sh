@@ -29,12 +29,15 @@ acl --allow-principal User:svc-routing --operation Read --group routing.status
 # Deprecated shared status topic, read while LEGACY_SHARED_STATUS_TOPIC is on; drop with the flag.
 acl --allow-principal User:svc-routing --operation Read --operation Describe --topic cases.status.v1
 read_topic svc-routing cases.evidence.v1 routing.evidence
+read_topic svc-routing payments.events.v1 routing.payment-gate
+read_topic svc-routing payments.fee-schedule.v1 routing.payment-gate
 write_topic svc-routing procedure. prefixed
 for t in cases.routed.v1 routing.manual.v1 notifications.portal.v1 notifications.postal.v1; do write_topic svc-routing "$t"; done
 write_topic svc-routing dlq.routing prefixed
 
-read_topic svc-payment cases.routed.v1 payment
+read_topic svc-payment cases.received.v1 payment
 write_topic svc-payment payments.events.v1
+write_topic svc-payment payments.fee-schedule.v1
 write_topic svc-payment dlq.payment.v1
 
 read_topic svc-erechnung payments.events.v1 erechnung

@@ -22,7 +22,11 @@ describe('one case end to end through all five services', () => {
     const endpoint = await otlp.start();
     stack = await new Stack({ otlpEndpoint: endpoint }).start();
     await stack.seedRoute({ procedureId: 'parking-potsdam', tenantArs: TENANT, leikaKey: LEIKA, arsPrefix: '12054', fee: '30.50' });
-    probe = await new KafkaProbe().start([stack.topic('procedure.parking-potsdam.cases.v1'), stack.topic('cases.routed.v1')]);
+    probe = await new KafkaProbe().start([
+      stack.topic('procedure.parking-potsdam.cases.v1'),
+      stack.topic('cases.routed.v1'),
+      stack.topic('cases.received.v1'),
+    ]);
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
   }, 120000);
@@ -56,8 +60,8 @@ describe('one case end to end through all five services', () => {
       const r = await stack.json<Record<string, string>>('payment', `/v1/cases/${caseId}/payment`);
       return r.status === 200 && r.body;
     });
-    expect(payment).toMatchObject({ amount: '30.50', currency: 'EUR', status: 'open' });
-    expect(payment['kassenzeichen']).toMatch(/^12054-\d{4}-\d{6}$/);
+    expect(payment).toMatchObject({ amountDue: '30.50', currency: 'EUR', status: 'INITIAL' });
+    expect(payment['kassenzeichen']).toMatch(/^12054-\d{4}-\d{7}-\d$/);
 
     const file = await waitFor('e-file', async () => {
       const r = await stack.json<{ fileReference: string; documents: { sha512: string }[] }>('archive', `/v1/cases/${caseId}/file`);
@@ -122,16 +126,19 @@ describe('one case end to end through all five services', () => {
     const res = await post(portalSubmission(), randomUUID());
     const caseId = res.body['caseId'] as string;
     const [routed] = await probe.waitForCount((m) => m.topic === stack.topic('cases.routed.v1') && m.key === caseId, 1);
+    // Payment records the fee from cases.received.v1 (before routing, so a gated case is payable).
+    const [received] = await probe.waitForCount((m) => m.topic === stack.topic('cases.received.v1') && m.key === caseId, 1);
     await waitFor('fee recorded', async () => (await stack.json('payment', `/v1/cases/${caseId}/payment`)).status === 200);
 
     const duplicatesBefore = await duplicateCount(stack, 'payment');
     const producer = testKafka().producer();
     await producer.connect();
-    await producer.send({ topic: routed!.topic, messages: [{ key: routed!.key, value: routed!.value, headers: routed!.headers }] });
+    for (const m of [routed!, received!])
+      await producer.send({ topic: m.topic, messages: [{ key: m.key, value: m.value, headers: m.headers }] });
     await producer.disconnect();
 
     await waitFor('payment to see the redelivery', async () => (await duplicateCount(stack, 'payment')) > duplicatesBefore);
-    const dues = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment.payment_dues WHERE case_id = $1', [caseId]);
+    const dues = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment.payments WHERE case_id = $1', [caseId]);
     expect(dues.rows[0]!.n).toBe(1);
     const files = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM archive.e_files WHERE case_id = $1', [caseId]);
     expect(files.rows[0]!.n).toBe(1);
@@ -293,7 +300,7 @@ describe('one case end to end through all five services', () => {
     const line = text
       .split('\n')
       .find(
-        (l) => l.startsWith('poststelle_messages_consumed_total') && l.includes('outcome="duplicate"') && l.includes('cases.routed.v1'),
+        (l) => l.startsWith('poststelle_messages_consumed_total') && l.includes('outcome="duplicate"') && l.includes('cases.received.v1'),
       );
     return line ? Number(line.split(' ').pop()) : 0;
   }

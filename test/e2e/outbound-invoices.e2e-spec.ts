@@ -101,11 +101,11 @@ describe('erechnung: outbound fee invoices, payment → erechnung → HTTP', () 
   });
 
   it('issues a validated XRechnung for a business paying by invoice, once, and serves it as UBL, CII and HTML', async () => {
-    const kassenzeichen = `KZ-${Date.now()}`;
+    const portalReference = `KZ-${Date.now()}`;
     const res = await stack.json<{ caseId: string }>('intake', '/v1/submissions', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify(businessApplication(kassenzeichen)),
+      body: JSON.stringify(businessApplication(portalReference)),
     });
     expect(res.status).toBe(202);
     const caseId = res.body.caseId;
@@ -116,6 +116,11 @@ describe('erechnung: outbound fee invoices, payment → erechnung → HTTP', () 
       90000,
     );
     const issued = (JSON.parse(issuedMessage!.value!) as Envelope<Issued>).payload;
+    // The invoice carries the Kassenzeichen payment issued; the portal's is kept only as its reference.
+    const payment = await stack.json<{ kassenzeichen: string; portalReference: string }>('payment', `/v1/cases/${caseId}/payment`);
+    expect(payment.body.portalReference).toBe(portalReference);
+    const kassenzeichen = payment.body.kassenzeichen;
+    expect(kassenzeichen).toMatch(/^12054-\d{4}-\d{7}-\d$/);
     expect(issued).toMatchObject({
       caseId,
       tenantArs: TENANT,

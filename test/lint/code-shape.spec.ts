@@ -37,7 +37,6 @@ const KNOWN_SQL: Record<string, number> = {
   'apps/intake/src/cases/case-timeline.consumer.ts': 1,
   'apps/intake/src/email/forward-invoice-email.use-case.ts': 2,
   'apps/intake/src/submissions/accept-submission.use-case.ts': 4,
-  'apps/payment/src/fees/fees.controller.ts': 2,
   'apps/payment/src/fees/record-fee.use-case.ts': 2,
   'apps/routing/src/routing/procedure-topics.ts': 1,
   'apps/routing/src/routing/route-case.use-case.ts': 9,

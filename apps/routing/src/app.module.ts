@@ -10,6 +10,10 @@ import { RoutingEarlyEvidence1732300000240 } from './migrations/1732300000240-ro
 import { RoutingAuditSubjectAndScope1733610000200 } from './migrations/1733610000200-routing-audit-subject-and-scope.migration';
 import { RoutingAdminRepository } from './admin/routing-admin.repository';
 import { RoutingReadsRepository } from './routing/routing-reads.repository';
+import { RoutingPaymentGate1733620000100 } from './migrations/1733620000100-routing-payment-gate.migration';
+import { PaymentGate } from './routing/payment-gate';
+import { PaymentGateRepository } from './routing/payment-gate.repository';
+import { PaymentGateConsumer } from './routing/payment-gate.consumer';
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
 import { CasesReceivedConsumer } from './routing/cases-received.consumer';
@@ -39,6 +43,7 @@ export class RoutingModule {
             RoutingAcceptedSchemas1732300000230,
             RoutingEarlyEvidence1732300000240,
             RoutingAuditSubjectAndScope1733610000200,
+            RoutingPaymentGate1733620000100,
           ],
         }),
       ],
@@ -56,6 +61,9 @@ export class RoutingModule {
         CaseStatusConsumer,
         CaseEvidenceConsumer,
         ProcedureTopics,
+        PaymentGate,
+        PaymentGateRepository,
+        PaymentGateConsumer,
       ],
     };
   }

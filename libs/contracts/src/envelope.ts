@@ -26,6 +26,8 @@ export const EventTypes = {
   manualRoutingRequired: 'case.manual-routing-required',
   feeDue: 'fee.due',
   feeNotRequired: 'fee.not-required',
+  paymentStatusChanged: 'payment.status-changed',
+  feeScheduleChanged: 'fee-schedule.changed',
   archiveFileOpened: 'archive.file-opened',
   invoiceFeeRecorded: 'invoice.fee-recorded',
   invoiceReceived: 'invoice.received',

@@ -11,8 +11,10 @@ export const Topics = {
   casesRouted: 'cases.routed.v1',
   /** Cases routing could not resolve; a clerk decides. Key: case id. */
   routingManual: 'routing.manual.v1',
-  /** What a case owes: `fee.due` or `fee.not-required`. Key: case id. */
+  /** What a case owes (`fee.due`, `fee.not-required`) and every payment transition (`payment.status-changed`). Key: case id. */
   paymentsEvents: 'payments.events.v1',
+  /** Fee schedule versions (`fee-schedule.changed`), e.g. for routing's payment gate. Key: `<leikaKey>:<arsPrefix>`. */
+  paymentsFeeSchedule: 'payments.fee-schedule.v1',
   /** E-file (E-Akte) opened for a case, with its documents and their hashes. Key: case id. */
   archiveRecords: 'archive.records.v1',
   /**

@@ -9,7 +9,7 @@ import { type Stack } from './stack';
 export const SIDE_EFFECT_TABLES = [
   'intake.cases',
   'routing.routing_decisions',
-  'payment.payment_dues',
+  'payment.payments',
   'erechnung.fee_records',
   'archive.e_files',
 ] as const;

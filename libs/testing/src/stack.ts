@@ -211,7 +211,8 @@ export class Stack {
     if (opts.fee) {
       const f = await put('payment', `/v1/admin/fees/${opts.leikaKey}/${opts.arsPrefix}`, {
         amount: opts.fee,
-        policy: 'before-processing',
+        // Deferred: the case is routed at once (a mandatory-before-processing fee would hold it until paid).
+        policy: 'deferred',
         bookingText: 'VERWALTUNGSGEBUEHR',
       });
       if (f.status !== 200) throw new Error(`fee seed failed: ${JSON.stringify(f.body)}`);

@@ -19,6 +19,8 @@ export class FeeInvoicingConsumer implements OnModuleInit {
   }
 
   async handle({ manager, envelope }: MessageContext): Promise<void> {
+    // The topic also carries payment transitions (`payment.status-changed`); only fee events concern invoicing.
+    if (envelope.type !== 'fee.due' && envelope.type !== 'fee.not-required') return;
     await this.issue.execute(manager, validateContract(FeeEventV1, envelope.payload), envelope.id);
   }
 }

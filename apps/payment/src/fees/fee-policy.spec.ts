@@ -1,18 +1,26 @@
 import { type CaseV1 } from '@poststelle/contracts';
-import { billedByInvoice, feePayer, kassenzeichen, pickFee, type FeeRow } from './fee-policy';
+import { billedByInvoice, feePayer, pickFee, type FeeRow } from './fee-policy';
 
 describe('fee schedule', () => {
-  const rows: FeeRow[] = [
-    { arsPrefix: '12', amount: '30.00', policy: 'before-processing', bookingText: 'LAND' },
-    { arsPrefix: '12054', amount: '25.00', policy: 'deferred', bookingText: 'POTSDAM' },
-  ];
-  it('uses the most specific region entry', () => {
-    expect(pickFee('120540000000', rows)?.bookingText).toBe('POTSDAM');
-    expect(pickFee('120600000000', rows)?.bookingText).toBe('LAND');
-    expect(pickFee('050000000000', rows)).toBeUndefined();
+  const row = (arsPrefix: string, version: number, validFrom: string, bookingText: string): FeeRow => ({
+    arsPrefix,
+    version,
+    validFrom,
+    bookingText,
+    amount: '30.00',
+    policy: 'deferred',
   });
-  it('formats the Kassenzeichen as region · year · number', () => {
-    expect(kassenzeichen('120540000000', 2026, 42)).toBe('12054-2026-000042');
+  const rows = [
+    row('12', 1, '2020-01-01T00:00:00Z', 'LAND'),
+    row('12054', 1, '2020-01-01T00:00:00Z', 'POTSDAM'),
+    row('12054', 2, '2030-01-01T00:00:00Z', 'POTSDAM AB 2030'),
+  ];
+  it('uses the most specific region entry in effect, its latest version', () => {
+    const at = new Date('2026-06-01T00:00:00Z');
+    expect(pickFee('120540000000', rows, at)?.bookingText).toBe('POTSDAM');
+    expect(pickFee('120540000000', rows, new Date('2030-06-01T00:00:00Z'))?.bookingText).toBe('POTSDAM AB 2030');
+    expect(pickFee('120600000000', rows, at)?.bookingText).toBe('LAND');
+    expect(pickFee('050000000000', rows, at)).toBeUndefined();
   });
 });
 

@@ -1,24 +1,31 @@
-import { arsPrefixes, type CaseV1, type FeePayerV1 } from '@poststelle/contracts';
+import { arsPrefixes, type CaseV1, type FeePayerV1, type FeePolicy } from '@poststelle/contracts';
+
+export type SchedulePolicy = Exclude<FeePolicy, 'before-processing'>;
 
 export interface FeeRow {
   arsPrefix: string;
+  version: number;
   amount: string;
-  policy: 'none' | 'optional' | 'before-processing' | 'deferred';
+  policy: SchedulePolicy;
   bookingText: string;
+  validFrom: string;
 }
 
-/** The fee schedule entry for a region: the most specific ARS prefix wins, as for routing. */
-export function pickFee(ars: string, rows: FeeRow[]): FeeRow | undefined {
+/**
+ * The fee schedule entry for a tenant: among the versions in effect (valid from now or earlier, latest version per
+ * prefix), the most specific ARS prefix wins, as for routing.
+ */
+export function pickFee(ars: string, rows: FeeRow[], at: Date = new Date()): FeeRow | undefined {
   for (const prefix of arsPrefixes(ars)) {
-    const row = rows.find((r) => r.arsPrefix === prefix);
-    if (row) return row;
+    const current = rows.filter((r) => r.arsPrefix === prefix && new Date(r.validFrom) <= at).sort((a, b) => b.version - a.version)[0];
+    if (current) return current;
   }
   return undefined;
 }
 
-/** Kassenzeichen: authority region (5 digits: Land, RB, Kreis) · year · running number, e.g. 12060-2026-000042. */
-export function kassenzeichen(ars: string, year: number, seq: number): string {
-  return `${ars.slice(0, 5)}-${year}-${String(seq).padStart(6, '0')}`;
+/** The API accepts the former policy name `before-processing` for `mandatory-before-processing`. */
+export function canonicalPolicy(policy: FeePolicy): SchedulePolicy {
+  return policy === 'before-processing' ? 'mandatory-before-processing' : policy;
 }
 
 /** A fee is billed by invoice when the applicant chose `INVOICE`, or when a legal person has not chosen a method. */

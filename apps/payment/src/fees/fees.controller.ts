@@ -1,48 +1,68 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
-import { IsIn, Matches } from 'class-validator';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { DECIMAL_AMOUNT, LEIKA_KEY, validateContract } from '@poststelle/contracts';
-import { ServiceException, Permission } from '@poststelle/platform';
+import { DECIMAL_AMOUNT, FEE_POLICIES, LEIKA_KEY, validateContract, type FeePolicy } from '@poststelle/contracts';
+import { CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
+import { tenantPrefixes } from '../domain/tenant-scope';
+import { ChangeFeeUseCase } from './change-fee.use-case';
+import { canonicalPolicy } from './fee-policy';
+import { FeeScheduleRepository } from './fee-schedule.repository';
 
 export class UpsertFeeRequest {
   @Matches(DECIMAL_AMOUNT, { message: 'amount must be a decimal string such as "30.00"' }) amount!: string;
-  @IsIn(['none', 'optional', 'before-processing', 'deferred']) policy!: 'none' | 'optional' | 'before-processing' | 'deferred';
+  @IsIn(FEE_POLICIES, { message: 'policy must be none, optional, mandatory-before-processing or deferred' }) policy!: FeePolicy;
   @Matches(/^[A-Z0-9 .,/-]{1,27}$/, { message: 'bookingText: at most 27 upper-case letters, digits, space . , / -' }) bookingText!: string;
+  /** When the version takes effect (default: now). */
+  @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
 }
 
-@Controller('v1')
+@Controller('v1/admin/fees')
 export class FeesController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly changeFee: ChangeFeeUseCase,
+    private readonly fees: FeeScheduleRepository,
+  ) {}
 
-  /** Fee schedule per service (LeiKa) and region prefix (2, 3, 5, 9 or 12 ARS digits). */
+  /** Adds a version of the fee for a service (LeiKa) and region prefix (2, 3, 5, 9 or 12 ARS digits). */
   @Permission('config:write')
-  @Put('admin/fees/:leikaKey/:arsPrefix')
-  async upsert(@Param('leikaKey') leikaKey: string, @Param('arsPrefix') arsPrefix: string, @Body() body: unknown) {
+  @Put(':leikaKey/:arsPrefix')
+  async upsert(
+    @Param('leikaKey') leikaKey: string,
+    @Param('arsPrefix') arsPrefix: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
     const errors = [
       ...(LEIKA_KEY.test(leikaKey) ? [] : [{ field: 'leikaKey', message: 'must be 14 digits starting with 99' }]),
       ...(/^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/.test(arsPrefix)
         ? []
         : [{ field: 'arsPrefix', message: 'must have 2, 3, 5, 9 or 12 digits' }]),
     ];
-    if (errors.length > 0) throw new ServiceException('INVALID_FEE_KEY', 422, 'invalid fee key', { errors });
+    if (errors.length > 0) throw new PaymentException(PaymentErrorCode.InvalidFeeKey, 'invalid fee key', { errors });
     const req = validateContract(UpsertFeeRequest, body);
-    await this.dataSource.query(
-      `INSERT INTO payment.fees (leika_key, ars_prefix, amount, policy, booking_text) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (leika_key, ars_prefix) DO UPDATE SET amount = $3, policy = $4, booking_text = $5, updated_at = now()`,
-      [leikaKey, arsPrefix, req.amount, req.policy, req.bookingText],
-    );
-    return { leikaKey, arsPrefix, ...req };
+    return this.changeFee.execute(principal, {
+      leikaKey,
+      arsPrefix,
+      amount: req.amount,
+      policy: canonicalPolicy(req.policy),
+      bookingText: req.bookingText,
+      validFrom: req.validFrom ?? new Date().toISOString(),
+    });
   }
 
-  @Permission('case:read')
-  @Get('cases/:caseId/payment')
-  async payment(@Param('caseId', new ParseUUIDPipe({ version: '4' })) caseId: string) {
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT fee_id AS "feeId", amount::text AS amount, kassenzeichen, policy, payment_method AS "paymentMethod", status, recorded_at AS "recordedAt"
-         FROM payment.payment_dues WHERE case_id = $1`,
-      [caseId],
-    );
-    if (!row) throw new ServiceException('PAYMENT_NOT_FOUND', 404, `no payment record for case ${caseId} (yet)`);
-    return { caseId, currency: 'EUR', ...row };
+  /** Every version of the fee schedule within the caller's tenants. */
+  @Permission('config:read')
+  @Get()
+  list(@CurrentPrincipal() principal: Principal | undefined) {
+    return this.fees.list(this.dataSource.manager, tenantPrefixes(principal));
+  }
+
+  /** Who changed which fee when, within the caller's tenants. */
+  @Permission('config:read')
+  @Get('audit')
+  audit(@CurrentPrincipal() principal: Principal | undefined) {
+    return this.fees.audit(this.dataSource.manager, tenantPrefixes(principal));
   }
 }

@@ -20,6 +20,7 @@ import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { RecordStatusUseCase } from '../status/record-status.use-case';
 import { EarlyEvidenceRepository } from './early-evidence.repository';
+import { PaymentGate } from './payment-gate';
 import { applyEvidence, missingEvidence } from './evidence-requirements';
 import { resolveRoute, type RuleCandidate } from './route-resolution';
 
@@ -32,6 +33,7 @@ export class RouteCaseUseCase {
     private readonly recordStatus: RecordStatusUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly earlyEvidence: EarlyEvidenceRepository,
+    private readonly paymentGate: PaymentGate,
   ) {}
 
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
@@ -211,8 +213,12 @@ export class RouteCaseUseCase {
     this.log.info('case held until evidence arrives', { caseId: kase.caseId, procedureId: decision.procedureId });
   }
 
-  /** Records the decision and publishes the case to its procedure topic and to `cases.routed.v1`. */
+  /**
+   * Records the decision and publishes the case to its procedure topic and to `cases.routed.v1`, unless its fee must be
+   * paid first (`PaymentGate`: held until payment reports it BOOKED).
+   */
   async publishRouted(manager: EntityManager, kase: CaseV1, causationId: string | undefined, decision: RoutingDecisionDto): Promise<void> {
+    if (await this.paymentGate.holds(manager, kase, decision)) return;
     await manager.query(
       `INSERT INTO routing.routing_decisions
          (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)

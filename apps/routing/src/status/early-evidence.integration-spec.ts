@@ -12,6 +12,9 @@ import { RoutingEvidenceStatusAudit1732300000210 } from '../migrations/173230000
 import { RoutingBundles1732300000220 } from '../migrations/1732300000220-routing-bundles.migration';
 import { RoutingAcceptedSchemas1732300000230 } from '../migrations/1732300000230-routing-accepted-schemas.migration';
 import { RoutingEarlyEvidence1732300000240 } from '../migrations/1732300000240-routing-early-evidence.migration';
+import { RoutingPaymentGate1733620000100 } from '../migrations/1733620000100-routing-payment-gate.migration';
+import { PaymentGate } from '../routing/payment-gate';
+import { PaymentGateRepository } from '../routing/payment-gate.repository';
 import { EarlyEvidenceRepository } from '../routing/early-evidence.repository';
 import { RouteCaseUseCase } from '../routing/route-case.use-case';
 import { CaseEvidenceConsumer } from './case-evidence.consumer';
@@ -127,12 +130,18 @@ describe('early follow-up evidence (routing, real PostgreSQL)', () => {
         RoutingBundles1732300000220,
         RoutingAcceptedSchemas1732300000230,
         RoutingEarlyEvidence1732300000240,
+        RoutingPaymentGate1733620000100,
       ],
     );
     blobDir = await mkdtemp(join(tmpdir(), 'ps-routing-blobs-'));
     const recordStatus = new RecordStatusUseCase();
     const early = new EarlyEvidenceRepository();
-    routeCase = new RouteCaseUseCase(recordStatus, new FileSystemBlobStore(blobDir), early);
+    routeCase = new RouteCaseUseCase(
+      recordStatus,
+      new FileSystemBlobStore(blobDir),
+      early,
+      new PaymentGate(recordStatus, new PaymentGateRepository()),
+    );
     // The consumer's Kafka subscription (onModuleInit) is not used here: messages are handed to `handle` directly.
     consumer = new CaseEvidenceConsumer(undefined as unknown as MessagingRuntime, routeCase, recordStatus, early);
     await dataSource.query(

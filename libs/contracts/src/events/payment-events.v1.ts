@@ -1,7 +1,28 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  Min,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { ARS, LEIKA_KEY } from '../identifiers';
+
 import { DECIMAL_AMOUNT, PAYMENT_METHODS, PostalAddressDto } from '../case/common.dto';
+
+/** A decimal amount with up to five fraction digits (bank statements). */
+const DECIMAL_AMOUNT_5 = /^\d{1,12}\.\d{2,5}$/;
+
+/** Payment policy per service: `mandatory-before-processing` holds the case until the payment is BOOKED. */
+export const FEE_POLICIES = ['none', 'optional', 'mandatory-before-processing', 'deferred', 'before-processing'] as const;
+export type FeePolicy = (typeof FEE_POLICIES)[number];
 
 export const FEE_EVENT_TYPES = ['fee.due', 'fee.not-required'] as const;
 
@@ -34,8 +55,53 @@ export class FeeEventV1 {
   /** Booking text, upper case, at most 27 characters (XBezahldienste). */
   @IsOptional() @Matches(/^[A-Z0-9 .,/-]{1,27}$/) bookingText?: string;
   @IsOptional() @IsIn(PAYMENT_METHODS) paymentMethod?: (typeof PAYMENT_METHODS)[number];
-  @IsIn(['none', 'optional', 'before-processing', 'deferred']) policy!: 'none' | 'optional' | 'before-processing' | 'deferred';
+  /** `before-processing` is the former name of `mandatory-before-processing` (events from before the rename). */
+  @IsIn(FEE_POLICIES) policy!: FeePolicy;
   /** Only on `fee.due` billed by invoice; absent in events from before it existed. */
   @IsOptional() @ValidateNested() @Type(() => FeePayerV1) payer?: FeePayerV1;
   @IsISO8601() recordedAt!: string;
+}
+
+export const PAYMENT_LIFECYCLE_STATUSES = [
+  'INITIAL',
+  'BOOKED',
+  'FAILED',
+  'CANCELED',
+  'RETURNED',
+  'REFUNDED',
+  'PARTIALLY_PAID',
+  'OVERPAID',
+] as const;
+export type PaymentStatusV1 = (typeof PAYMENT_LIFECYCLE_STATUSES)[number];
+
+/**
+ * `payments.events.v1`, type `payment.status-changed`: every transition of a payment (key: case id). `source` says
+ * who reported it: `provider`, `statement:<importId>/<position>`, `clerk:<subject>`.
+ */
+export class PaymentStatusChangedV1 {
+  @IsUUID('4') paymentId!: string;
+  @IsUUID('4') caseId!: string;
+  @Matches(ARS) tenantArs!: string;
+  @IsString() @MaxLength(36) kassenzeichen!: string;
+  @IsIn(FEE_POLICIES) policy!: FeePolicy;
+  @IsOptional() @IsIn(PAYMENT_LIFECYCLE_STATUSES) previousStatus?: PaymentStatusV1;
+  @IsIn(PAYMENT_LIFECYCLE_STATUSES) status!: PaymentStatusV1;
+  @Matches(DECIMAL_AMOUNT_5) amountDue!: string;
+  @Matches(DECIMAL_AMOUNT_5) amountPaid!: string;
+  @IsIn(['EUR']) currency!: 'EUR';
+  @IsString() @MaxLength(500) reason!: string;
+  /** ISO 20022 return reason (e.g. AC06, MS03) when the bank returned the money. */
+  @IsOptional() @Matches(/^[A-Z0-9]{4}$/) returnReasonCode?: string;
+  @IsString() @MaxLength(200) source!: string;
+  @IsISO8601() changedAt!: string;
+}
+
+/** `payments.fee-schedule.v1`: a new version of a fee schedule entry (key: `<leikaKey>:<arsPrefix>`). */
+export class FeeScheduleChangedV1 {
+  @Matches(LEIKA_KEY) leikaKey!: string;
+  @Matches(/^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/) arsPrefix!: string;
+  @IsInt() @Min(1) version!: number;
+  @Matches(DECIMAL_AMOUNT) amount!: string;
+  @IsIn(FEE_POLICIES) policy!: FeePolicy;
+  @IsISO8601() validFrom!: string;
 }

@@ -1,0 +1,39 @@
+import { ServiceException } from '@poststelle/platform';
+
+export enum PaymentErrorCode {
+  InvalidFeeKey = 'INVALID_FEE_KEY',
+  TenantNotPermitted = 'TENANT_NOT_PERMITTED',
+  PaymentNotFound = 'PAYMENT_NOT_FOUND',
+  StatementUnreadable = 'STATEMENT_UNREADABLE',
+  StatementNotCamt = 'STATEMENT_NOT_CAMT',
+  StatementTenantRequired = 'STATEMENT_TENANT_REQUIRED',
+  StatementConflict = 'STATEMENT_CONFLICT',
+  ImportNotFound = 'IMPORT_NOT_FOUND',
+  QueueItemNotFound = 'QUEUE_ITEM_NOT_FOUND',
+  QueueItemSettled = 'QUEUE_ITEM_SETTLED',
+  TransitionNotAllowed = 'TRANSITION_NOT_ALLOWED',
+  ProviderNotConfigured = 'PROVIDER_NOT_CONFIGURED',
+  ProviderUnavailable = 'PROVIDER_UNAVAILABLE',
+}
+
+const STATUS: Record<PaymentErrorCode, number> = {
+  [PaymentErrorCode.InvalidFeeKey]: 422,
+  [PaymentErrorCode.TenantNotPermitted]: 403,
+  [PaymentErrorCode.PaymentNotFound]: 404,
+  [PaymentErrorCode.StatementUnreadable]: 422,
+  [PaymentErrorCode.StatementNotCamt]: 422,
+  [PaymentErrorCode.StatementTenantRequired]: 422,
+  [PaymentErrorCode.StatementConflict]: 409,
+  [PaymentErrorCode.ImportNotFound]: 404,
+  [PaymentErrorCode.QueueItemNotFound]: 404,
+  [PaymentErrorCode.QueueItemSettled]: 409,
+  [PaymentErrorCode.TransitionNotAllowed]: 409,
+  [PaymentErrorCode.ProviderNotConfigured]: 409,
+  [PaymentErrorCode.ProviderUnavailable]: 503,
+};
+
+export class PaymentException extends ServiceException {
+  constructor(code: PaymentErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(code, STATUS[code], message, extensions);
+  }
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
+import { type CamtItem } from './camt-parser';
+
+export interface NewImport {
+  importId: string;
+  tenantArs: string;
+  messageId: string;
+  statementIds: string[];
+  kind: string;
+  version: string;
+  source: 'api' | 'drop-folder';
+  fileName: string | null;
+  sha256: string;
+  total: number;
+  importedBy: string;
+}
+
+export interface ClaimedItem {
+  importId: string;
+  tenantArs: string;
+  position: string;
+  item: CamtItem;
+}
+
+const IMPORT_COLUMNS = `import_id AS "importId", tenant_ars AS "tenantArs", message_id AS "messageId", statement_ids AS "statementIds", kind, version,
+  source, file_name AS "fileName", sha256, state, total, done, booked, queued, ignored, imported_by AS "importedBy", created_at AS "createdAt",
+  finished_at AS "finishedAt"`;
+const SCOPE = `($2::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE tenant_ars LIKE p || '%'))`;
+
+/** Statement imports, their items and the clerk queue (all SQL of those tables). */
+@Injectable()
+export class StatementsRepository {
+  /** Creates the import unless the tenant imported the same message and statements before; returns the existing id then. */
+  async create(manager: EntityManager, imp: NewImport): Promise<{ importId: string; created: boolean }> {
+    const key = `${imp.messageId}|${[...imp.statementIds].sort().join('|')}`;
+    const inserted = await manager.query<{ import_id: string }[]>(
+      `INSERT INTO payment.statement_imports (import_id, tenant_ars, message_id, statement_ids, statement_key, kind, version, source, file_name, sha256,
+         state, total, imported_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $11, $12) ON CONFLICT (tenant_ars, statement_key) DO NOTHING RETURNING import_id`,
+      [
+        imp.importId,
+        imp.tenantArs,
+        imp.messageId,
+        imp.statementIds,
+        key,
+        imp.kind,
+        imp.version,
+        imp.source,
+        imp.fileName,
+        imp.sha256,
+        imp.total,
+        imp.importedBy,
+      ],
+    );
+    if (inserted.length > 0) return { importId: imp.importId, created: true };
+    const [existing] = await manager.query<{ import_id: string; sha256: string }[]>(
+      'SELECT import_id, sha256 FROM payment.statement_imports WHERE tenant_ars = $1 AND statement_key = $2',
+      [imp.tenantArs, key],
+    );
+    if (existing!.sha256 !== imp.sha256) {
+      throw new PaymentException(
+        PaymentErrorCode.StatementConflict,
+        `message ${imp.messageId} with statement(s) ${imp.statementIds.join(', ')} was imported before (import ${existing!.import_id}) with different content; a bank never reuses these ids, so this file is refused`,
+        { importId: existing!.import_id },
+      );
+    }
+    return { importId: existing!.import_id, created: false };
+  }
+
+  async addItems(manager: EntityManager, importId: string, items: CamtItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 1000) {
+      const chunk = items.slice(i, i + 1000);
+      await manager.query(
+        `INSERT INTO payment.statement_items (import_id, position, seq, item)
+         SELECT $1, x.position, x.seq, x.item FROM jsonb_to_recordset($2::jsonb) AS x(position text, seq int, item jsonb)`,
+        [importId, JSON.stringify(chunk.map((item, j) => ({ position: item.position, seq: i + j, item })))],
+      );
+    }
+  }
+
+  /** Up to `limit` pending items of running imports, locked for this transaction (others skip them). */
+  async claimPending(manager: EntityManager, limit: number): Promise<ClaimedItem[]> {
+    return manager.query<ClaimedItem[]>(
+      `SELECT i.import_id AS "importId", s.tenant_ars AS "tenantArs", i.position, i.item
+         FROM payment.statement_items i JOIN payment.statement_imports s ON s.import_id = i.import_id
+        WHERE i.state = 'pending' AND s.state = 'running'
+        ORDER BY s.created_at, i.seq LIMIT $1 FOR UPDATE OF i SKIP LOCKED`,
+      [limit],
+    );
+  }
+
+  /** Records the outcome of a chunk's items and advances each import's progress (one statement each). */
+  async settleItems(
+    manager: EntityManager,
+    outcomes: { importId: string; position: string; state: 'booked' | 'queued' | 'ignored'; paymentId: string | null; text: string }[],
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    await manager.query(
+      `UPDATE payment.statement_items i SET state = x.state, payment_id = x."paymentId", outcome = x.text
+         FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, position text, state text, "paymentId" uuid, text text)
+        WHERE i.import_id = x."importId" AND i.position = x.position`,
+      [JSON.stringify(outcomes)],
+    );
+    await manager.query(
+      `UPDATE payment.statement_imports s SET done = s.done + c.n, booked = s.booked + c.booked, queued = s.queued + c.queued, ignored = s.ignored + c.ignored,
+              state = CASE WHEN s.done + c.n >= s.total THEN 'done' ELSE s.state END,
+              finished_at = CASE WHEN s.done + c.n >= s.total THEN now() END
+         FROM (SELECT "importId", count(*)::int AS n, count(*) FILTER (WHERE state = 'booked')::int AS booked,
+                      count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'ignored')::int AS ignored
+                 FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, state text) GROUP BY "importId") c
+        WHERE s.import_id = c."importId"`,
+      [JSON.stringify(outcomes.map((o) => ({ importId: o.importId, state: o.state })))],
+    );
+  }
+
+  async finishEmpty(manager: EntityManager, importId: string): Promise<void> {
+    await manager.query(`UPDATE payment.statement_imports SET state = 'done', finished_at = now() WHERE import_id = $1 AND total = 0`, [
+      importId,
+    ]);
+  }
+
+  async byId(manager: EntityManager, importId: string, prefixes: string[] | null): Promise<Record<string, unknown> | undefined> {
+    const [row] = await manager.query<Record<string, unknown>[]>(
+      `SELECT ${IMPORT_COLUMNS} FROM payment.statement_imports WHERE import_id = $1 AND ${SCOPE}`,
+      [importId, prefixes],
+    );
+    return row;
+  }
+
+  async items(manager: EntityManager, importId: string): Promise<unknown[]> {
+    return manager.query(
+      `SELECT position, item->>'amount' AS amount, item->>'currency' AS currency, item->>'direction' AS direction, state, payment_id AS "paymentId", outcome
+         FROM payment.statement_items WHERE import_id = $1 ORDER BY seq`,
+      [importId],
+    );
+  }
+
+  async enqueue(manager: EntityManager, itemId: string, c: ClaimedItem, reason: string): Promise<void> {
+    const it = c.item;
+    await manager.query(
+      `INSERT INTO payment.clerk_queue (item_id, tenant_ars, import_id, position, amount, currency, direction, remittance, refs, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (import_id, position) DO NOTHING`,
+      [
+        itemId,
+        c.tenantArs,
+        c.importId,
+        c.position,
+        it.amount,
+        it.currency,
+        it.direction,
+        it.remittance,
+        JSON.stringify({
+          structuredRefs: it.structuredRefs,
+          endToEndId: it.endToEndId ?? null,
+          debtorName: it.debtorName ?? null,
+          returnReasonCode: it.returnReasonCode ?? null,
+        }),
+        reason,
+      ],
+    );
+  }
+
+  async queue(manager: EntityManager, prefixes: string[] | null, state: string): Promise<unknown[]> {
+    return manager.query(
+      `SELECT item_id AS "itemId", tenant_ars AS "tenantArs", import_id AS "importId", position, amount, currency, direction, remittance, refs, reason,
+              state, case_id AS "caseId", settled_by AS "settledBy", settled_at AS "settledAt", created_at AS "createdAt"
+         FROM payment.clerk_queue WHERE state = $1 AND ${SCOPE} ORDER BY created_at, position`,
+      [state, prefixes],
+    );
+  }
+
+  async lockQueueItem(
+    manager: EntityManager,
+    itemId: string,
+    prefixes: string[] | null,
+  ): Promise<
+    | { tenantArs: string; amount: string; currency: string; direction: string; state: string; refs: { returnReasonCode: string | null } }
+    | undefined
+  > {
+    const [row] = await manager.query<
+      { tenantArs: string; amount: string; currency: string; direction: string; state: string; refs: { returnReasonCode: string | null } }[]
+    >(
+      `SELECT tenant_ars AS "tenantArs", amount, currency, direction, state, refs FROM payment.clerk_queue WHERE item_id = $1 AND ${SCOPE} FOR UPDATE`,
+      [itemId, prefixes],
+    );
+    return row;
+  }
+
+  async settleQueueItem(
+    manager: EntityManager,
+    itemId: string,
+    state: 'assigned' | 'not-ours',
+    caseId: string | null,
+    by: string,
+  ): Promise<void> {
+    await manager.query(`UPDATE payment.clerk_queue SET state = $2, case_id = $3, settled_by = $4, settled_at = now() WHERE item_id = $1`, [
+      itemId,
+      state,
+      caseId,
+      by,
+    ]);
+  }
+}

@@ -39,12 +39,6 @@ const KNOWN_SQL: Record<string, number> = {
   'apps/intake/src/submissions/accept-submission.use-case.ts': 4,
   'apps/payment/src/fees/fees.controller.ts': 2,
   'apps/payment/src/fees/record-fee.use-case.ts': 2,
-  'apps/routing/src/routing/procedure-topics.ts': 1,
-  'apps/routing/src/routing/route-case.use-case.ts': 9,
-  'apps/routing/src/status/case-evidence.consumer.ts': 3,
-  'apps/routing/src/status/case-status.consumer.ts': 1,
-  'apps/routing/src/status/notification-dispatcher.ts': 3,
-  'apps/routing/src/status/record-status.use-case.ts': 4,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -21,6 +21,14 @@ import { CaseStatusConsumer } from './status/case-status.consumer';
 import { CaseStatusController } from './status/case-status.controller';
 import { NotificationDispatcher } from './status/notification-dispatcher';
 import { RecordStatusUseCase } from './status/record-status.use-case';
+import { HeldCasesRepository } from './routing/held-cases.repository';
+import { ProceduresRepository } from './routing/procedures.repository';
+import { ResolveManualRoutingUseCase } from './routing/resolve-manual-routing.use-case';
+import { RoutingDecisionsRepository } from './routing/routing-decisions.repository';
+import { ApplyEvidenceUseCase } from './status/apply-evidence.use-case';
+import { NotificationsRepository } from './status/notifications.repository';
+import { ReportStatusUseCase } from './status/report-status.use-case';
+import { StatusRepository } from './status/status.repository';
 
 @Module({})
 export class RoutingModule {
@@ -56,6 +64,14 @@ export class RoutingModule {
         CaseStatusConsumer,
         CaseEvidenceConsumer,
         ProcedureTopics,
+        ProceduresRepository,
+        RoutingDecisionsRepository,
+        HeldCasesRepository,
+        StatusRepository,
+        NotificationsRepository,
+        ReportStatusUseCase,
+        ApplyEvidenceUseCase,
+        ResolveManualRoutingUseCase,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { strictMock } from '@poststelle/testing';
 import { type ProcedureTopics } from '../routing/procedure-topics';
 import { RoutingErrorCode } from '../routing/routing.exception';
 import { RoutingAdminController } from './routing-admin.controller';
@@ -5,36 +6,27 @@ import { type RoutingAdminRepository } from './routing-admin.repository';
 
 const admin = { subject: 'admin', clientId: 'admin', roles: ['platform-admin'], tenants: [], channels: [], mayAssert: [] };
 
+// The repository is set up with nothing: touching it at all (a transaction, a read) fails the test.
+const untouchedRepository = () => strictMock<RoutingAdminRepository>('RoutingAdminRepository');
+
 describe('RoutingAdminController.upsertProcedure', () => {
   it('answers 503 PROCEDURE_TOPICS_UNAVAILABLE and registers nothing when the procedure topics cannot be created', async () => {
-    const transaction = jest.fn();
-    const topics = { ensure: jest.fn().mockRejectedValue(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092')) };
-    const controller = new RoutingAdminController(
-      { transaction } as unknown as RoutingAdminRepository,
-      topics as unknown as ProcedureTopics,
-    );
+    const ensure = jest.fn().mockRejectedValue(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
+    const controller = new RoutingAdminController(untouchedRepository(), strictMock<ProcedureTopics>('ProcedureTopics', { ensure }));
 
     const refused = controller.upsertProcedure('parking-potsdam', { tenantArs: '120540000000', name: 'Bewohnerparken' }, admin);
 
     await expect(refused).rejects.toMatchObject({ code: RoutingErrorCode.ProcedureTopicsUnavailable, status: 503 });
     await expect(refused).rejects.toThrow(/procedure parking-potsdam could not be created .*ECONNREFUSED.*not registered/);
-    expect(topics.ensure).toHaveBeenCalledWith(['parking-potsdam']);
-    expect(transaction).not.toHaveBeenCalled();
+    expect(ensure).toHaveBeenCalledWith(['parking-potsdam']);
   });
 
   it('refuses a tenant admin a procedure for another tenant before creating any topic (403 FOREIGN_TENANT)', async () => {
-    const transaction = jest.fn();
-    const topics = { ensure: jest.fn() };
-    const controller = new RoutingAdminController(
-      { transaction } as unknown as RoutingAdminRepository,
-      topics as unknown as ProcedureTopics,
-    );
+    const controller = new RoutingAdminController(untouchedRepository(), strictMock<ProcedureTopics>('ProcedureTopics'));
     const potsdamAdmin = { ...admin, subject: 'admin-potsdam', roles: ['tenant-admin'], tenants: ['120540000000'] };
 
     const refused = controller.upsertProcedure('parking-kiel', { tenantArs: '010020000000', name: 'Parken Kiel' }, potsdamAdmin);
 
     await expect(refused).rejects.toMatchObject({ code: RoutingErrorCode.ForeignTenant, status: 403 });
-    expect(topics.ensure).not.toHaveBeenCalled();
-    expect(transaction).not.toHaveBeenCalled();
   });
 });

@@ -216,6 +216,7 @@ describe('routing repositories (real PostgreSQL)', () => {
           type: 'notification.postal-letter',
           payload: { caseId },
           correlationId: caseId,
+          tenant: POTSDAM,
         },
       });
     });

@@ -4,6 +4,10 @@ import { ErechnungAdminRepository } from './admin/erechnung-admin.repository';
 import { ErechnungAuditController } from './admin/erechnung-audit.controller';
 import { LeitwegIdsController } from './admin/leitweg-ids.controller';
 import { InvoiceReadsRepository } from './invoices/invoice-reads.repository';
+import { FeeRecordsRepository } from './fees/fee-records.repository';
+import { InboundInvoicesRepository } from './invoices/inbound-invoices.repository';
+import { InvoiceRepliesRepository } from './invoices/invoice-replies.repository';
+import { OutboundInvoicesRepository } from './outbound/outbound-invoices.repository';
 import { ErechnungAuditAndReplyRecipients1733610000400 } from './migrations/1733610000400-erechnung-audit-and-reply-recipients.migration';
 import { ERECHNUNG_SETTINGS, type ErechnungSettings } from './erechnung.config';
 import { FeeRecordsController } from './fees/fee-records.controller';
@@ -64,6 +68,10 @@ export class ErechnungModule {
         InvoiceReplyDispatcher,
         IssueFeeInvoiceUseCase,
         FeeInvoicingConsumer,
+        InboundInvoicesRepository,
+        InvoiceRepliesRepository,
+        OutboundInvoicesRepository,
+        FeeRecordsRepository,
       ],
     };
   }

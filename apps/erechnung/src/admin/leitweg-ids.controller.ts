@@ -1,10 +1,11 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, ServiceException, scopeCovers, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, scopeCovers, tenantScopeOf, type Principal } from '@poststelle/platform';
 import { parseLeitwegId } from '@poststelle/xrechnung';
 import { assertOwnTenant, author } from './admin-access';
 import { ErechnungAdminRepository } from './erechnung-admin.repository';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 export class UpsertDestinationRequest {
   @Matches(ARS, { message: 'tenantArs must be a 12-digit ARS' }) tenantArs!: string;
@@ -26,7 +27,9 @@ export class LeitwegIdsController {
   async upsertDestination(@Param('leitwegId') leitwegId: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const parsed = parseLeitwegId(leitwegId);
     if (!parsed.valid)
-      throw new ServiceException('INVALID_LEITWEG_ID', 422, parsed.message, { errors: [{ field: 'leitwegId', message: parsed.message }] });
+      throw new ErechnungException(ErechnungErrorCode.InvalidLeitwegId, parsed.message, {
+        errors: [{ field: 'leitwegId', message: parsed.message }],
+      });
     const req = validateContract(UpsertDestinationRequest, body);
     const scope = tenantScopeOf(principal);
     assertOwnTenant(scope, req.tenantArs, 'Leitweg-ID destination');
@@ -34,7 +37,10 @@ export class LeitwegIdsController {
     await this.repository.transaction(async (m) => {
       const old = await this.repository.destinationForUpdate(m, next.leitwegId);
       if (old && !scopeCovers(scope, old.tenantArs)) {
-        throw new ServiceException('FOREIGN_TENANT', 403, `Leitweg-ID ${next.leitwegId} belongs to a tenant you do not administer`);
+        throw new ErechnungException(
+          ErechnungErrorCode.ForeignTenant,
+          `Leitweg-ID ${next.leitwegId} belongs to a tenant you do not administer`,
+        );
       }
       await this.repository.upsertDestination(m, next);
       await this.repository.audit(m, {

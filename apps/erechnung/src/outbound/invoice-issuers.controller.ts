@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, tenantScopeOf, type Principal } from '@poststelle/platform';
 import { assertOwnTenant, author } from '../admin/admin-access';
 import { ErechnungAdminRepository } from '../admin/erechnung-admin.repository';
 import { type InvoiceIssuer } from './fee-invoice-model';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 /** ISO 13616 IBAN check digits (MOD 97-10), computed on decimal strings in chunks (no 2^53 overflow). */
 export function ibanValid(iban: string): boolean {
@@ -55,12 +56,12 @@ export class InvoiceIssuersController {
     @Body() body: unknown,
     @CurrentPrincipal() principal?: Principal,
   ): Promise<InvoiceIssuer> {
-    if (!ARS.test(tenantArs)) throw new ServiceException('INVALID_ARS', 422, 'tenantArs must be a 12-digit ARS');
+    if (!ARS.test(tenantArs)) throw new ErechnungException(ErechnungErrorCode.InvalidArs, 'tenantArs must be a 12-digit ARS');
     const scope = tenantScopeOf(principal);
     assertOwnTenant(scope, tenantArs, 'invoice issuer');
     const req = validateContract(UpsertIssuerRequest, body);
     if (!ibanValid(req.iban)) {
-      throw new ServiceException('INVALID_IBAN', 422, 'the IBAN check digits are wrong', {
+      throw new ErechnungException(ErechnungErrorCode.InvalidIban, 'the IBAN check digits are wrong', {
         errors: [{ field: 'iban', message: 'ISO 13616 check failed' }],
       });
     }
@@ -102,7 +103,7 @@ export class InvoiceIssuersController {
   @Get(':tenantArs')
   async get(@Param('tenantArs') tenantArs: string, @CurrentPrincipal() principal?: Principal): Promise<InvoiceIssuer> {
     const row = await this.repository.readIssuer(tenantArs, tenantScopeOf(principal));
-    if (!row) throw new ServiceException('ISSUER_NOT_FOUND', 404, `no invoice issuer for tenant ${tenantArs}`);
+    if (!row) throw new ErechnungException(ErechnungErrorCode.IssuerNotFound, `no invoice issuer for tenant ${tenantArs}`);
     return row;
   }
 }

@@ -1,13 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
-import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-schema.migration';
-import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
-import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-bundles.migration';
-import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-routing-accepted-schemas.migration';
 import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
-import { RoutingEarlyEvidence1732300000240 } from './migrations/1732300000240-routing-early-evidence.migration';
-import { RoutingAuditSubjectAndScope1733610000200 } from './migrations/1733610000200-routing-audit-subject-and-scope.migration';
 import { RoutingAdminRepository } from './admin/routing-admin.repository';
 import { RoutingReadsRepository } from './routing/routing-reads.repository';
 import { BundlesController } from './bundles/bundles.controller';
@@ -29,6 +23,7 @@ import { ApplyEvidenceUseCase } from './status/apply-evidence.use-case';
 import { NotificationsRepository } from './status/notifications.repository';
 import { ReportStatusUseCase } from './status/report-status.use-case';
 import { StatusRepository } from './status/status.repository';
+import { ROUTING_MIGRATIONS } from './routing.migrations';
 
 @Module({})
 export class RoutingModule {
@@ -40,14 +35,7 @@ export class RoutingModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [
-            RoutingSchema1732300000200,
-            RoutingEvidenceStatusAudit1732300000210,
-            RoutingBundles1732300000220,
-            RoutingAcceptedSchemas1732300000230,
-            RoutingEarlyEvidence1732300000240,
-            RoutingAuditSubjectAndScope1733610000200,
-          ],
+          migrations: ROUTING_MIGRATIONS,
         }),
       ],
       controllers: [RoutingController, RoutingAdminController, CaseStatusController, BundlesController],

@@ -6,13 +6,9 @@ import { createTestDatabase } from '@poststelle/testing';
 import { type ValidationReport } from '@poststelle/xrechnung';
 import { ErechnungAdminRepository } from '../admin/erechnung-admin.repository';
 import { FeeRecordsRepository } from '../fees/fee-records.repository';
-import { ErechnungSchema1732300000400 } from '../migrations/1732300000400-erechnung-schema.migration';
-import { ErechnungInboundInvoices1732300000410 } from '../migrations/1732300000410-erechnung-inbound-invoices.migration';
-import { ErechnungOutboundInvoices1732300000420 } from '../migrations/1732300000420-erechnung-outbound-invoices.migration';
-import { ErechnungInvoicesByEmail1732300000437 } from '../migrations/1732300000437-erechnung-invoices-by-email.migration';
-import { ErechnungAuditAndReplyRecipients1733610000400 } from '../migrations/1733610000400-erechnung-audit-and-reply-recipients.migration';
 import { InboundInvoicesRepository, type NewInboundInvoice } from './inbound-invoices.repository';
 import { InvoiceRepliesRepository } from './invoice-replies.repository';
+import { ERECHNUNG_MIGRATIONS } from '../erechnung.migrations';
 
 // Real PostgreSQL: the statements erechnung runs per inbound invoice, per answer sent and per fee recorded.
 jest.setTimeout(120_000);
@@ -59,14 +55,7 @@ describe('erechnung invoice repositories (real PostgreSQL)', () => {
     dataSource = await openDatabase(
       { url: db.url, schema: 'erechnung', poolSize: 4 },
       [],
-      [
-        CreateMessagingTables1732300000000,
-        ErechnungSchema1732300000400,
-        ErechnungInboundInvoices1732300000410,
-        ErechnungOutboundInvoices1732300000420,
-        ErechnungInvoicesByEmail1732300000437,
-        ErechnungAuditAndReplyRecipients1733610000400,
-      ],
+      [CreateMessagingTables1732300000000, ...ERECHNUNG_MIGRATIONS],
     );
     const admin = new ErechnungAdminRepository(dataSource);
     await admin.transaction((m) =>

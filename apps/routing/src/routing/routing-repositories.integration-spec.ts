@@ -5,17 +5,12 @@ import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
 import { openDatabase } from '@poststelle/persistence';
 import { createTestDatabase } from '@poststelle/testing';
 import { RoutingAdminRepository } from '../admin/routing-admin.repository';
-import { RoutingSchema1732300000200 } from '../migrations/1732300000200-routing-schema.migration';
-import { RoutingEvidenceStatusAudit1732300000210 } from '../migrations/1732300000210-routing-evidence-status-audit.migration';
-import { RoutingBundles1732300000220 } from '../migrations/1732300000220-routing-bundles.migration';
-import { RoutingAcceptedSchemas1732300000230 } from '../migrations/1732300000230-routing-accepted-schemas.migration';
-import { RoutingEarlyEvidence1732300000240 } from '../migrations/1732300000240-routing-early-evidence.migration';
-import { RoutingAuditSubjectAndScope1733610000200 } from '../migrations/1733610000200-routing-audit-subject-and-scope.migration';
 import { NotificationsRepository } from '../status/notifications.repository';
 import { StatusRepository } from '../status/status.repository';
 import { HeldCasesRepository } from './held-cases.repository';
 import { NO_DEMANDS, ProceduresRepository } from './procedures.repository';
 import { RoutingDecisionsRepository } from './routing-decisions.repository';
+import { ROUTING_MIGRATIONS } from '../routing.migrations';
 
 // Real PostgreSQL: the statements routing runs per case, per status report and per notification.
 jest.setTimeout(120_000);
@@ -84,15 +79,7 @@ describe('routing repositories (real PostgreSQL)', () => {
     dataSource = await openDatabase(
       { url: db.url, schema: 'routing', poolSize: 4 },
       [],
-      [
-        CreateMessagingTables1732300000000,
-        RoutingSchema1732300000200,
-        RoutingEvidenceStatusAudit1732300000210,
-        RoutingBundles1732300000220,
-        RoutingAcceptedSchemas1732300000230,
-        RoutingEarlyEvidence1732300000240,
-        RoutingAuditSubjectAndScope1733610000200,
-      ],
+      [CreateMessagingTables1732300000000, ...ROUTING_MIGRATIONS],
     );
     procedures = new ProceduresRepository(dataSource);
     await procedure('gewerbe', { writtenFormRequired: true, acceptedSchemas: ['urn:a'] });

@@ -3,6 +3,7 @@ import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
 import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
 import { RoutingAdminRepository } from './admin/routing-admin.repository';
+import { RoutingConfigUseCase } from './admin/routing-config.use-case';
 import { RoutingReadsRepository } from './routing/routing-reads.repository';
 import { BundlesController } from './bundles/bundles.controller';
 import { ROUTING_SETTINGS, type RoutingSettings } from './routing.config';
@@ -60,6 +61,7 @@ export class RoutingModule {
         ReportStatusUseCase,
         ApplyEvidenceUseCase,
         ResolveManualRoutingUseCase,
+        RoutingConfigUseCase,
       ],
     };
   }

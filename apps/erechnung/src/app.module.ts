@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { ErechnungAdminRepository } from './admin/erechnung-admin.repository';
 import { ErechnungAuditController } from './admin/erechnung-audit.controller';
+import { ErechnungConfigUseCase } from './admin/erechnung-config.use-case';
 import { LeitwegIdsController } from './admin/leitweg-ids.controller';
 import { InvoiceReadsRepository } from './invoices/invoice-reads.repository';
 import { FeeRecordsRepository } from './fees/fee-records.repository';
@@ -62,6 +63,7 @@ export class ErechnungModule {
         InvoiceRepliesRepository,
         OutboundInvoicesRepository,
         FeeRecordsRepository,
+        ErechnungConfigUseCase,
       ],
     };
   }

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ARS, validateContract } from '@poststelle/contracts';
 import { CurrentPrincipal, Permission, tenantScopeOf, type Principal } from '@poststelle/platform';
-import { assertOwnTenant, author } from '../admin/admin-access';
+import { assertOwnTenant } from '../admin/admin-access';
+import { ErechnungConfigUseCase } from '../admin/erechnung-config.use-case';
 import { ErechnungAdminRepository } from '../admin/erechnung-admin.repository';
 import { type InvoiceIssuer } from './fee-invoice-model';
 import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
@@ -47,27 +48,25 @@ export class UpsertIssuerRequest {
  */
 @Controller('v1/admin/invoice-issuers')
 export class InvoiceIssuersController {
-  constructor(private readonly repository: ErechnungAdminRepository) {}
+  constructor(
+    private readonly repository: ErechnungAdminRepository,
+    private readonly config: ErechnungConfigUseCase,
+  ) {}
 
   @Permission('config:write')
   @Put(':tenantArs')
-  async upsert(
-    @Param('tenantArs') tenantArs: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() principal?: Principal,
-  ): Promise<InvoiceIssuer> {
+  upsert(@Param('tenantArs') tenantArs: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal): Promise<InvoiceIssuer> {
     if (!ARS.test(tenantArs)) throw new ErechnungException(ErechnungErrorCode.InvalidArs, 'tenantArs must be a 12-digit ARS');
-    const scope = tenantScopeOf(principal);
-    assertOwnTenant(scope, tenantArs, 'invoice issuer');
+    // Before the body is looked at: a foreign tenant is refused whatever the request says.
+    assertOwnTenant(tenantScopeOf(principal), tenantArs, 'invoice issuer');
     const req = validateContract(UpsertIssuerRequest, body);
     if (!ibanValid(req.iban)) {
       throw new ErechnungException(ErechnungErrorCode.InvalidIban, 'the IBAN check digits are wrong', {
         errors: [{ field: 'iban', message: 'ISO 13616 check failed' }],
       });
     }
-    return this.repository.transaction(async (m) => {
-      const old = await this.repository.issuer(m, tenantArs, scope, true);
-      const row = await this.repository.upsertIssuer(m, {
+    return this.config.upsertIssuer(
+      {
         tenantArs,
         name: req.name,
         sellerIdentifier: req.sellerIdentifier,
@@ -85,18 +84,9 @@ export class InvoiceIssuersController {
         vatId: req.vatId ?? null,
         paymentDays: req.paymentDays ?? 30,
         numberPrefix: req.numberPrefix ?? 'RE-',
-      });
-      await this.repository.audit(m, {
-        ...author(principal),
-        tenantArs,
-        action: old ? 'issuer.updated' : 'issuer.created',
-        entity: 'invoice-issuer',
-        entityId: tenantArs,
-        oldValue: old,
-        newValue: row,
-      });
-      return row;
-    });
+      },
+      principal,
+    );
   }
 
   @Permission('config:read')

@@ -29,21 +29,11 @@ const KNOWN_CROWDED: Record<string, number> = {
 
 /** SQL statements outside a repository today: file → how many (may not grow). */
 const KNOWN_SQL: Record<string, number> = {
-  'apps/erechnung/src/fees/record-fee-for-invoicing.use-case.ts': 1,
-  'apps/erechnung/src/invoices/invoice-reply.dispatcher.ts': 3,
-  'apps/erechnung/src/invoices/receive-invoice.use-case.ts': 5,
-  'apps/erechnung/src/outbound/issue-fee-invoice.use-case.ts': 6,
   'apps/intake/src/bundles/bundles.controller.ts': 1,
   'apps/intake/src/cases/case-timeline.consumer.ts': 1,
   'apps/intake/src/email/forward-invoice-email.use-case.ts': 2,
   'apps/intake/src/submissions/accept-submission.use-case.ts': 4,
   'apps/payment/src/fees/record-fee.use-case.ts': 2,
-  'apps/routing/src/routing/procedure-topics.ts': 1,
-  'apps/routing/src/routing/route-case.use-case.ts': 9,
-  'apps/routing/src/status/case-evidence.consumer.ts': 3,
-  'apps/routing/src/status/case-status.consumer.ts': 1,
-  'apps/routing/src/status/notification-dispatcher.ts': 3,
-  'apps/routing/src/status/record-status.use-case.ts': 4,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -2,9 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { ErechnungAdminRepository } from './admin/erechnung-admin.repository';
 import { ErechnungAuditController } from './admin/erechnung-audit.controller';
+import { ErechnungConfigUseCase } from './admin/erechnung-config.use-case';
 import { LeitwegIdsController } from './admin/leitweg-ids.controller';
 import { InvoiceReadsRepository } from './invoices/invoice-reads.repository';
-import { ErechnungAuditAndReplyRecipients1733610000400 } from './migrations/1733610000400-erechnung-audit-and-reply-recipients.migration';
+import { FeeRecordsRepository } from './fees/fee-records.repository';
+import { InboundInvoicesRepository } from './invoices/inbound-invoices.repository';
+import { InvoiceRepliesRepository } from './invoices/invoice-replies.repository';
+import { OutboundInvoicesRepository } from './outbound/outbound-invoices.repository';
 import { ERECHNUNG_SETTINGS, type ErechnungSettings } from './erechnung.config';
 import { FeeRecordsController } from './fees/fee-records.controller';
 import { PaymentEventsConsumer } from './fees/payment-events.consumer';
@@ -14,14 +18,11 @@ import { InvoiceReplyDispatcher } from './invoices/invoice-reply.dispatcher';
 import { InvoicesController } from './invoices/invoices.controller';
 import { ReceiveInvoiceUseCase } from './invoices/receive-invoice.use-case';
 import { XRechnungValidatorLifecycle, xrechnungValidatorProvider } from './invoices/validator.provider';
-import { ErechnungSchema1732300000400 } from './migrations/1732300000400-erechnung-schema.migration';
-import { ErechnungInboundInvoices1732300000410 } from './migrations/1732300000410-erechnung-inbound-invoices.migration';
-import { ErechnungInvoicesByEmail1732300000437 } from './migrations/1732300000437-erechnung-invoices-by-email.migration';
-import { ErechnungOutboundInvoices1732300000420 } from './migrations/1732300000420-erechnung-outbound-invoices.migration';
 import { FeeInvoicingConsumer } from './outbound/fee-invoicing.consumer';
 import { InvoiceIssuersController } from './outbound/invoice-issuers.controller';
 import { IssueFeeInvoiceUseCase } from './outbound/issue-fee-invoice.use-case';
 import { OutboundInvoicesController } from './outbound/outbound-invoices.controller';
+import { ERECHNUNG_MIGRATIONS } from './erechnung.migrations';
 
 @Module({})
 export class ErechnungModule {
@@ -33,13 +34,7 @@ export class ErechnungModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [
-            ErechnungSchema1732300000400,
-            ErechnungInboundInvoices1732300000410,
-            ErechnungOutboundInvoices1732300000420,
-            ErechnungInvoicesByEmail1732300000437,
-            ErechnungAuditAndReplyRecipients1733610000400,
-          ],
+          migrations: ERECHNUNG_MIGRATIONS,
         }),
       ],
       controllers: [
@@ -64,6 +59,11 @@ export class ErechnungModule {
         InvoiceReplyDispatcher,
         IssueFeeInvoiceUseCase,
         FeeInvoicingConsumer,
+        InboundInvoicesRepository,
+        InvoiceRepliesRepository,
+        OutboundInvoicesRepository,
+        FeeRecordsRepository,
+        ErechnungConfigUseCase,
       ],
     };
   }

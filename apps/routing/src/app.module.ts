@@ -1,16 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
-import { RoutingSchema1732300000200 } from './migrations/1732300000200-routing-schema.migration';
-import { RoutingEvidenceStatusAudit1732300000210 } from './migrations/1732300000210-routing-evidence-status-audit.migration';
-import { RoutingBundles1732300000220 } from './migrations/1732300000220-routing-bundles.migration';
-import { RoutingAcceptedSchemas1732300000230 } from './migrations/1732300000230-routing-accepted-schemas.migration';
 import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
-import { RoutingEarlyEvidence1732300000240 } from './migrations/1732300000240-routing-early-evidence.migration';
-import { RoutingAuditSubjectAndScope1733610000200 } from './migrations/1733610000200-routing-audit-subject-and-scope.migration';
 import { RoutingAdminRepository } from './admin/routing-admin.repository';
+import { RoutingConfigUseCase } from './admin/routing-config.use-case';
 import { RoutingReadsRepository } from './routing/routing-reads.repository';
-import { RoutingPaymentGate1733620000100 } from './migrations/1733620000100-routing-payment-gate.migration';
 import { PaymentGate } from './routing/payment-gate';
 import { PaymentGateRepository } from './routing/payment-gate.repository';
 import { PaymentGateConsumer } from './routing/payment-gate.consumer';
@@ -25,6 +19,15 @@ import { CaseStatusConsumer } from './status/case-status.consumer';
 import { CaseStatusController } from './status/case-status.controller';
 import { NotificationDispatcher } from './status/notification-dispatcher';
 import { RecordStatusUseCase } from './status/record-status.use-case';
+import { HeldCasesRepository } from './routing/held-cases.repository';
+import { ProceduresRepository } from './routing/procedures.repository';
+import { ResolveManualRoutingUseCase } from './routing/resolve-manual-routing.use-case';
+import { RoutingDecisionsRepository } from './routing/routing-decisions.repository';
+import { ApplyEvidenceUseCase } from './status/apply-evidence.use-case';
+import { NotificationsRepository } from './status/notifications.repository';
+import { ReportStatusUseCase } from './status/report-status.use-case';
+import { StatusRepository } from './status/status.repository';
+import { ROUTING_MIGRATIONS } from './routing.migrations';
 
 @Module({})
 export class RoutingModule {
@@ -36,15 +39,7 @@ export class RoutingModule {
         PlatformModule.forRoot({
           settings,
           entities: [],
-          migrations: [
-            RoutingSchema1732300000200,
-            RoutingEvidenceStatusAudit1732300000210,
-            RoutingBundles1732300000220,
-            RoutingAcceptedSchemas1732300000230,
-            RoutingEarlyEvidence1732300000240,
-            RoutingAuditSubjectAndScope1733610000200,
-            RoutingPaymentGate1733620000100,
-          ],
+          migrations: ROUTING_MIGRATIONS,
         }),
       ],
       controllers: [RoutingController, RoutingAdminController, CaseStatusController, BundlesController],
@@ -61,6 +56,15 @@ export class RoutingModule {
         CaseStatusConsumer,
         CaseEvidenceConsumer,
         ProcedureTopics,
+        ProceduresRepository,
+        RoutingDecisionsRepository,
+        HeldCasesRepository,
+        StatusRepository,
+        NotificationsRepository,
+        ReportStatusUseCase,
+        ApplyEvidenceUseCase,
+        ResolveManualRoutingUseCase,
+        RoutingConfigUseCase,
         PaymentGate,
         PaymentGateRepository,
         PaymentGateConsumer,

@@ -36,3 +36,4 @@ export {
   type ScanCentrePki,
 } from './scan-fixtures';
 export { testPki, type TestPki } from './pki';
+export { strictMock } from './strict-mock';

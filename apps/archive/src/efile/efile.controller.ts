@@ -4,15 +4,16 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, ServiceException, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { Journal } from '../journal/journal';
 import { LegalHoldRepository } from '../retention/legal-hold.repository';
 import { ExportFileUseCase } from '../xdomea/export-file.use-case';
 import { XDOMEA_VERSIONS, type XdomeaVersion } from '../xdomea/xsd-validator';
-import { EFileErrorCode, FileAccess } from './file-access';
+import { FileAccess } from './file-access';
 import { ReadFileUseCase } from './read-file.use-case';
 import { actorOf } from './tenant-scope';
 import { VerifyFileUseCase } from './verify-file.use-case';
+import { ArchiveErrorCode, ArchiveException } from '../archive.exception';
 
 export class HoldBody {
   @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
@@ -65,7 +66,7 @@ export class EFileController {
   ): Promise<void> {
     const version = (requested ?? '3.1.0') as XdomeaVersion;
     if (!XDOMEA_VERSIONS.includes(version)) {
-      throw new ServiceException(EFileErrorCode.UnsupportedVersion, 400, `xdomea version ${requested} is not supported (3.0.0 or 3.1.0)`);
+      throw new ArchiveException(ArchiveErrorCode.UnsupportedVersion, `xdomea version ${requested} is not supported (3.0.0 or 3.1.0)`);
     }
     const file = await this.access.resolve(caseId, principal, 'export');
     const out = await this.access.journaled(file, principal, 'file-exported', async (manager) => {
@@ -109,7 +110,7 @@ export class EFileController {
     const file = await this.access.resolve(caseId, principal, 'lift-hold');
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.holds.lift(manager, { holdId, fileId: file.fileId, reason, liftedBy: actorOf(principal) }))) {
-        throw new ServiceException(EFileErrorCode.HoldNotFound, 404, `no active hold ${holdId} on this file`);
+        throw new ArchiveException(ArchiveErrorCode.HoldNotFound, `no active hold ${holdId} on this file`);
       }
       await this.journal.append(manager, file.fileId, actorOf(principal), 'hold-lifted', { holdId, reason });
     });

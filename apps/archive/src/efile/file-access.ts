@@ -1,19 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ServiceException, type Principal } from '@poststelle/platform';
+import { type Principal } from '@poststelle/platform';
 import { Journal } from '../journal/journal';
 import { EFileRepository, type EFileRow } from './efile.repository';
 import { actorOf, actsFor } from './tenant-scope';
+import { ArchiveErrorCode, ArchiveException } from '../archive.exception';
 
-export enum EFileErrorCode {
-  NotFound = 'FILE_NOT_FOUND',
-  HoldNotFound = 'HOLD_NOT_FOUND',
-  HoldLifted = 'HOLD_ALREADY_LIFTED',
-  UnsupportedVersion = 'XDOMEA_VERSION_UNSUPPORTED',
-  ExportInvalid = 'XDOMEA_EXPORT_INVALID',
-}
-
-export const notFound = (caseId: string) => new ServiceException(EFileErrorCode.NotFound, 404, `no e-file for case ${caseId}`);
+export const notFound = (caseId: string) => new ArchiveException(ArchiveErrorCode.FileNotFound, `no e-file for case ${caseId}`);
 
 /**
  * Every access to an e-file goes through here: the caller's tenant is checked against the file's, a refusal is

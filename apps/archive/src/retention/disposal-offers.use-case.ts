@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ServiceException } from '@poststelle/platform';
 import { ARCHIVE_SETTINGS, type ArchiveSettings } from '../archive.config';
 import { EFileRepository } from '../efile/efile.repository';
 import { Journal } from '../journal/journal';
@@ -9,13 +8,7 @@ import { anbieteverzeichnis0501 } from '../xdomea/xdomea-writer';
 import { XdomeaSchemas, type XdomeaVersion } from '../xdomea/xsd-validator';
 import { DisposalRepository } from './disposal.repository';
 import { DisposalUseCase } from './disposal.use-case';
-
-export enum DisposalErrorCode {
-  OfferNotFound = 'DISPOSAL_OFFER_NOT_FOUND',
-  OfferClosed = 'DISPOSAL_OFFER_CLOSED',
-  AnswerInvalid = 'XDOMEA_ANSWER_INVALID',
-  AnswerUnexpected = 'XDOMEA_ANSWER_UNEXPECTED',
-}
+import { ArchiveErrorCode, ArchiveException } from '../archive.exception';
 
 /** The xdomea exchange of a disposal offer: 0501 out, 0502 (appraisal) and 0504 (receipt, closes it) in. */
 @Injectable()
@@ -33,7 +26,7 @@ export class DisposalOffersUseCase {
   async offerMessage(processId: string, version: XdomeaVersion): Promise<string> {
     const manager = this.dataSource.manager;
     const offer = await this.repo.offer(manager, processId);
-    if (!offer) throw new ServiceException(DisposalErrorCode.OfferNotFound, 404, `no disposal offer ${processId}`);
+    if (!offer) throw new ArchiveException(ArchiveErrorCode.OfferNotFound, `no disposal offer ${processId}`);
     const files = [];
     for (const f of await this.repo.offeredFiles(manager, processId)) {
       const file = await this.files.file(manager, f.fileId);
@@ -46,7 +39,7 @@ export class DisposalOffersUseCase {
     );
     const { errors } = await this.schemas.validate(xml);
     if (errors.length > 0)
-      throw new ServiceException(DisposalErrorCode.AnswerInvalid, 500, `the 0501 message fails the xdomea ${version} schema: ${errors[0]}`);
+      throw new ArchiveException(ArchiveErrorCode.OfferFailsSchema, `the 0501 message fails the xdomea ${version} schema: ${errors[0]}`);
     return xml;
   }
 
@@ -54,15 +47,14 @@ export class DisposalOffersUseCase {
   async importAnswer(processId: string, xml: string, actor: string): Promise<Record<string, unknown>> {
     const { errors, parsed } = await this.schemas.validate(xml);
     if (errors.length > 0 || !parsed) {
-      throw new ServiceException(DisposalErrorCode.AnswerInvalid, 422, 'the answer is no valid xdomea 3.0.0/3.1.0 message', {
+      throw new ArchiveException(ArchiveErrorCode.AnswerInvalid, 'the answer is no valid xdomea 3.0.0/3.1.0 message', {
         errors: errors.slice(0, 20).map((message) => ({ field: '$', message })),
       });
     }
     const answerProcess = parsed.text('/*/x:Kopf/x:ProzessID');
     if (answerProcess !== processId) {
-      throw new ServiceException(
-        DisposalErrorCode.AnswerUnexpected,
-        422,
+      throw new ArchiveException(
+        ArchiveErrorCode.AnswerUnexpected,
         `the answer carries process id ${answerProcess ?? 'none'}, not ${processId}`,
       );
     }
@@ -74,9 +66,8 @@ export class DisposalOffersUseCase {
         actor,
       );
     if (parsed.root.endsWith('AnbietungEmpfangBestaetigen.0504')) return this.close(processId, actor);
-    throw new ServiceException(
-      DisposalErrorCode.AnswerUnexpected,
-      422,
+    throw new ArchiveException(
+      ArchiveErrorCode.AnswerUnexpected,
       `${parsed.root} is no answer to a disposal offer (0502 or 0504 expected)`,
     );
   }
@@ -84,8 +75,8 @@ export class DisposalOffersUseCase {
   private async appraise(processId: string, ids: string[], codes: string[], actor: string): Promise<Record<string, unknown>> {
     return this.dataSource.transaction(async (manager) => {
       const offer = await this.repo.offer(manager, processId);
-      if (!offer) throw new ServiceException(DisposalErrorCode.OfferNotFound, 404, `no disposal offer ${processId}`);
-      if (offer.state === 'closed') throw new ServiceException(DisposalErrorCode.OfferClosed, 409, `disposal offer ${processId} is closed`);
+      if (!offer) throw new ArchiveException(ArchiveErrorCode.OfferNotFound, `no disposal offer ${processId}`);
+      if (offer.state === 'closed') throw new ArchiveException(ArchiveErrorCode.OfferClosed, `disposal offer ${processId} is closed`);
       const appraised: { fileId: string; appraisal: string }[] = [];
       for (const [i, id] of ids.entries()) {
         const appraisal = codes[i] === 'A' ? 'A' : codes[i] === 'V' ? 'V' : undefined;
@@ -102,8 +93,8 @@ export class DisposalOffersUseCase {
   private async close(processId: string, actor: string): Promise<Record<string, unknown>> {
     const files = await this.dataSource.transaction(async (manager) => {
       const offer = await this.repo.offer(manager, processId);
-      if (!offer) throw new ServiceException(DisposalErrorCode.OfferNotFound, 404, `no disposal offer ${processId}`);
-      if (offer.state === 'closed') throw new ServiceException(DisposalErrorCode.OfferClosed, 409, `disposal offer ${processId} is closed`);
+      if (!offer) throw new ArchiveException(ArchiveErrorCode.OfferNotFound, `no disposal offer ${processId}`);
+      if (offer.state === 'closed') throw new ArchiveException(ArchiveErrorCode.OfferClosed, `disposal offer ${processId} is closed`);
       const offered = await this.repo.offeredFiles(manager, processId);
       for (const f of offered) {
         if (f.appraisal === 'A') await this.journal.append(manager, f.fileId, actor, 'handed-over', { processId, message: '0504' });

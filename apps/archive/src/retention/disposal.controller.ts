@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { type Request, type Response } from 'express';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, Permission, ServiceException, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { actorOf } from '../efile/tenant-scope';
 import { XDOMEA_VERSIONS, type XdomeaVersion } from '../xdomea/xsd-validator';
 import { DisposalOffersUseCase } from './disposal-offers.use-case';
 import { DisposalRepository } from './disposal.repository';
 import { DisposalUseCase } from './disposal.use-case';
+import { ArchiveErrorCode, ArchiveException } from '../archive.exception';
 
 async function rawText(req: Request): Promise<string> {
   if (typeof req.body === 'string') return req.body;
@@ -40,7 +41,7 @@ export class DisposalController {
   @Get('disposal-runs/:runId')
   async run(@Param('runId', new ParseUUIDPipe()) runId: string) {
     const run = await this.repo.run(this.dataSource.manager, runId);
-    if (!run) throw new ServiceException('DISPOSAL_RUN_NOT_FOUND', 404, `no disposal run ${runId}`);
+    if (!run) throw new ArchiveException(ArchiveErrorCode.DisposalRunNotFound, `no disposal run ${runId}`);
     return run;
   }
 
@@ -53,7 +54,7 @@ export class DisposalController {
   ) {
     const version = (requested ?? '3.1.0') as XdomeaVersion;
     if (!XDOMEA_VERSIONS.includes(version))
-      throw new ServiceException('XDOMEA_VERSION_UNSUPPORTED', 400, `xdomea version ${requested} is not supported`);
+      throw new ArchiveException(ArchiveErrorCode.UnsupportedVersion, `xdomea version ${requested} is not supported`);
     res
       .status(200)
       .type('application/xml')
@@ -72,7 +73,7 @@ export class DisposalController {
   @Get('deletion-records/:caseId')
   async deletionRecord(@Param('caseId', new ParseUUIDPipe()) caseId: string) {
     const record = await this.repo.deletionRecord(this.dataSource.manager, caseId);
-    if (!record) throw new ServiceException('DELETION_RECORD_NOT_FOUND', 404, `no deletion record for case ${caseId}`);
+    if (!record) throw new ArchiveException(ArchiveErrorCode.DeletionRecordNotFound, `no deletion record for case ${caseId}`);
     return record;
   }
 }

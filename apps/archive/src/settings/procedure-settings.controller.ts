@@ -2,9 +2,10 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ARS, isValidProcedureId, validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, ServiceException, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { actorOf, actsFor } from '../efile/tenant-scope';
 import { DEFAULT_FILE_SETTINGS, ProcedureSettingsRepository } from './procedure-settings.repository';
+import { ArchiveErrorCode, ArchiveException } from '../archive.exception';
 
 export class FileSettingsBody {
   @Matches(ARS) tenantArs!: string;
@@ -26,7 +27,7 @@ export class ProcedureSettingsController {
   ) {}
 
   private procedureId(id: string): string {
-    if (!isValidProcedureId(id)) throw new ServiceException('INVALID_PROCEDURE_ID', 400, `invalid procedure id '${id}'`);
+    if (!isValidProcedureId(id)) throw new ArchiveException(ArchiveErrorCode.InvalidProcedureId, `invalid procedure id '${id}'`);
     return id;
   }
 
@@ -35,7 +36,7 @@ export class ProcedureSettingsController {
   async get(@Param('procedureId') id: string, @CurrentPrincipal() principal: Principal) {
     const s = await this.repo.get(this.dataSource.manager, this.procedureId(id));
     if (s && !actsFor(principal, s.tenantArs))
-      throw new ServiceException('FILE_SETTINGS_NOT_FOUND', 404, `no file settings for procedure ${id}`);
+      throw new ArchiveException(ArchiveErrorCode.FileSettingsNotFound, `no file settings for procedure ${id}`);
     return s ?? { procedureId: id, ...DEFAULT_FILE_SETTINGS, default: true };
   }
 
@@ -47,7 +48,7 @@ export class ProcedureSettingsController {
     return this.dataSource.transaction(async (manager) => {
       const existing = await this.repo.get(manager, procedureId);
       if ((existing && !actsFor(principal, existing.tenantArs)) || !actsFor(principal, settings.tenantArs)) {
-        throw new ServiceException('FILE_SETTINGS_NOT_FOUND', 404, `no file settings for procedure ${procedureId} in your tenants`);
+        throw new ArchiveException(ArchiveErrorCode.FileSettingsNotFound, `no file settings for procedure ${procedureId} in your tenants`);
       }
       await this.repo.put(manager, {
         procedureId,

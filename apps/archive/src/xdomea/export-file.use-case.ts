@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { ServiceException } from '@poststelle/platform';
 import { ARCHIVE_SETTINGS, type ArchiveSettings } from '../archive.config';
 import { EFileRepository, type EFileRow } from '../efile/efile.repository';
-import { EFileErrorCode } from '../efile/file-access';
 import { JournalRepository } from '../journal/journal.repository';
 import { CONTENT_STORE, sha256Hex, type ContentStore } from '../storage/content-store';
 import { aussonderung0503, type ExportFile, type ExportProcess } from './xdomea-writer';
 import { XdomeaSchemas, type XdomeaVersion } from './xsd-validator';
 import { zip, type ZipEntry } from './zip';
+import { ArchiveErrorCode, ArchiveException } from '../archive.exception';
 
 export const toExportFile = (f: EFileRow): ExportFile => ({
   fileId: f.fileId,
@@ -54,9 +53,8 @@ export class ExportFileUseCase {
     for (const f of formats) {
       const bytes = await this.content.get(f.sha256);
       if (!bytes || sha256Hex(bytes) !== f.sha256) {
-        throw new ServiceException(
-          EFileErrorCode.ExportInvalid,
-          409,
+        throw new ArchiveException(
+          ArchiveErrorCode.ExportInvalid,
           `document ${f.documentId} version ${f.versionNumber} (${f.role}) fails its hash: verify the file`,
         );
       }
@@ -82,7 +80,7 @@ export class ExportFileUseCase {
     const xml = aussonderung0503(version, head, toExportFile(file), processes, await this.journal.entries(manager, file.fileId));
     const { errors } = await this.schemas.validate(xml);
     if (errors.length > 0) {
-      throw new ServiceException(EFileErrorCode.ExportInvalid, 500, `the 0503 message fails the xdomea ${version} schema`, {
+      throw new ArchiveException(ArchiveErrorCode.ExportFailsSchema, `the 0503 message fails the xdomea ${version} schema`, {
         errors: errors.slice(0, 20).map((message) => ({ field: '$', message })),
       });
     }

@@ -1,4 +1,5 @@
-import { scopeCovers, ServiceException, type Principal, type TenantScope } from '@poststelle/platform';
+import { scopeCovers, type Principal, type TenantScope } from '@poststelle/platform';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 /** Who changes: the subject and client of the verified access token (set by the guard on every admin route). */
 export const author = (principal: Principal | undefined) => ({ subject: principal?.subject ?? 'unknown', clientId: principal?.clientId });
@@ -9,6 +10,6 @@ export const author = (principal: Principal | undefined) => ({ subject: principa
  */
 export function assertOwnTenant(scope: TenantScope, tenantArs: string, what: string): void {
   if (!scopeCovers(scope, tenantArs)) {
-    throw new ServiceException('FOREIGN_TENANT', 403, `${what}: tenant ${tenantArs} is not one you administer`);
+    throw new ErechnungException(ErechnungErrorCode.ForeignTenant, `${what}: tenant ${tenantArs} is not one you administer`);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { tenantScopeParam, tenantScopeSql, type TenantScope } from '@poststelle/platform';
 import { type InvoiceIssuer } from '../outbound/fee-invoice-model';
-import { ISSUER_COLUMNS } from '../outbound/issue-fee-invoice.use-case';
+import { ISSUER_COLUMNS } from '../outbound/outbound-invoices.repository';
 
 /** An issuer as stored: every column of `erechnung.invoice_issuers` except the timestamps. */
 export type IssuerValues = InvoiceIssuer;

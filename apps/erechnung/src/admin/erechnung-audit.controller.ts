@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { CurrentPrincipal, Permission, ServiceException, auditScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, auditScopeOf, type Principal } from '@poststelle/platform';
 import { ErechnungAdminRepository } from './erechnung-admin.repository';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 const ENTITIES = ['invoice-issuer', 'leitweg-id'];
 
@@ -16,7 +17,7 @@ export class ErechnungAuditController {
   @Get('invoice-audit-log')
   auditLog(@Query('entity') entity?: string, @Query('entityId') entityId?: string, @CurrentPrincipal() principal?: Principal) {
     if (entity !== undefined && !ENTITIES.includes(entity)) {
-      throw new ServiceException('INVALID_QUERY', 400, `entity must be one of ${ENTITIES.join(', ')}`, {
+      throw new ErechnungException(ErechnungErrorCode.InvalidQuery, `entity must be one of ${ENTITIES.join(', ')}`, {
         errors: [{ field: 'entity', message: `one of ${ENTITIES.join(', ')}` }],
       });
     }

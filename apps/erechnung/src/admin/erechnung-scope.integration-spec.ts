@@ -4,11 +4,8 @@ import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
 import { openDatabase } from '@poststelle/persistence';
 import { ALL_TENANTS, auditScopeOf, tenantScopeOf, type Principal } from '@poststelle/platform';
 import { createTestDatabase } from '@poststelle/testing';
-import { ErechnungSchema1732300000400 } from '../migrations/1732300000400-erechnung-schema.migration';
-import { ErechnungInboundInvoices1732300000410 } from '../migrations/1732300000410-erechnung-inbound-invoices.migration';
-import { ErechnungOutboundInvoices1732300000420 } from '../migrations/1732300000420-erechnung-outbound-invoices.migration';
-import { ErechnungInvoicesByEmail1732300000437 } from '../migrations/1732300000437-erechnung-invoices-by-email.migration';
 import { ErechnungAuditAndReplyRecipients1733610000400 } from '../migrations/1733610000400-erechnung-audit-and-reply-recipients.migration';
+import { ERECHNUNG_MIGRATIONS } from '../erechnung.migrations';
 import { InvoiceReadsRepository } from '../invoices/invoice-reads.repository';
 import { ErechnungAdminRepository, type IssuerValues } from './erechnung-admin.repository';
 
@@ -60,14 +57,7 @@ describe('erechnung repositories scope to the caller’s tenants and audit chang
     dataSource = await openDatabase(
       { url: db.url, schema: 'erechnung', poolSize: 4 },
       [],
-      [
-        CreateMessagingTables1732300000000,
-        ErechnungSchema1732300000400,
-        ErechnungInboundInvoices1732300000410,
-        ErechnungOutboundInvoices1732300000420,
-        ErechnungInvoicesByEmail1732300000437,
-        ErechnungAuditAndReplyRecipients1733610000400,
-      ],
+      [CreateMessagingTables1732300000000, ...ERECHNUNG_MIGRATIONS],
     );
     admin = new ErechnungAdminRepository(dataSource);
     reads = new InvoiceReadsRepository(dataSource);
@@ -179,13 +169,8 @@ describe('upgrading to answers only for authenticated senders (real PostgreSQL)'
     const dataSource = await openDatabase(
       { url: db.url, schema: 'erechnung', poolSize: 2 },
       [],
-      [
-        CreateMessagingTables1732300000000,
-        ErechnungSchema1732300000400,
-        ErechnungInboundInvoices1732300000410,
-        ErechnungOutboundInvoices1732300000420,
-        ErechnungInvoicesByEmail1732300000437,
-      ],
+      // Every migration before the one under test.
+      [CreateMessagingTables1732300000000, ...ERECHNUNG_MIGRATIONS.filter((m) => m !== ErechnungAuditAndReplyRecipients1733610000400)],
     );
     try {
       const queued = randomUUID();

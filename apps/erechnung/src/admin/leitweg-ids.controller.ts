@@ -1,10 +1,10 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, ServiceException, scopeCovers, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { parseLeitwegId } from '@poststelle/xrechnung';
-import { assertOwnTenant, author } from './admin-access';
-import { ErechnungAdminRepository } from './erechnung-admin.repository';
+import { ErechnungConfigUseCase } from './erechnung-config.use-case';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 export class UpsertDestinationRequest {
   @Matches(ARS, { message: 'tenantArs must be a 12-digit ARS' }) tenantArs!: string;
@@ -19,34 +19,19 @@ export class UpsertDestinationRequest {
  */
 @Controller('v1/admin/leitweg-ids')
 export class LeitwegIdsController {
-  constructor(private readonly repository: ErechnungAdminRepository) {}
+  constructor(private readonly config: ErechnungConfigUseCase) {}
 
   @Permission('config:write')
   @Put(':leitwegId')
   async upsertDestination(@Param('leitwegId') leitwegId: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal) {
     const parsed = parseLeitwegId(leitwegId);
     if (!parsed.valid)
-      throw new ServiceException('INVALID_LEITWEG_ID', 422, parsed.message, { errors: [{ field: 'leitwegId', message: parsed.message }] });
-    const req = validateContract(UpsertDestinationRequest, body);
-    const scope = tenantScopeOf(principal);
-    assertOwnTenant(scope, req.tenantArs, 'Leitweg-ID destination');
-    const next = { leitwegId: parsed.id.value, tenantArs: req.tenantArs, name: req.name, destination: req.destination };
-    await this.repository.transaction(async (m) => {
-      const old = await this.repository.destinationForUpdate(m, next.leitwegId);
-      if (old && !scopeCovers(scope, old.tenantArs)) {
-        throw new ServiceException('FOREIGN_TENANT', 403, `Leitweg-ID ${next.leitwegId} belongs to a tenant you do not administer`);
-      }
-      await this.repository.upsertDestination(m, next);
-      await this.repository.audit(m, {
-        ...author(principal),
-        tenantArs: next.tenantArs,
-        action: old ? 'leitweg-id.updated' : 'leitweg-id.created',
-        entity: 'leitweg-id',
-        entityId: next.leitwegId,
-        oldValue: old,
-        newValue: next,
+      throw new ErechnungException(ErechnungErrorCode.InvalidLeitwegId, parsed.message, {
+        errors: [{ field: 'leitwegId', message: parsed.message }],
       });
-    });
+    const req = validateContract(UpsertDestinationRequest, body);
+    const next = { leitwegId: parsed.id.value, tenantArs: req.tenantArs, name: req.name, destination: req.destination };
+    await this.config.upsertDestination(next, principal);
     return { leitwegId: next.leitwegId, tenantArs: req.tenantArs, name: req.name, destination: req.destination };
   }
 }

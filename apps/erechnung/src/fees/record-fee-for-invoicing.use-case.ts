@@ -5,6 +5,7 @@ import { EventTypes, Topics, type FeeEventV1, type InvoiceFeeRecordedV1 } from '
 import { addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import { billedByInvoice } from '../outbound/fee-invoice-model';
+import { FeeRecordsRepository } from './fee-records.repository';
 
 /**
  * Stores every fee due so it can be invoiced (XRechnung when billed by invoice) and announces it on
@@ -14,17 +15,23 @@ import { billedByInvoice } from '../outbound/fee-invoice-model';
 export class RecordFeeForInvoicingUseCase {
   private readonly log = new Logger('RecordFeeForInvoicing');
 
+  constructor(private readonly fees: FeeRecordsRepository) {}
+
   async execute(manager: EntityManager, fee: FeeEventV1, causationId: string): Promise<void> {
     if (fee.kind !== 'fee.due') return;
     const invoiceCandidateId = randomUUID();
     const billing = billedByInvoice(fee) ? 'invoice' : fee.paymentMethod ? 'online-payment' : 'not-chosen';
     // A fee redelivered under a new message id is recorded (and announced) once.
-    const inserted = await manager.query<{ fee_id: string }[]>(
-      `INSERT INTO erechnung.fee_records (case_id, fee_id, invoice_candidate_id, tenant_ars, amount, kassenzeichen, billing) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (fee_id) DO NOTHING RETURNING fee_id`,
-      [fee.caseId, fee.feeId, invoiceCandidateId, fee.tenantArs, fee.amount, fee.kassenzeichen ?? null, billing],
-    );
-    if (inserted.length === 0) return;
+    const recorded = await this.fees.recordOnce(manager, {
+      caseId: fee.caseId,
+      feeId: fee.feeId,
+      invoiceCandidateId,
+      tenantArs: fee.tenantArs,
+      amount: fee.amount,
+      kassenzeichen: fee.kassenzeichen ?? null,
+      billing,
+    });
+    if (!recorded) return;
     const event: InvoiceFeeRecordedV1 = {
       caseId: fee.caseId,
       feeId: fee.feeId,

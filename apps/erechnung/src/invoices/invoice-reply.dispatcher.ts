@@ -1,19 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MAILER, PendingMailDispatcher, type FailedAttempt, type Mailer, type PendingMail } from '@poststelle/platform';
-import { renderReportHtml, type ValidationReport } from '@poststelle/xrechnung';
+import { renderReportHtml } from '@poststelle/xrechnung';
 import { ERECHNUNG_SETTINGS, type ErechnungSettings } from '../erechnung.config';
-
-interface DueReply {
-  invoice_id: string;
-  recipient: string;
-  in_reply_to: string | null;
-  subject: string;
-  body: string;
-  attach_report: boolean;
-  attempts: number;
-  report: ValidationReport;
-}
+import { InvoiceRepliesRepository } from './invoice-replies.repository';
 
 /**
  * Sends the pending answers to invoice senders (`erechnung.invoice_replies`, written in the transaction that recorded
@@ -23,33 +13,33 @@ interface DueReply {
  */
 @Injectable()
 export class InvoiceReplyDispatcher extends PendingMailDispatcher {
-  constructor(dataSource: DataSource, @Inject(MAILER) mailer: Mailer, @Inject(ERECHNUNG_SETTINGS) settings: ErechnungSettings) {
+  constructor(
+    dataSource: DataSource,
+    @Inject(MAILER) mailer: Mailer,
+    @Inject(ERECHNUNG_SETTINGS) settings: ErechnungSettings,
+    private readonly replies: InvoiceRepliesRepository,
+  ) {
     super('InvoiceReplyDispatcher', dataSource, mailer, settings.replies);
   }
 
   protected async selectDue(manager: EntityManager): Promise<PendingMail[]> {
-    const due = await manager.query<DueReply[]>(
-      `SELECT r.invoice_id, r.recipient, r.in_reply_to, r.subject, r.body, r.attach_report, r.attempts, i.report
-         FROM erechnung.invoice_replies r JOIN erechnung.inbound_invoices i USING (invoice_id)
-        WHERE r.state = 'pending' AND r.next_attempt_at <= now()
-        ORDER BY r.next_attempt_at LIMIT 20 FOR UPDATE OF r SKIP LOCKED`,
-    );
+    const due = await this.replies.due(manager);
     return due.map((r) => ({
-      id: r.invoice_id,
+      id: r.invoiceId,
       attempts: r.attempts,
-      logContext: { invoiceId: r.invoice_id },
+      logContext: { invoiceId: r.invoiceId },
       mail: {
         to: r.recipient,
         subject: r.subject,
         text: r.body,
-        messageId: `<reply-${r.invoice_id}@poststelle>`,
+        messageId: `<reply-${r.invoiceId}@poststelle>`,
         autoSubmitted: 'auto-replied',
-        ...(r.in_reply_to ? { inReplyTo: r.in_reply_to } : {}),
-        ...(r.attach_report
+        ...(r.inReplyTo ? { inReplyTo: r.inReplyTo } : {}),
+        ...(r.attachReport
           ? {
               attachments: [
                 {
-                  filename: `pruefbericht-${r.invoice_id}.html`,
+                  filename: `pruefbericht-${r.invoiceId}.html`,
                   content: renderReportHtml(r.report),
                   contentType: 'text/html; charset=utf-8',
                 },
@@ -60,18 +50,11 @@ export class InvoiceReplyDispatcher extends PendingMailDispatcher {
     }));
   }
 
-  protected async markSent(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(
-      `UPDATE erechnung.invoice_replies SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE invoice_id = $1`,
-      [id],
-    );
+  protected markSent(manager: EntityManager, id: string): Promise<void> {
+    return this.replies.markSent(manager, id);
   }
 
-  protected async markAttemptFailed(manager: EntityManager, id: string, f: FailedAttempt): Promise<void> {
-    await manager.query(
-      `UPDATE erechnung.invoice_replies SET attempts = $2, last_error = $3, state = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval
-        WHERE invoice_id = $1`,
-      [id, f.attempts, f.error, f.final ? 'failed' : 'pending', String(f.nextAttemptInMs)],
-    );
+  protected markAttemptFailed(manager: EntityManager, id: string, f: FailedAttempt): Promise<void> {
+    return this.replies.markAttemptFailed(manager, id, f);
   }
 }

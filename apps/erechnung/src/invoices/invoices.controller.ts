@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, tenantScopeOf, type Principal } from '@poststelle/platform';
 import { renderReportHtml } from '@poststelle/xrechnung';
 import { InvoiceReadsRepository } from './invoice-reads.repository';
 import { ReceiveInvoiceUseCase } from './receive-invoice.use-case';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 /** Inbound e-invoices: submit (channels), and the report and email answer (caseworkers of the invoice's tenant). */
 @Controller('v1')
@@ -19,11 +20,14 @@ export class InvoicesController {
   @HttpCode(202)
   async submit(@Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Res({ passthrough: true }) res: Response) {
     if (!Buffer.isBuffer(body) || !/^(application|text)\/xml\b/.test(contentType ?? '')) {
-      throw new ServiceException('UNSUPPORTED_MEDIA_TYPE', 415, 'send the invoice as the request body with content-type application/xml');
+      throw new ErechnungException(
+        ErechnungErrorCode.UnsupportedMediaType,
+        'send the invoice as the request body with content-type application/xml',
+      );
     }
     const result = await this.receive.execute(body);
     if (!result.accepted) {
-      throw new ServiceException('INVOICE_REJECTED', 422, `the invoice was rejected: ${result.report.errorCount} error(s)`, {
+      throw new ErechnungException(ErechnungErrorCode.InvoiceRejected, `the invoice was rejected: ${result.report.errorCount} error(s)`, {
         invoiceId: result.invoiceId,
         report: result.report,
       });
@@ -48,7 +52,7 @@ export class InvoicesController {
     @CurrentPrincipal() principal?: Principal,
   ) {
     const row = await this.reads.inboundReport(invoiceId, tenantScopeOf(principal));
-    if (!row) throw new ServiceException('INVOICE_NOT_FOUND', 404, `no invoice ${invoiceId}`);
+    if (!row) throw new ErechnungException(ErechnungErrorCode.InvoiceNotFound, `no invoice ${invoiceId}`);
     if ((accept ?? '').includes('text/html')) {
       res.type('text/html').send(renderReportHtml(row.report));
       return;
@@ -64,7 +68,7 @@ export class InvoicesController {
   @Get('invoices/:invoiceId/reply')
   async reply(@Param('invoiceId', new ParseUUIDPipe({ version: '4' })) invoiceId: string, @CurrentPrincipal() principal?: Principal) {
     const row = await this.reads.reply(invoiceId, tenantScopeOf(principal));
-    if (!row) throw new ServiceException('INVOICE_REPLY_NOT_FOUND', 404, `no email answer for invoice ${invoiceId}`);
+    if (!row) throw new ErechnungException(ErechnungErrorCode.InvoiceReplyNotFound, `no email answer for invoice ${invoiceId}`);
     return {
       invoiceId,
       messageId: `<reply-${invoiceId}@poststelle>`,

@@ -12,6 +12,7 @@ import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import { parseLeitwegId, type Finding, type ValidationReport, type XRechnungValidator } from '@poststelle/xrechnung';
 import { composeInvoiceReply } from './invoice-reply';
+import { InboundInvoicesRepository, type Destination } from './inbound-invoices.repository';
 import { replyRecipient, senderEvidenceOf } from './reply-recipient';
 import { XRECHNUNG_VALIDATOR } from './validator.provider';
 
@@ -32,12 +33,6 @@ export type InvoiceSource =
   | { channel: 'http' }
   | { channel: 'email'; submissionId: string; tenantArs: string; document: InvoiceDocumentRefV1; email: InvoiceEmailOriginV1 };
 
-interface Destination {
-  tenant_ars: string;
-  destination: string;
-  name: string;
-}
-
 interface Assessed {
   full: ValidationReport;
   destination: Destination | undefined;
@@ -56,6 +51,7 @@ export class ReceiveInvoiceUseCase {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly invoices: InboundInvoicesRepository,
     private readonly messaging: MessagingRuntime,
     @Inject(XRECHNUNG_VALIDATOR) private readonly validator: XRechnungValidator,
   ) {}
@@ -74,7 +70,7 @@ export class ReceiveInvoiceUseCase {
    */
   async executeIn(manager: EntityManager, document: Buffer, source: InvoiceSource): Promise<ReceivedInvoice> {
     if (source.channel === 'email') {
-      const earlier = await this.bySubmission(manager, source.submissionId);
+      const earlier = await this.invoices.bySubmission(manager, source.submissionId);
       if (earlier) return earlier;
     }
     return this.record(manager, document, source, await this.assess(manager, document, source));
@@ -91,10 +87,7 @@ export class ReceiveInvoiceUseCase {
       if (!leitweg.valid) {
         extra.push({ layer: 'scenario', ruleId: 'POSTSTELLE-LEITWEG-ID', severity: 'error', location: 'BT-10', message: leitweg.message });
       } else {
-        [destination] = await db.query<Destination[]>(
-          'SELECT tenant_ars, destination, name FROM erechnung.accounting_destinations WHERE leitweg_id = $1',
-          [leitweg.id.value],
-        );
+        destination = await this.invoices.destination(db, leitweg.id.value);
         if (!destination) {
           extra.push({
             layer: 'scenario',
@@ -103,7 +96,7 @@ export class ReceiveInvoiceUseCase {
             location: 'BT-10',
             message: `Leitweg-ID "${leitweg.id.value}" is valid but no authority here receives invoices under it.`,
           });
-        } else if (source.channel === 'email' && destination.tenant_ars !== source.tenantArs) {
+        } else if (source.channel === 'email' && destination.tenantArs !== source.tenantArs) {
           // The mailbox belongs to one tenant: it does not take invoices for another authority's Leitweg-ID.
           extra.push({
             layer: 'scenario',
@@ -127,46 +120,30 @@ export class ReceiveInvoiceUseCase {
     const invoiceId = randomUUID();
     let duplicateOf: string | null = null;
     if (full.accepted && seller && full.summary.invoiceNumber && full.summary.issueDate) {
-      const [earlier] = await manager.query<{ invoice_id: string }[]>(
-        `SELECT invoice_id FROM erechnung.inbound_invoices WHERE accepted AND seller = $1 AND invoice_number = $2 AND issue_date = $3
-          ORDER BY received_at LIMIT 1`,
-        [seller, full.summary.invoiceNumber, full.summary.issueDate],
-      );
-      duplicateOf = earlier?.invoice_id ?? null;
+      duplicateOf = await this.invoices.earlierAccepted(manager, seller, full.summary.invoiceNumber, full.summary.issueDate);
     }
     const email = source.channel === 'email' ? source : undefined;
-    await manager.query(
-      `INSERT INTO erechnung.inbound_invoices (invoice_id, document, document_sha256, accepted, report, syntax, leitweg_id, tenant_ars, destination,
-         seller, invoice_number, issue_date, duplicate_of, channel, submission_id, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [
-        invoiceId,
-        document,
-        full.documentSha256,
-        full.accepted,
-        JSON.stringify(full),
-        full.syntax ?? null,
-        bt10 ?? null,
-        destination?.tenant_ars ?? null,
-        destination?.destination ?? null,
-        seller,
-        full.summary.invoiceNumber ?? null,
-        full.summary.issueDate ?? null,
-        duplicateOf,
-        source.channel,
-        email?.submissionId ?? null,
-        // Where it came from, without the sender's address (that lives only with the pending answer).
-        email
-          ? JSON.stringify({
-              tenantArs: email.tenantArs,
-              inboundId: email.email.inboundId,
-              rawMessageSha512: email.email.rawMessageSha512,
-              mailbox: email.email.mailbox,
-              document: email.document,
-            })
-          : null,
-      ],
-    );
+    await this.invoices.insert(manager, {
+      invoiceId,
+      document,
+      report: full,
+      leitwegId: bt10 ?? null,
+      destination,
+      seller,
+      duplicateOf,
+      channel: source.channel,
+      submissionId: email?.submissionId ?? null,
+      // Where it came from, without the sender's address (that lives only with the pending answer).
+      source: email
+        ? {
+            tenantArs: email.tenantArs,
+            inboundId: email.email.inboundId,
+            rawMessageSha512: email.email.rawMessageSha512,
+            mailbox: email.email.mailbox,
+            document: email.document,
+          }
+        : null,
+    });
     if (full.accepted && destination) {
       await addToOutbox<InboundInvoiceReceivedV1>(manager, {
         topic: Topics.invoicesEvents,
@@ -175,7 +152,7 @@ export class ReceiveInvoiceUseCase {
         payload: {
           invoiceId,
           leitwegId: bt10 as string,
-          tenantArs: destination.tenant_ars,
+          tenantArs: destination.tenantArs,
           destination: destination.destination,
           syntax: full.syntax as InboundInvoiceReceivedV1['syntax'],
           ...(full.summary.invoiceNumber ? { invoiceNumber: full.summary.invoiceNumber } : {}),
@@ -187,7 +164,7 @@ export class ReceiveInvoiceUseCase {
           receivedAt: new Date().toISOString(),
         },
         correlationId: invoiceId,
-        tenant: destination.tenant_ars,
+        tenant: destination.tenantArs,
       });
     }
     if (email) {
@@ -199,22 +176,14 @@ export class ReceiveInvoiceUseCase {
         duplicateOf,
       });
       // Only to a DKIM-aligned From or the supplier on file, never to an unauthenticated Reply-To (ADR 0016).
-      const to = replyRecipient(senderEvidenceOf(email.email));
-      await manager.query(
-        `INSERT INTO erechnung.invoice_replies (invoice_id, recipient, recipient_basis, withheld_reason, state, in_reply_to, subject, body, attach_report)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          invoiceId,
-          to.kind === 'send' ? to.to : null,
-          to.kind === 'send' ? to.basis : null,
-          to.kind === 'withheld' ? to.reason : null,
-          to.kind === 'send' ? 'pending' : 'withheld',
-          email.email.messageId ?? null,
-          reply.subject,
-          reply.body,
-          reply.attachReport,
-        ],
-      );
+      await this.invoices.addReply(manager, {
+        invoiceId,
+        to: replyRecipient(senderEvidenceOf(email.email)),
+        inReplyTo: email.email.messageId ?? null,
+        subject: reply.subject,
+        body: reply.body,
+        attachReport: reply.attachReport,
+      });
     }
     this.log.info('inbound invoice', {
       invoiceId,
@@ -225,22 +194,5 @@ export class ReceiveInvoiceUseCase {
       duplicate: duplicateOf !== null,
     });
     return { invoiceId, accepted: full.accepted, report: full, duplicateOf, destination: destination?.destination ?? null };
-  }
-
-  private async bySubmission(manager: EntityManager, submissionId: string): Promise<ReceivedInvoice | undefined> {
-    const [row] = await manager.query<
-      { invoice_id: string; accepted: boolean; report: ValidationReport; duplicate_of: string | null; destination: string | null }[]
-    >('SELECT invoice_id, accepted, report, duplicate_of, destination FROM erechnung.inbound_invoices WHERE submission_id = $1', [
-      submissionId,
-    ]);
-    return (
-      row && {
-        invoiceId: row.invoice_id,
-        accepted: row.accepted,
-        report: row.report,
-        duplicateOf: row.duplicate_of,
-        destination: row.destination,
-      }
-    );
   }
 }

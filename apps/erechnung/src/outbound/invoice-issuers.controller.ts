@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
-import { assertOwnTenant, author } from '../admin/admin-access';
+import { CurrentPrincipal, Permission, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { assertOwnTenant } from '../admin/admin-access';
+import { ErechnungConfigUseCase } from '../admin/erechnung-config.use-case';
 import { ErechnungAdminRepository } from '../admin/erechnung-admin.repository';
 import { type InvoiceIssuer } from './fee-invoice-model';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 /** ISO 13616 IBAN check digits (MOD 97-10), computed on decimal strings in chunks (no 2^53 overflow). */
 export function ibanValid(iban: string): boolean {
@@ -46,27 +48,25 @@ export class UpsertIssuerRequest {
  */
 @Controller('v1/admin/invoice-issuers')
 export class InvoiceIssuersController {
-  constructor(private readonly repository: ErechnungAdminRepository) {}
+  constructor(
+    private readonly repository: ErechnungAdminRepository,
+    private readonly config: ErechnungConfigUseCase,
+  ) {}
 
   @Permission('config:write')
   @Put(':tenantArs')
-  async upsert(
-    @Param('tenantArs') tenantArs: string,
-    @Body() body: unknown,
-    @CurrentPrincipal() principal?: Principal,
-  ): Promise<InvoiceIssuer> {
-    if (!ARS.test(tenantArs)) throw new ServiceException('INVALID_ARS', 422, 'tenantArs must be a 12-digit ARS');
-    const scope = tenantScopeOf(principal);
-    assertOwnTenant(scope, tenantArs, 'invoice issuer');
+  upsert(@Param('tenantArs') tenantArs: string, @Body() body: unknown, @CurrentPrincipal() principal?: Principal): Promise<InvoiceIssuer> {
+    if (!ARS.test(tenantArs)) throw new ErechnungException(ErechnungErrorCode.InvalidArs, 'tenantArs must be a 12-digit ARS');
+    // Before the body is looked at: a foreign tenant is refused whatever the request says.
+    assertOwnTenant(tenantScopeOf(principal), tenantArs, 'invoice issuer');
     const req = validateContract(UpsertIssuerRequest, body);
     if (!ibanValid(req.iban)) {
-      throw new ServiceException('INVALID_IBAN', 422, 'the IBAN check digits are wrong', {
+      throw new ErechnungException(ErechnungErrorCode.InvalidIban, 'the IBAN check digits are wrong', {
         errors: [{ field: 'iban', message: 'ISO 13616 check failed' }],
       });
     }
-    return this.repository.transaction(async (m) => {
-      const old = await this.repository.issuer(m, tenantArs, scope, true);
-      const row = await this.repository.upsertIssuer(m, {
+    return this.config.upsertIssuer(
+      {
         tenantArs,
         name: req.name,
         sellerIdentifier: req.sellerIdentifier,
@@ -84,25 +84,16 @@ export class InvoiceIssuersController {
         vatId: req.vatId ?? null,
         paymentDays: req.paymentDays ?? 30,
         numberPrefix: req.numberPrefix ?? 'RE-',
-      });
-      await this.repository.audit(m, {
-        ...author(principal),
-        tenantArs,
-        action: old ? 'issuer.updated' : 'issuer.created',
-        entity: 'invoice-issuer',
-        entityId: tenantArs,
-        oldValue: old,
-        newValue: row,
-      });
-      return row;
-    });
+      },
+      principal,
+    );
   }
 
   @Permission('config:read')
   @Get(':tenantArs')
   async get(@Param('tenantArs') tenantArs: string, @CurrentPrincipal() principal?: Principal): Promise<InvoiceIssuer> {
     const row = await this.repository.readIssuer(tenantArs, tenantScopeOf(principal));
-    if (!row) throw new ServiceException('ISSUER_NOT_FOUND', 404, `no invoice issuer for tenant ${tenantArs}`);
+    if (!row) throw new ErechnungException(ErechnungErrorCode.IssuerNotFound, `no invoice issuer for tenant ${tenantArs}`);
     return row;
   }
 }

@@ -9,6 +9,7 @@ import { ErechnungSchema1732300000400 } from '../migrations/1732300000400-erechn
 import { ErechnungInboundInvoices1732300000410 } from '../migrations/1732300000410-erechnung-inbound-invoices.migration';
 import { ErechnungOutboundInvoices1732300000420 } from '../migrations/1732300000420-erechnung-outbound-invoices.migration';
 import { IssueFeeInvoiceUseCase, type IssueOutcome } from './issue-fee-invoice.use-case';
+import { OutboundInvoicesRepository } from './outbound-invoices.repository';
 
 // Real PostgreSQL and the real XRechnung engine (rules from `npm run build:rules`).
 jest.setTimeout(180_000);
@@ -78,7 +79,7 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
       ],
     );
     validator = await XRechnungValidator.start({ workers: 2 });
-    useCase = new IssueFeeInvoiceUseCase(validator);
+    useCase = new IssueFeeInvoiceUseCase(validator, new OutboundInvoicesRepository());
     await addIssuer(BREMEN);
     await addIssuer(POTSDAM);
   }, 180_000);

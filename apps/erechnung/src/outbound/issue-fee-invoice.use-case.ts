@@ -13,7 +13,8 @@ import {
   type XRechnungValidator,
 } from '@poststelle/xrechnung';
 import { XRECHNUNG_VALIDATOR } from '../invoices/validator.provider';
-import { billedByInvoice, draftFeeInvoice, invoiceNumber, type InvoiceIssuer } from './fee-invoice-model';
+import { billedByInvoice, draftFeeInvoice, invoiceNumber } from './fee-invoice-model';
+import { OutboundInvoicesRepository } from './outbound-invoices.repository';
 import { outboundInvoiceMetrics } from './outbound-metrics';
 
 export type IssueOutcome =
@@ -23,11 +24,6 @@ export type IssueOutcome =
   | { outcome: 'invalid'; failureId: string; errors: number };
 
 const sha512 = (text: string): string => createHash('sha512').update(text, 'utf8').digest('hex');
-
-export const ISSUER_COLUMNS = `tenant_ars AS "tenantArs", name, seller_identifier AS "sellerIdentifier", street, postal_code AS "postalCode", city,
-  country, electronic_address AS "electronicAddress", contact_name AS "contactName", contact_phone AS "contactPhone",
-  contact_email AS "contactEmail", iban, bic, account_name AS "accountName", vat_id AS "vatId", payment_days AS "paymentDays",
-  number_prefix AS "numberPrefix"`;
 
 /**
  * Issues the XRechnung invoice for a fee billed by invoice, in UBL and CII. Both are validated by the engine before
@@ -39,13 +35,14 @@ export const ISSUER_COLUMNS = `tenant_ars AS "tenantArs", name, seller_identifie
 export class IssueFeeInvoiceUseCase {
   private readonly log = new Logger('IssueFeeInvoice');
 
-  constructor(@Inject(XRECHNUNG_VALIDATOR) private readonly validator: XRechnungValidator) {}
+  constructor(
+    @Inject(XRECHNUNG_VALIDATOR) private readonly validator: XRechnungValidator,
+    private readonly invoices: OutboundInvoicesRepository,
+  ) {}
 
   async execute(manager: EntityManager, fee: FeeEventV1, causationId?: string, now = new Date()): Promise<IssueOutcome> {
     if (!billedByInvoice(fee)) return { outcome: 'not-billed-by-invoice' };
-    const [issuer] = await manager.query<InvoiceIssuer[]>(`SELECT ${ISSUER_COLUMNS} FROM erechnung.invoice_issuers WHERE tenant_ars = $1`, [
-      fee.tenantArs,
-    ]);
+    const issuer = await this.invoices.issuer(manager, fee.tenantArs);
     const draft = draftFeeInvoice(fee, issuer, now);
     if (!draft.ok) {
       const failureId = await this.recordFailure(manager, fee, 'not-issuable', { missing: draft.missing });
@@ -56,26 +53,11 @@ export class IssueFeeInvoiceUseCase {
 
     // Serialises issuance per tenant until commit; re-checking the fee under the lock makes concurrent
     // redeliveries of the same fee see the first one's invoice.
-    await manager.query('INSERT INTO erechnung.invoice_counters (tenant_ars) VALUES ($1) ON CONFLICT (tenant_ars) DO NOTHING', [
-      fee.tenantArs,
-    ]);
-    const [counter] = await manager.query<{ last: string }[]>(
-      'SELECT last_number::text AS last FROM erechnung.invoice_counters WHERE tenant_ars = $1 FOR UPDATE',
-      [fee.tenantArs],
-    );
-    const [existing] = await manager.query<{ invoiceId: string; invoiceNumber: string; sequence: string }[]>(
-      `SELECT invoice_id AS "invoiceId", invoice_number AS "invoiceNumber", sequence::text AS sequence FROM erechnung.outbound_invoices WHERE fee_id = $1`,
-      [fee.feeId],
-    );
-    if (existing)
-      return {
-        outcome: 'already-issued',
-        invoiceId: existing.invoiceId,
-        invoiceNumber: existing.invoiceNumber,
-        sequence: Number(existing.sequence),
-      };
+    const last = await this.invoices.lockCounter(manager, fee.tenantArs);
+    const existing = await this.invoices.issuedFor(manager, fee.feeId);
+    if (existing) return { outcome: 'already-issued', ...existing };
 
-    const sequence = Number(counter?.last ?? '0') + 1;
+    const sequence = last + 1;
     const invoice: FeeInvoice = { ...draft.invoice, number: invoiceNumber(issuer?.numberPrefix ?? '', sequence) };
     const ubl = generateUbl(invoice);
     const cii = generateCii(invoice);
@@ -97,35 +79,24 @@ export class IssueFeeInvoiceUseCase {
 
     const invoiceId = randomUUID();
     const totals = computeTotals(invoice);
+    const ublSha512 = sha512(ubl);
+    const ciiSha512 = sha512(cii);
     const documents = [
-      { format: 'ubl' as const, sha512: sha512(ubl) },
-      { format: 'cii' as const, sha512: sha512(cii) },
+      { format: 'ubl' as const, sha512: ublSha512 },
+      { format: 'cii' as const, sha512: ciiSha512 },
     ];
-    await manager.query(
-      `INSERT INTO erechnung.outbound_invoices (invoice_id, fee_id, case_id, tenant_ars, sequence, invoice_number, issue_date, due_date,
-         payable_amount, kassenzeichen, vat_category, model, ubl, cii, ubl_sha512, cii_sha512, reports)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
-        invoiceId,
-        fee.feeId,
-        fee.caseId,
-        fee.tenantArs,
-        sequence,
-        invoice.number,
-        invoice.issueDate,
-        invoice.dueDate,
-        totals.payable,
-        invoice.payment.remittanceInformation,
-        invoice.vat.category,
-        JSON.stringify(invoice),
-        ubl,
-        cii,
-        documents[0]?.sha512,
-        documents[1]?.sha512,
-        JSON.stringify(reports),
-      ],
-    );
-    await manager.query('UPDATE erechnung.invoice_counters SET last_number = $2 WHERE tenant_ars = $1', [fee.tenantArs, sequence]);
+    await this.invoices.issue(manager, {
+      invoiceId,
+      fee,
+      sequence,
+      invoice,
+      payableAmount: totals.payable,
+      ubl,
+      cii,
+      ublSha512,
+      ciiSha512,
+      reports,
+    });
     await addToOutbox<OutboundInvoiceIssuedV1>(manager, {
       topic: Topics.invoicesEvents,
       key: fee.caseId,
@@ -162,21 +133,7 @@ export class IssueFeeInvoiceUseCase {
     detail: { missing?: string[]; ubl?: string; cii?: string; reports?: { ubl: ValidationReport; cii: ValidationReport } },
   ): Promise<string> {
     const failureId = randomUUID();
-    await manager.query(
-      `INSERT INTO erechnung.outbound_invoice_failures (failure_id, fee_id, case_id, tenant_ars, reason, missing, ubl, cii, reports)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        failureId,
-        fee.feeId,
-        fee.caseId,
-        fee.tenantArs,
-        reason,
-        detail.missing ?? [],
-        detail.ubl ?? null,
-        detail.cii ?? null,
-        detail.reports ? JSON.stringify(detail.reports) : null,
-      ],
-    );
+    await this.invoices.recordFailure(manager, { failureId, fee, reason, ...detail });
     return failureId;
   }
 }

@@ -1,8 +1,9 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { CurrentPrincipal, Permission, ServiceException, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, tenantScopeOf, type Principal } from '@poststelle/platform';
 import { readFeeInvoice, renderInvoiceHtml, renderReportHtml } from '@poststelle/xrechnung';
 import { InvoiceReadsRepository, type OutboundInvoiceRow } from '../invoices/invoice-reads.repository';
+import { ErechnungErrorCode, ErechnungException } from '../erechnung.exception';
 
 type Representation = 'ubl' | 'cii' | 'html' | 'json';
 
@@ -10,7 +11,7 @@ type Representation = 'ubl' | 'cii' | 'html' | 'json';
 export function representationOf(format: string | undefined, accept: string | undefined): Representation {
   if (format !== undefined) {
     if (format === 'ubl' || format === 'cii' || format === 'html' || format === 'json') return format;
-    throw new ServiceException('UNSUPPORTED_FORMAT', 400, 'format must be one of ubl, cii, html, json', {
+    throw new ErechnungException(ErechnungErrorCode.UnsupportedFormat, 'format must be one of ubl, cii, html, json', {
       errors: [{ field: 'format', message: 'one of ubl, cii, html, json' }],
     });
   }
@@ -60,7 +61,7 @@ export class OutboundInvoicesController {
   ): Promise<void> {
     const as = representationOf(format, accept);
     const row = await this.reads.outbound(invoiceId, tenantScopeOf(principal));
-    if (!row) throw new ServiceException('OUTBOUND_INVOICE_NOT_FOUND', 404, `no outbound invoice ${invoiceId}`);
+    if (!row) throw new ErechnungException(ErechnungErrorCode.OutboundInvoiceNotFound, `no outbound invoice ${invoiceId}`);
     switch (as) {
       case 'ubl':
       case 'cii': {
@@ -88,7 +89,8 @@ export class OutboundInvoicesController {
     const row = await this.reads.outboundForCase(caseId, scope);
     if (row) return { status: 'issued', ...summary(row) };
     const failures = await this.reads.failuresForCase(caseId, scope);
-    if (failures.length === 0) throw new ServiceException('OUTBOUND_INVOICE_NOT_FOUND', 404, `no outbound invoice for case ${caseId}`);
+    if (failures.length === 0)
+      throw new ErechnungException(ErechnungErrorCode.OutboundInvoiceNotFound, `no outbound invoice for case ${caseId}`);
     return {
       status: 'not-issued',
       caseId,
@@ -106,7 +108,7 @@ export class OutboundInvoicesController {
     @CurrentPrincipal() principal?: Principal,
   ): Promise<void> {
     const row = await this.reads.failure(failureId, tenantScopeOf(principal));
-    if (!row) throw new ServiceException('OUTBOUND_INVOICE_FAILURE_NOT_FOUND', 404, `no outbound invoice failure ${failureId}`);
+    if (!row) throw new ErechnungException(ErechnungErrorCode.OutboundInvoiceFailureNotFound, `no outbound invoice failure ${failureId}`);
     if ((accept ?? '').includes('text/html') && row.reports) {
       const rejected = row.reports.ubl.accepted ? row.reports.cii : row.reports.ubl;
       res.type('text/html').send(renderReportHtml(rejected, `Outbound invoice rejected by the engine (fee ${row.feeId})`));

@@ -4,14 +4,9 @@ import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
 import { openDatabase } from '@poststelle/persistence';
 import { ALL_TENANTS, auditScopeOf, tenantScopeOf, type Principal, type TenantScope } from '@poststelle/platform';
 import { createTestDatabase } from '@poststelle/testing';
-import { RoutingSchema1732300000200 } from '../migrations/1732300000200-routing-schema.migration';
-import { RoutingEvidenceStatusAudit1732300000210 } from '../migrations/1732300000210-routing-evidence-status-audit.migration';
-import { RoutingBundles1732300000220 } from '../migrations/1732300000220-routing-bundles.migration';
-import { RoutingAcceptedSchemas1732300000230 } from '../migrations/1732300000230-routing-accepted-schemas.migration';
-import { RoutingEarlyEvidence1732300000240 } from '../migrations/1732300000240-routing-early-evidence.migration';
-import { RoutingAuditSubjectAndScope1733610000200 } from '../migrations/1733610000200-routing-audit-subject-and-scope.migration';
 import { RoutingReadsRepository } from '../routing/routing-reads.repository';
 import { RoutingAdminRepository } from './routing-admin.repository';
+import { ROUTING_MIGRATIONS } from '../routing.migrations';
 
 // Real PostgreSQL: the tenant scope is applied in the queries of both routing repositories.
 jest.setTimeout(120_000);
@@ -45,15 +40,7 @@ describe('routing repositories scope every read to the caller’s tenants (real 
     dataSource = await openDatabase(
       { url: db.url, schema: 'routing', poolSize: 4 },
       [],
-      [
-        CreateMessagingTables1732300000000,
-        RoutingSchema1732300000200,
-        RoutingEvidenceStatusAudit1732300000210,
-        RoutingBundles1732300000220,
-        RoutingAcceptedSchemas1732300000230,
-        RoutingEarlyEvidence1732300000240,
-        RoutingAuditSubjectAndScope1733610000200,
-      ],
+      [CreateMessagingTables1732300000000, ...ROUTING_MIGRATIONS],
     );
     admin = new RoutingAdminRepository(dataSource);
     reads = new RoutingReadsRepository(dataSource);

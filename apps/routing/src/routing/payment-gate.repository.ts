@@ -32,26 +32,8 @@ export class PaymentGateRepository {
     return row;
   }
 
-  /** The case waits: its decision is recorded as action-required (readable in the tenant scope) and the case kept. */
-  async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto, explanation: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO routing.routing_decisions
-         (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)
-       VALUES ($1, $2, $3, 'action-required', $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (case_id) DO UPDATE SET outcome = 'action-required', procedure_id = $4, rule_id = $5, rule_version = $6,
-         matched_prefix = $7, explanation = $8, reply_channel = $9, decided_at = now()`,
-      [
-        kase.caseId,
-        kase.tenant.ars,
-        kase.service.leikaKey,
-        decision.procedureId,
-        decision.ruleId,
-        decision.ruleVersion,
-        decision.matchedPrefix,
-        explanation,
-        JSON.stringify(kase.replyChannel),
-      ],
-    );
+  /** The case waits (its decision is recorded as action-required by RoutingDecisionsRepository) and is kept. */
+  async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto): Promise<void> {
     await manager.query(
       `INSERT INTO routing.payment_gates (case_id, state, canonical, decision) VALUES ($1, 'held', $2, $3)
        ON CONFLICT (case_id) DO UPDATE SET state = 'held', canonical = $2, decision = $3, updated_at = now()`,

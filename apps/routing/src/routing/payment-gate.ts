@@ -5,6 +5,7 @@ import { arsPrefixes, type CaseV1, type FeeScheduleChangedV1, type RoutingDecisi
 import { Logger } from '@poststelle/telemetry';
 import { RecordStatusUseCase } from '../status/record-status.use-case';
 import { PaymentGateRepository, type GateState } from './payment-gate.repository';
+import { RoutingDecisionsRepository } from './routing-decisions.repository';
 
 /**
  * Holds a case whose fee is `mandatory-before-processing` until payment reports it BOOKED. Routing knows the policy
@@ -18,6 +19,7 @@ export class PaymentGate {
   constructor(
     private readonly recordStatus: RecordStatusUseCase,
     private readonly gates: PaymentGateRepository,
+    private readonly decisions: RoutingDecisionsRepository,
   ) {}
 
   /** True when the case was held (or is already held) for payment instead of being published. */
@@ -25,7 +27,14 @@ export class PaymentGate {
     if (!(await this.gated(manager, kase))) return false;
     const gate = await this.gates.lock(manager, kase.caseId);
     if (gate?.state === 'booked' || gate?.state === 'released') return false;
-    await this.gates.hold(manager, kase, decision, `${decision.explanation}; held until its fee (mandatory before processing) is paid`);
+    await this.decisions.decide(
+      manager,
+      kase,
+      'action-required',
+      decision,
+      `${decision.explanation}; held until its fee (mandatory before processing) is paid`,
+    );
+    await this.gates.hold(manager, kase, decision);
     const kz = gate?.kassenzeichen ? ` with Kassenzeichen ${gate.kassenzeichen}` : '';
     const amount = gate?.amount ? ` of ${gate.amount} EUR` : '';
     await this.status(

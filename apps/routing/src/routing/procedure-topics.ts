@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { procedureStatusTopic, procedureTopic } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { Logger, describeError } from '@poststelle/telemetry';
 import { CaseStatusConsumer } from '../status/case-status.consumer';
+import { ProceduresRepository } from './procedures.repository';
 
 /**
  * Each procedure has two topics: `procedure.<procedureId>.cases.v1` (routing writes, the back office reads) and
@@ -16,14 +16,13 @@ export class ProcedureTopics implements OnApplicationBootstrap {
   private readonly log = new Logger('ProcedureTopics');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly procedures: ProceduresRepository,
     private readonly messaging: MessagingRuntime,
     private readonly statusConsumer: CaseStatusConsumer,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const rows = await this.dataSource.query<{ procedure_id: string }[]>('SELECT procedure_id FROM routing.procedures');
-    await this.ensure(rows.map((r) => r.procedure_id));
+    await this.ensure(await this.procedures.allIds());
   }
 
   async ensure(procedureIds: string[]): Promise<void> {

@@ -9,7 +9,6 @@ import {
   procedureTopic,
   type CaseRoutedV1,
   type CaseStatusChangedV1,
-  type LevelOfAssurance,
   type CaseV1,
   type ManualRoutingRequiredV1,
   type RoutingDecisionDto,
@@ -22,7 +21,10 @@ import { RecordStatusUseCase } from '../status/record-status.use-case';
 import { EarlyEvidenceRepository } from './early-evidence.repository';
 import { PaymentGate } from './payment-gate';
 import { applyEvidence, missingEvidence } from './evidence-requirements';
-import { resolveRoute, type RuleCandidate } from './route-resolution';
+import { HeldCasesRepository } from './held-cases.repository';
+import { ProceduresRepository, type ProcedureDemands } from './procedures.repository';
+import { resolveRoute } from './route-resolution';
+import { RoutingDecisionsRepository } from './routing-decisions.repository';
 
 /** Decides and records which procedure handles a case, and publishes the case to it (outbox, same transaction). */
 @Injectable()
@@ -33,28 +35,17 @@ export class RouteCaseUseCase {
     private readonly recordStatus: RecordStatusUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly earlyEvidence: EarlyEvidenceRepository,
+    private readonly procedures: ProceduresRepository,
+    private readonly decisions: RoutingDecisionsRepository,
+    private readonly heldCases: HeldCasesRepository,
     private readonly paymentGate: PaymentGate,
   ) {}
 
   async execute(manager: EntityManager, kase: CaseV1, causationId: string): Promise<void> {
     const leikaKey = kase.service.leikaKey;
     const ars = kase.tenant.ars;
-    if (kase.bundle) {
-      await manager.query(
-        `INSERT INTO routing.bundle_members (case_id, bundle_id, life_event, size, position, leika_key) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [kase.caseId, kase.bundle.bundleId, kase.bundle.lifeEvent, kase.bundle.size, kase.bundle.position, leikaKey],
-      );
-    }
-    const candidates = await manager.query<RuleCandidate[]>(
-      `SELECT "ruleId", version, "arsPrefix", "procedureId", active FROM (
-         SELECT DISTINCT ON (r.rule_id) r.rule_id AS "ruleId", r.version, r.leika_key, r.ars_prefix AS "arsPrefix",
-                r.procedure_id AS "procedureId", p.active
-           FROM routing.routing_rules r JOIN routing.procedures p ON p.procedure_id = r.procedure_id
-          WHERE r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())
-          ORDER BY r.rule_id, r.version DESC) latest
-        WHERE leika_key = $1`,
-      [leikaKey],
-    );
+    await this.decisions.addBundleMember(manager, kase);
+    const candidates = await this.procedures.ruleCandidates(manager, leikaKey);
     const resolution = resolveRoute(leikaKey, ars, candidates);
     if (resolution.kind === 'routed') {
       const { rule } = resolution;
@@ -66,11 +57,8 @@ export class RouteCaseUseCase {
         matchedPrefix: rule.arsPrefix,
         explanation: resolution.explanation,
       };
-      const [accepted] = await manager.query<{ accepted_schemas: string[] }[]>(
-        'SELECT accepted_schemas FROM routing.procedures WHERE procedure_id = $1',
-        [rule.procedureId],
-      );
-      const schemas = accepted?.accepted_schemas ?? [];
+      const demands = await this.procedures.demands(manager, rule.procedureId);
+      const schemas = demands.acceptedSchemas;
       if (schemas.length > 0 && !schemas.includes(kase.formData.schemaUri)) {
         await this.toManual(
           manager,
@@ -81,7 +69,7 @@ export class RouteCaseUseCase {
         );
         return;
       }
-      await this.routeOrHold(manager, kase, causationId, decision);
+      await this.routeOrHold(manager, kase, causationId, decision, demands);
       return;
     }
     await this.toManual(manager, kase, resolution.kind, resolution.explanation, causationId);
@@ -96,14 +84,7 @@ export class RouteCaseUseCase {
     causationId: string,
   ): Promise<void> {
     const itemId = randomUUID();
-    await manager.query(
-      `INSERT INTO routing.routing_decisions (case_id, tenant_ars, leika_key, outcome, explanation) VALUES ($1, $2, $3, 'manual', $4)`,
-      [kase.caseId, kase.tenant.ars, kase.service.leikaKey, reason],
-    );
-    await manager.query(
-      `INSERT INTO routing.manual_routing_queue (item_id, case_id, reason_code, reason, canonical) VALUES ($1, $2, $3, $4, $5)`,
-      [itemId, kase.caseId, reasonCode, reason, JSON.stringify(kase)],
-    );
+    await this.decisions.queueForClerk(manager, kase, { itemId, reasonCode, reason });
     await addToOutbox<ManualRoutingRequiredV1>(manager, {
       topic: Topics.routingManual,
       key: kase.caseId,
@@ -125,22 +106,26 @@ export class RouteCaseUseCase {
    * The procedure is known: publish the case to it if its evidence meets the procedure's requirement (level of
    * assurance, § 3a written form). Otherwise follow-up evidence that arrived before the case got here is applied
    * first (`routing.early_evidence`); if that suffices the case is released at once, else it is held with status
-   * ACTION_REQUIRED and the applicant is told precisely what is missing. Returns what is still missing.
+   * ACTION_REQUIRED and the applicant is told precisely what is missing. Returns what is still missing. The
+   * procedure's demands are read once per case (the caller may pass them if it read them already).
    */
   async routeOrHold(
     manager: EntityManager,
     kase: CaseV1,
     causationId: string | undefined,
     decision: RoutingDecisionDto,
+    known?: ProcedureDemands,
   ): Promise<string[]> {
+    const demands = known ?? (await this.procedures.demands(manager, decision.procedureId));
+    const missingFor = (c: CaseV1) => missingEvidence(c, { procedureId: decision.procedureId, ...demands });
     await this.earlyEvidence.lockCase(manager, kase.caseId);
-    if ((await this.missingFor(manager, kase, decision.procedureId)).length === 0) {
+    if (missingFor(kase).length === 0) {
       await this.publishRouted(manager, kase, causationId, decision);
       return [];
     }
     const early = await this.earlyEvidence.takePending(manager, kase.caseId);
     const withEvidence = early.reduce(applyEvidence, kase);
-    const missing = await this.missingFor(manager, withEvidence, decision.procedureId);
+    const missing = missingFor(withEvidence);
     if (missing.length > 0) {
       await this.hold(manager, withEvidence, decision, missing);
       return missing;
@@ -154,53 +139,11 @@ export class RouteCaseUseCase {
     return [];
   }
 
-  /** Whether the case's evidence meets what the procedure requires; the reasons name what is missing. */
-  async missingFor(manager: EntityManager, kase: CaseV1, procedureId: string): Promise<string[]> {
-    const [requirements] = await manager.query<{ required_level_of_assurance: LevelOfAssurance; written_form_required: boolean }[]>(
-      'SELECT required_level_of_assurance, written_form_required FROM routing.procedures WHERE procedure_id = $1',
-      [procedureId],
-    );
-    return missingEvidence(kase, {
-      procedureId,
-      requiredLevelOfAssurance: requirements?.required_level_of_assurance ?? 'none',
-      writtenFormRequired: requirements?.written_form_required ?? false,
-    });
-  }
-
   /** The case waits with status ACTION_REQUIRED until follow-up evidence meets the procedure's requirement. */
   private async hold(manager: EntityManager, kase: CaseV1, decision: RoutingDecisionDto, reasons: string[]): Promise<void> {
-    await manager.query(
-      `INSERT INTO routing.routing_decisions
-         (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)
-       VALUES ($1, $2, $3, 'action-required', $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (case_id) DO UPDATE SET outcome = 'action-required', procedure_id = $4, rule_id = $5, rule_version = $6,
-         matched_prefix = $7, explanation = $8, reply_channel = $9, decided_at = now()`,
-      [
-        kase.caseId,
-        kase.tenant.ars,
-        kase.service.leikaKey,
-        decision.procedureId,
-        decision.ruleId,
-        decision.ruleVersion,
-        decision.matchedPrefix,
-        `${decision.explanation}; held until the applicant provides: ${reasons.join(' ')}`,
-        JSON.stringify(kase.replyChannel),
-      ],
-    );
-    await manager.query(
-      `INSERT INTO routing.held_cases (case_id, procedure_id, rule_id, rule_version, matched_prefix, explanation, reasons, canonical)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        kase.caseId,
-        decision.procedureId,
-        decision.ruleId,
-        decision.ruleVersion,
-        decision.matchedPrefix,
-        decision.explanation,
-        JSON.stringify(reasons),
-        JSON.stringify(kase),
-      ],
-    );
+    const explanation = `${decision.explanation}; held until the applicant provides: ${reasons.join(' ')}`;
+    await this.decisions.decide(manager, kase, 'action-required', decision, explanation);
+    await this.heldCases.hold(manager, kase, decision, reasons);
     const status: CaseStatusChangedV1 = {
       caseId: kase.caseId,
       procedureId: decision.procedureId,
@@ -219,24 +162,7 @@ export class RouteCaseUseCase {
    */
   async publishRouted(manager: EntityManager, kase: CaseV1, causationId: string | undefined, decision: RoutingDecisionDto): Promise<void> {
     if (await this.paymentGate.holds(manager, kase, decision)) return;
-    await manager.query(
-      `INSERT INTO routing.routing_decisions
-         (case_id, tenant_ars, leika_key, outcome, procedure_id, rule_id, rule_version, matched_prefix, explanation, reply_channel)
-       VALUES ($1, $2, $3, 'routed', $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (case_id) DO UPDATE SET outcome = 'routed', procedure_id = $4, rule_id = $5, rule_version = $6, matched_prefix = $7,
-         explanation = $8, reply_channel = $9, decided_at = now()`,
-      [
-        kase.caseId,
-        kase.tenant.ars,
-        kase.service.leikaKey,
-        decision.procedureId,
-        decision.ruleId,
-        decision.ruleVersion,
-        decision.matchedPrefix,
-        decision.explanation,
-        JSON.stringify(kase.replyChannel),
-      ],
-    );
+    await this.decisions.decide(manager, kase, 'routed', decision, decision.explanation);
     const payload: CaseRoutedV1 = { case: await this.forwardable(kase), decision };
     const common = {
       key: kase.caseId,

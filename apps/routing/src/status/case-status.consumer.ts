@@ -1,18 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import {
-  CaseStatusChangedV1,
-  PROCEDURE_STATUS_TOPIC,
-  Topics,
-  procedureOfStatusTopic,
-  validateContract,
-  type ReplyChannelDto,
-} from '@poststelle/contracts';
+import { CaseStatusChangedV1, PROCEDURE_STATUS_TOPIC, Topics, procedureOfStatusTopic, validateContract } from '@poststelle/contracts';
 import { MessagingErrorCode, MessagingRuntime, NonRetriableError, type MessageContext, type ReliableConsumer } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import { ROUTING_SETTINGS, type RoutingSettings } from '../routing.config';
 import { NotificationDispatcher } from './notification-dispatcher';
-import { RecordStatusUseCase } from './record-status.use-case';
+import { ReportStatusUseCase } from './report-status.use-case';
 import { legacyStatusReports } from './status-metrics';
 
 /**
@@ -31,7 +24,7 @@ export class CaseStatusConsumer implements OnModuleInit {
 
   constructor(
     private readonly messaging: MessagingRuntime,
-    private readonly recordStatus: RecordStatusUseCase,
+    private readonly reportStatus: ReportStatusUseCase,
     private readonly dispatcher: NotificationDispatcher,
     @Inject(ROUTING_SETTINGS) private readonly settings: RoutingSettings,
   ) {}
@@ -77,21 +70,6 @@ export class CaseStatusConsumer implements OnModuleInit {
   }
 
   private async record(manager: EntityManager, messageId: string, status: CaseStatusChangedV1): Promise<void> {
-    const [decision] = await manager.query<{ procedure_id: string | null; reply_channel: ReplyChannelDto | null; tenant_ars: string }[]>(
-      'SELECT procedure_id, reply_channel, tenant_ars FROM routing.routing_decisions WHERE case_id = $1',
-      [status.caseId],
-    );
-    if (!decision) throw new NonRetriableError(MessagingErrorCode.InvalidPayload, `unknown case ${status.caseId}`);
-    if (decision.procedure_id !== status.procedureId) {
-      throw new NonRetriableError(
-        MessagingErrorCode.InvalidPayload,
-        `procedure ${status.procedureId} may not report on case ${status.caseId}: it is handled by ${decision.procedure_id ?? 'no procedure yet'}`,
-      );
-    }
-    const recorded = await this.recordStatus.execute(manager, messageId, status, {
-      replyChannel: decision.reply_channel,
-      tenantArs: decision.tenant_ars,
-    });
-    if (recorded) this.dispatcher.nudge();
+    if (await this.reportStatus.execute(manager, messageId, status)) this.dispatcher.nudge();
   }
 }

@@ -17,7 +17,12 @@ import { PaymentGate } from '../routing/payment-gate';
 import { PaymentGateRepository } from '../routing/payment-gate.repository';
 import { EarlyEvidenceRepository } from '../routing/early-evidence.repository';
 import { RouteCaseUseCase } from '../routing/route-case.use-case';
+import { HeldCasesRepository } from '../routing/held-cases.repository';
+import { ProceduresRepository } from '../routing/procedures.repository';
+import { RoutingDecisionsRepository } from '../routing/routing-decisions.repository';
+import { ApplyEvidenceUseCase } from './apply-evidence.use-case';
 import { CaseEvidenceConsumer } from './case-evidence.consumer';
+import { StatusRepository } from './status.repository';
 import { RecordStatusUseCase } from './record-status.use-case';
 
 // Real PostgreSQL: evidence that reaches routing before the case is held must not be lost (issue 11).
@@ -134,16 +139,23 @@ describe('early follow-up evidence (routing, real PostgreSQL)', () => {
       ],
     );
     blobDir = await mkdtemp(join(tmpdir(), 'ps-routing-blobs-'));
-    const recordStatus = new RecordStatusUseCase();
+    const recordStatus = new RecordStatusUseCase(new StatusRepository());
     const early = new EarlyEvidenceRepository();
+    const held = new HeldCasesRepository();
     routeCase = new RouteCaseUseCase(
       recordStatus,
       new FileSystemBlobStore(blobDir),
       early,
-      new PaymentGate(recordStatus, new PaymentGateRepository()),
+      new ProceduresRepository(dataSource),
+      new RoutingDecisionsRepository(),
+      held,
+      new PaymentGate(recordStatus, new PaymentGateRepository(), new RoutingDecisionsRepository()),
     );
     // The consumer's Kafka subscription (onModuleInit) is not used here: messages are handed to `handle` directly.
-    consumer = new CaseEvidenceConsumer(undefined as unknown as MessagingRuntime, routeCase, recordStatus, early);
+    consumer = new CaseEvidenceConsumer(
+      undefined as unknown as MessagingRuntime,
+      new ApplyEvidenceUseCase(routeCase, recordStatus, early, held),
+    );
     await dataSource.query(
       `INSERT INTO routing.procedures (procedure_id, tenant_ars, name, topic, written_form_required) VALUES ($1, $2, 'Gewerbe', $3, true)`,
       [PROCEDURE, TENANT, `procedure.${PROCEDURE}.cases.v1`],

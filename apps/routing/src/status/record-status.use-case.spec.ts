@@ -1,6 +1,8 @@
 import { type EntityManager } from 'typeorm';
-import { type CaseStatusChangedV1, type EventEnvelope, type PostalLetterV1, type ReplyChannelDto } from '@poststelle/contracts';
+import { type CaseStatusChangedV1, type ReplyChannelDto } from '@poststelle/contracts';
+import { strictMock } from '@poststelle/testing';
 import { RecordStatusUseCase, postalRecipientLine } from './record-status.use-case';
+import { type NewNotification, type StatusRepository } from './status.repository';
 
 const CASE_ID = '3f2a9c1b-0d1e-4f5a-8b6c-7d8e9f0a1b2c';
 const MESSAGE_ID = '8b0e7a2c-4a4e-4d7e-9a39-2f3a3c1f6b11';
@@ -13,82 +15,89 @@ const status: CaseStatusChangedV1 = {
   reportedBy: 'procedure:parking-potsdam',
   reportedAt: '2026-11-30T09:00:00.000Z',
 };
+const manager = {} as EntityManager;
 
-/** A stand-in for the transaction's EntityManager: records every statement; the history insert finds `seen` ids. */
-function fakeManager(seen: Set<string> = new Set()) {
-  const statements: { sql: string; params: unknown[] }[] = [];
-  const manager = {
-    connection: { options: { schema: 'routing' } },
-    query: (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-      statements.push({ sql, params });
-      if (sql.includes('routing.case_status_history')) {
-        const id = params[0] as string;
-        if (seen.has(id)) return Promise.resolve([]);
-        seen.add(id);
-        return Promise.resolve([{ message_id: id }]);
-      }
-      return Promise.resolve([]);
+/** The status repository as the use-case sees it: the history knows `seen` message ids; notifications are kept. */
+function statuses(seen: Set<string> = new Set()) {
+  const notifications: NewNotification[] = [];
+  const repository = strictMock<StatusRepository>('StatusRepository', {
+    addToHistory: (_m, messageId) => {
+      if (seen.has(messageId)) return Promise.resolve(false);
+      seen.add(messageId);
+      return Promise.resolve(true);
     },
-  };
-  return { manager: manager as unknown as EntityManager, statements };
+    addNotification: (_m, n) => {
+      notifications.push(n);
+      return Promise.resolve();
+    },
+  });
+  return { repository, notifications };
 }
 
-const record = (manager: EntityManager, replyChannel: ReplyChannelDto | null) =>
-  new RecordStatusUseCase().execute(manager, MESSAGE_ID, status, { replyChannel, tenantArs: '120540000000' });
+const record = (repository: StatusRepository, replyChannel: ReplyChannelDto | null) =>
+  new RecordStatusUseCase(repository).execute(manager, MESSAGE_ID, status, { replyChannel, tenantArs: '120540000000' });
 
 describe('recording a status: the applicant is told through the reply channel', () => {
-  it('postal: a letter order (notification row with channel postal, and notifications.postal.v1 through the outbox)', async () => {
-    const { manager, statements } = fakeManager();
-    expect(await record(manager, { postal: ERIKA })).toBe(true);
-    const row = statements.find((s) => s.sql.includes('routing.notifications'));
-    expect(row?.sql).toMatch(/'postal'/);
-    expect(row?.params.slice(1)).toEqual([
-      CASE_ID,
-      MESSAGE_ID,
-      'Erika Mustermann, Musterweg 1, 14467 Potsdam',
-      expect.stringContaining('abgeschlossen') as unknown,
-      expect.stringContaining('Ihr Ausweis liegt bereit.') as unknown,
-    ]);
-    const outbox = statements.filter((s) => s.sql.includes('outbox'));
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]!.params.slice(1, 3)).toEqual(['notifications.postal.v1', CASE_ID]);
-    const envelope = JSON.parse(outbox[0]!.params[3] as string) as EventEnvelope<PostalLetterV1>;
-    expect(envelope).toMatchObject({
+  it('postal: a letter order (notification with channel postal, and notifications.postal.v1 through the outbox)', async () => {
+    const { repository, notifications } = statuses();
+    expect(await record(repository, { postal: ERIKA })).toBe(true);
+    expect(notifications).toHaveLength(1);
+    const letter = notifications[0]!;
+    expect(letter).toMatchObject({
+      channel: 'postal',
+      caseId: CASE_ID,
+      statusMessageId: MESSAGE_ID,
+      recipient: 'Erika Mustermann, Musterweg 1, 14467 Potsdam',
+      subject: expect.stringContaining('abgeschlossen') as unknown,
+      body: expect.stringContaining('Ihr Ausweis liegt bereit.') as unknown,
+    });
+    if (letter.channel === 'email') throw new Error('a letter, not an email');
+    expect(letter.handOver).toMatchObject({
+      topic: 'notifications.postal.v1',
+      key: CASE_ID,
       type: 'notification.postal-letter',
       correlationId: CASE_ID,
       causationId: MESSAGE_ID,
       tenant: '120540000000',
     });
-    expect(envelope.payload).toEqual({
-      notificationId: row!.params[0],
+    expect(letter.handOver.payload).toEqual({
+      notificationId: letter.notificationId,
       caseId: CASE_ID,
       status: 'COMPLETED',
-      subject: row!.params[4],
-      body: row!.params[5],
+      subject: letter.subject,
+      body: letter.body,
       recipient: ERIKA,
     });
   });
 
   it('the same status message twice: one letter', async () => {
-    const { manager, statements } = fakeManager();
-    expect(await record(manager, { postal: ERIKA })).toBe(true);
-    expect(await record(manager, { postal: ERIKA })).toBe(false);
-    expect(statements.filter((s) => s.sql.includes('outbox'))).toHaveLength(1);
+    const { repository, notifications } = statuses();
+    expect(await record(repository, { postal: ERIKA })).toBe(true);
+    expect(await record(repository, { postal: ERIKA })).toBe(false);
+    expect(notifications).toHaveLength(1);
   });
 
-  it('e-mail: a pending notification row for the dispatcher, no letter', async () => {
-    const { manager, statements } = fakeManager();
-    await record(manager, { eMail: { address: 'erika@example.org' } });
-    expect(statements.filter((s) => s.sql.includes('outbox'))).toHaveLength(0);
-    expect(statements.find((s) => s.sql.includes('routing.notifications'))?.sql).toMatch(/'email'/);
+  it('e-mail: a pending notification for the dispatcher, no letter', async () => {
+    const { repository, notifications } = statuses();
+    await record(repository, { eMail: { address: 'erika@example.org' } });
+    expect(notifications).toEqual([expect.objectContaining({ channel: 'email', recipient: 'erika@example.org' })]);
+    expect(notifications[0]).not.toHaveProperty('handOver');
   });
 
   it('De-Mail, FINK, ELSTER: a portal-mailbox message', async () => {
-    const { manager, statements } = fakeManager();
-    await record(manager, { fink: { finkPostfachRef: 'abc' } });
-    const [outbox] = statements.filter((s) => s.sql.includes('outbox'));
-    expect(outbox!.params[1]).toBe('notifications.portal.v1');
-    expect((JSON.parse(outbox!.params[3] as string) as EventEnvelope<{ replyChannel: string }>).payload.replyChannel).toBe('fink');
+    const { repository, notifications } = statuses();
+    await record(repository, { fink: { finkPostfachRef: 'abc' } });
+    const [message] = notifications;
+    expect(message).toMatchObject({ channel: 'portal', recipient: 'fink' });
+    if (message?.channel !== 'portal') throw new Error('a portal message');
+    expect(message.handOver).toMatchObject({ topic: 'notifications.portal.v1', type: 'notification.portal-message' });
+    expect((message.handOver.payload as { replyChannel: string }).replyChannel).toBe('fink');
+  });
+
+  it('no reply channel: the status is recorded, nobody is notified', async () => {
+    const { repository, notifications } = statuses();
+    expect(await record(repository, null)).toBe(true);
+    expect(notifications).toEqual([]);
   });
 
   it('writes the recipient line with a foreign country as prefix of the postal code', () => {

@@ -10,8 +10,8 @@ import {
   type PostalLetterV1,
   type ReplyChannelDto,
 } from '@poststelle/contracts';
-import { addToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
+import { StatusRepository } from './status.repository';
 import { statusNotification } from './status-texts';
 
 /**
@@ -24,6 +24,8 @@ import { statusNotification } from './status-texts';
 export class RecordStatusUseCase {
   private readonly log = new Logger('RecordStatus');
 
+  constructor(private readonly statuses: StatusRepository) {}
+
   async execute(
     manager: EntityManager,
     messageId: string,
@@ -31,74 +33,51 @@ export class RecordStatusUseCase {
     applicant: { replyChannel: ReplyChannelDto | null; tenantArs: string },
   ): Promise<boolean> {
     const { replyChannel } = applicant;
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO routing.case_status_history (message_id, case_id, procedure_id, status, message, documents, reported_by, reported_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [
-        messageId,
-        status.caseId,
-        status.procedureId,
-        status.status,
-        status.message ?? null,
-        JSON.stringify(status.documents ?? []),
-        status.reportedBy,
-        status.reportedAt,
-      ],
-    );
-    if (inserted.length === 0) return false;
+    if (!(await this.statuses.addToHistory(manager, messageId, status))) return false;
     const text = statusNotification(status.caseId, status.status, status.message);
+    const notification = { notificationId: randomUUID(), caseId: status.caseId, statusMessageId: messageId, ...text };
+    const handOver = { key: status.caseId, correlationId: status.caseId, causationId: messageId, tenant: applicant.tenantArs };
     if (replyChannel?.eMail) {
-      await manager.query(
-        `INSERT INTO routing.notifications (notification_id, case_id, status_message_id, channel, recipient, subject, body) VALUES ($1, $2, $3, 'email', $4, $5, $6)`,
-        [randomUUID(), status.caseId, messageId, replyChannel.eMail.address, text.subject, text.body],
-      );
+      await this.statuses.addNotification(manager, { ...notification, channel: 'email', recipient: replyChannel.eMail.address });
     } else if (replyChannel?.postal) {
       const { name, address } = replyChannel.postal;
-      const notificationId = randomUUID();
-      await manager.query(
-        `INSERT INTO routing.notifications (notification_id, case_id, status_message_id, channel, recipient, subject, body, state, sent_at)
-         VALUES ($1, $2, $3, 'postal', $4, $5, $6, 'handed-over', now())`,
-        [notificationId, status.caseId, messageId, postalRecipientLine(name, address), text.subject, text.body],
-      );
-      await addToOutbox<PostalLetterV1>(manager, {
-        topic: Topics.notificationsPostal,
-        key: status.caseId,
-        type: EventTypes.postalLetter,
-        payload: {
-          notificationId,
-          caseId: status.caseId,
-          status: status.status,
-          subject: text.subject,
-          body: text.body,
-          recipient: { name, address },
+      await this.statuses.addNotification(manager, {
+        ...notification,
+        channel: 'postal',
+        recipient: postalRecipientLine(name, address),
+        handOver: {
+          ...handOver,
+          topic: Topics.notificationsPostal,
+          type: EventTypes.postalLetter,
+          payload: {
+            notificationId: notification.notificationId,
+            caseId: status.caseId,
+            status: status.status,
+            subject: text.subject,
+            body: text.body,
+            recipient: { name, address },
+          } satisfies PostalLetterV1,
         },
-        correlationId: status.caseId,
-        causationId: messageId,
-        tenant: applicant.tenantArs,
       });
     } else if (replyChannel) {
       const kind = replyChannel.deMail ? 'deMail' : replyChannel.fink ? 'fink' : 'elster';
-      const notificationId = randomUUID();
-      await manager.query(
-        `INSERT INTO routing.notifications (notification_id, case_id, status_message_id, channel, recipient, subject, body, state, sent_at)
-         VALUES ($1, $2, $3, 'portal', $4, $5, $6, 'handed-over', now())`,
-        [notificationId, status.caseId, messageId, kind, text.subject, text.body],
-      );
-      await addToOutbox<PortalMessageV1>(manager, {
-        topic: Topics.notificationsPortal,
-        key: status.caseId,
-        type: EventTypes.portalMessage,
-        payload: {
-          notificationId,
-          caseId: status.caseId,
-          replyChannel: kind,
-          status: status.status,
-          subject: text.subject,
-          body: text.body,
+      await this.statuses.addNotification(manager, {
+        ...notification,
+        channel: 'portal',
+        recipient: kind,
+        handOver: {
+          ...handOver,
+          topic: Topics.notificationsPortal,
+          type: EventTypes.portalMessage,
+          payload: {
+            notificationId: notification.notificationId,
+            caseId: status.caseId,
+            replyChannel: kind,
+            status: status.status,
+            subject: text.subject,
+            body: text.body,
+          } satisfies PortalMessageV1,
         },
-        correlationId: status.caseId,
-        causationId: messageId,
-        tenant: applicant.tenantArs,
       });
     }
     this.log.info('case status recorded', { caseId: status.caseId, status: status.status, reportedBy: status.reportedBy });

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { type FailedAttempt } from '@poststelle/platform';
+
+export interface DueNotification {
+  notificationId: string;
+  caseId: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  attempts: number;
+}
+
+/** `routing.notifications` as the dispatcher works them: due email rows, taken so that instances share the work. */
+@Injectable()
+export class NotificationsRepository {
+  /** Up to 20 due email notifications, locked `FOR UPDATE SKIP LOCKED` in the caller's transaction. */
+  due(m: EntityManager): Promise<DueNotification[]> {
+    return m.query<DueNotification[]>(
+      `SELECT notification_id AS "notificationId", case_id AS "caseId", recipient, subject, body, attempts FROM routing.notifications
+        WHERE state = 'pending' AND channel = 'email' AND next_attempt_at <= now()
+        ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`,
+    );
+  }
+
+  async markSent(m: EntityManager, notificationId: string): Promise<void> {
+    await m.query(
+      `UPDATE routing.notifications SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE notification_id = $1`,
+      [notificationId],
+    );
+  }
+
+  async markAttemptFailed(m: EntityManager, notificationId: string, f: FailedAttempt): Promise<void> {
+    await m.query(
+      `UPDATE routing.notifications SET attempts = $2, last_error = $3, state = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval
+        WHERE notification_id = $1`,
+      [notificationId, f.attempts, f.error, f.final ? 'failed' : 'pending', String(f.nextAttemptInMs)],
+    );
+  }
+}

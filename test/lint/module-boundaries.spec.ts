@@ -27,7 +27,7 @@ describe('module boundaries fail lint', () => {
     [
       'an app importing another app',
       'apps/routing/src/boundary-probe.ts',
-      "import { AcceptSubmissionUseCase } from '../../intake/src/submissions/accept-submission.use-case';\nexport const x = AcceptSubmissionUseCase;\n",
+      "import { AcceptSubmissionUseCase } from '../../intake/src/core/submission/accept-submission.use-case';\nexport const x = AcceptSubmissionUseCase;\n",
       '@nx/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path',
     ],
     [

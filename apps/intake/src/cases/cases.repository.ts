@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CaseV1 } from '@poststelle/contracts';
-import { scopeCondition, type ReadScope } from '../access';
+import { type ReadScope, scopeCondition } from '../core';
 
 export interface TimelineRow {
   event_type: string;

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CoreModule } from '../../core';
+import { BundlesController } from './bundles.controller';
+import { SubmissionsController } from './submissions.controller';
+
+/** The online-service portal channel: single submissions and life-event bundles over HTTP. */
+@Module({
+  imports: [CoreModule],
+  controllers: [BundlesController, SubmissionsController],
+})
+export class PortalModule {}

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  CaseV1,
+  EventTypes,
+  SubmissionV1,
+  Topics,
+  REPLY_CHANNEL_KINDS,
+  replyChannelKinds,
+  formDataBytes,
+  validateContract,
+  type AttachmentRefDto,
+  type BundleRefDto,
+  type CaseReceivedV1,
+} from '@poststelle/contracts';
+import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
+import { Logger } from '@poststelle/telemetry';
+import { claimForKind, requireChannel, type Submitter } from '../access/channel-trust';
+import { validateContent } from '../content';
+import { sha512Hex } from '../hashing';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../../intake.config';
+import { assembleCase, duplicateFingerprint, type AssembledFormData } from './case-assembly';
+import { IntakeErrorCode, IntakeException } from '../intake.exception';
+
+export interface AcceptSubmissionCommand {
+  /** Parsed JSON as received; validated here, once. */
+  body: unknown;
+  idempotencyKey: string;
+  /** sha512 of the request body bytes, to tell a replay from a reused key. */
+  requestSha512: string;
+  /** Set for the sub-cases of a life-event bundle. */
+  bundle?: BundleRefDto;
+  /** Who hands it in: its channels are checked against the payload's channel kind, its `mayAssert` decides trust. */
+  submitter: Submitter;
+  /** The scan seal facts in the payload were established by intake itself (scan batches), not the sender's word. */
+  scanSealVerifiedByIntake?: boolean;
+}
+
+export interface AcceptedSubmission {
+  submissionId: string;
+  caseId: string;
+  /** True when the same submission was accepted before under this key. */
+  replayed: boolean;
+}
+
+/**
+ * Turns a submission from any channel into a canonical case: validate, store attachments in the blob store, then in
+ * one transaction keep the original, the case, and the `case.received` event (outbox).
+ */
+@Injectable()
+export class AcceptSubmissionUseCase {
+  private readonly log = new Logger('AcceptSubmission');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingRuntime,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {}
+
+  /** HTTP entry: runs its own transaction. */
+  async execute(command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
+    const submission = this.validate(command.body, command.submitter);
+    const attachments = await this.storeAttachments(submission);
+    const form = await this.storeFormData(submission);
+    const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, form, command));
+    if (!result.replayed) this.messaging.relay.nudge();
+    return result;
+  }
+
+  /** Kafka entry: joins the consumer's transaction (inbox row + effects commit together). */
+  async executeIn(manager: EntityManager, command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
+    const submission = this.validate(command.body, command.submitter);
+    const attachments = await this.storeAttachments(submission);
+    const form = await this.storeFormData(submission);
+    return this.persist(manager, submission, attachments, form, command);
+  }
+
+  validate(body: unknown, submitter: Submitter): SubmissionV1 {
+    const submission = validateContract(SubmissionV1, body);
+    requireChannel(submitter, claimForKind(submission.channel.kind));
+    const kinds = replyChannelKinds(submission.replyChannel);
+    if (kinds.length !== 1) {
+      throw new IntakeException(
+        IntakeErrorCode.ReplyChannelAmbiguous,
+        `replyChannel must name exactly one of ${REPLY_CHANNEL_KINDS.join(', ')}; found ${kinds.length === 0 ? 'none' : kinds.join(', ')}`,
+        {
+          errors: [{ field: 'replyChannel', message: 'exactly one reply channel is required' }],
+        },
+      );
+    }
+    const ids = (submission.attachments ?? []).map((a) => a.attachmentId);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) throw new IntakeException(IntakeErrorCode.DuplicateAttachmentId, `attachmentId '${dup}' is used twice`);
+    return submission;
+  }
+
+  private async storeAttachments(submission: SubmissionV1): Promise<AttachmentRefDto[]> {
+    const refs: AttachmentRefDto[] = [];
+    let total = 0;
+    for (const [i, a] of (submission.attachments ?? []).entries()) {
+      let stored;
+      if (a.contentBase64 !== undefined) {
+        const bytes = Buffer.from(a.contentBase64, 'base64');
+        validateContent(
+          bytes,
+          { name: a.fileName, field: `attachments[${i}].contentBase64`, declaredMediaType: a.mediaType },
+          { attachmentMaxBytes: this.settings.limits.attachmentMaxBytes, archives: this.settings.archives },
+        );
+        stored = await this.blobs.put(bytes);
+        if (a.sha512 && a.sha512 !== stored.sha512) {
+          throw new IntakeException(
+            IntakeErrorCode.AttachmentHashMismatch,
+            `attachment '${a.attachmentId}': the announced sha512 does not match the content`,
+            {
+              errors: [{ field: `attachments[${i}].sha512`, message: 'does not match the sha512 of contentBase64' }],
+            },
+          );
+        }
+      } else {
+        stored = await this.blobs.has(a.sha512 as string);
+        if (!stored) {
+          throw new IntakeException(
+            IntakeErrorCode.AttachmentBlobMissing,
+            `attachment '${a.attachmentId}': no stored blob has sha512 ${a.sha512}`,
+            {
+              errors: [{ field: `attachments[${i}].sha512`, message: 'no blob with this hash was uploaded' }],
+            },
+          );
+        }
+      }
+      total += stored.sizeBytes;
+      if (total > this.settings.limits.submissionMaxBytes) {
+        throw new IntakeException(
+          IntakeErrorCode.SubmissionTooLarge,
+          `attachments add up to more than ${this.settings.limits.submissionMaxBytes} bytes`,
+        );
+      }
+      refs.push({
+        attachmentId: a.attachmentId,
+        fileName: a.fileName,
+        mediaType: a.mediaType,
+        purpose: a.purpose,
+        sizeBytes: stored.sizeBytes,
+        sha512: stored.sha512,
+        blobRef: stored.blobRef,
+      });
+    }
+    return refs;
+  }
+
+  /**
+   * Claim check for the form data: its hash always; the content itself goes to the blob store when its serialisation
+   * exceeds FORM_DATA_INLINE_MAX_BYTES, so no Kafka message carries unbounded user content.
+   */
+  private async storeFormData(submission: SubmissionV1): Promise<AssembledFormData> {
+    const bytes = formDataBytes(submission.formData.content);
+    if (bytes.length <= this.settings.limits.formDataInlineMaxBytes) return { sha512: sha512Hex(bytes) };
+    const stored = await this.blobs.put(bytes);
+    return { sha512: stored.sha512, contentRef: { blobRef: stored.blobRef, sha512: stored.sha512, sizeBytes: stored.sizeBytes } };
+  }
+
+  private async persist(
+    manager: EntityManager,
+    submission: SubmissionV1,
+    attachments: AttachmentRefDto[],
+    form: AssembledFormData,
+    command: AcceptSubmissionCommand,
+  ): Promise<AcceptedSubmission> {
+    const submissionId = randomUUID();
+    const caseId = randomUUID();
+    const receivedAt = new Date();
+    // The assembled case goes through the same contract validation every consumer applies.
+    const canonical = validateContract(
+      CaseV1,
+      assembleCase(submission, { caseId, submissionId }, form, attachments, receivedAt, command.bundle, {
+        unsealedScanSignatures: this.settings.scan.unsealedSignaturesSatisfyWrittenForm,
+        mayAssert: command.submitter.mayAssert,
+        scanSealVerifiedByIntake: command.scanSealVerifiedByIntake === true,
+      }),
+    );
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original, submitted_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
+      [
+        submissionId,
+        command.idempotencyKey,
+        command.requestSha512,
+        submission.channel.kind,
+        caseId,
+        JSON.stringify(command.body),
+        command.submitter.id,
+      ],
+    );
+    if (inserted.length === 0) {
+      const [existing] = await manager.query<{ submission_id: string; case_id: string; request_sha512: string }[]>(
+        'SELECT submission_id, case_id, request_sha512 FROM intake.submissions WHERE idempotency_key = $1',
+        [command.idempotencyKey],
+      );
+      if (!existing) throw new Error('idempotency conflict without an existing row');
+      if (existing.request_sha512 !== command.requestSha512) {
+        throw new IntakeException(
+          IntakeErrorCode.IdempotencyKeyReused,
+          'this Idempotency-Key was already used for a different submission',
+          { submissionId: existing.submission_id },
+        );
+      }
+      return { submissionId: existing.submission_id, caseId: existing.case_id, replayed: true };
+    }
+    const fingerprint = duplicateFingerprint(canonical);
+    if (fingerprint) {
+      const [earlier] = await manager.query<{ case_id: string }[]>(
+        `SELECT case_id FROM intake.cases WHERE duplicate_fingerprint = $1 AND received_at > now() - make_interval(hours => $2)
+          ORDER BY received_at LIMIT 1`,
+        [fingerprint, this.settings.duplicateWindowHours],
+      );
+      if (earlier) canonical.possibleDuplicateOf = earlier.case_id;
+    }
+    await manager.query(
+      `INSERT INTO intake.cases (case_id, submission_id, tenant_ars, leika_key, channel, canonical, received_at, duplicate_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        caseId,
+        submissionId,
+        canonical.tenant.ars,
+        canonical.service.leikaKey,
+        canonical.channel.kind,
+        JSON.stringify(canonical),
+        receivedAt,
+        fingerprint ?? null,
+      ],
+    );
+    await addToOutbox<CaseReceivedV1>(manager, {
+      topic: Topics.casesReceived,
+      key: caseId,
+      type: EventTypes.caseReceived,
+      payload: { case: canonical },
+      correlationId: caseId,
+      tenant: canonical.tenant.ars,
+    });
+    this.log.info('case received', {
+      caseId,
+      submissionId,
+      channel: canonical.channel.kind,
+      leikaKey: canonical.service.leikaKey,
+      tenant: canonical.tenant.ars,
+    });
+    return { submissionId, caseId, replayed: false };
+  }
+}

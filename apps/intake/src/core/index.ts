@@ -11,7 +11,8 @@ export type { CertificateFacts, CmsFailure, CmsVerification, CmsVerifyOptions } 
 export { sha512Hex } from './hashing';
 export { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
 export { RejectedInputsRepository, type Rejection } from './rejected-inputs/rejected-inputs.repository';
-export { AcceptSubmissionUseCase, type AcceptSubmissionCommand, type AcceptedSubmission } from './submission/accept-submission.use-case';
+export { AcceptSubmissionUseCase, type AcceptedSubmission } from './submission/accept-submission.use-case';
+export { SubmissionCommand, type AcceptSubmissionCommand } from './submission/submission.command';
 export { assessWrittenForm, levelOfAssuranceFor, type WrittenFormTrust } from './submission/case-assembly';
 export { ACCEPTED_JSON_TYPES, originalOf, parseJsonObject, receivedBody, type ReceivedBody } from './submission/json-body';
 export { CoreModule } from './core.module';

@@ -12,6 +12,7 @@ import {
   parseJsonFormData,
   parseXmlFormData,
   validateContent,
+  SubmissionCommand,
 } from '../../core';
 import {
   buildEmailSubmission,
@@ -180,12 +181,14 @@ export class ReceiveEmailUseCase {
         attachments,
       });
       // Built by intake from the mail itself; an email asserts nothing about the applicant.
-      const accepted = await this.accept.execute({
-        body,
-        idempotencyKey: `email:${stored.sha512}`,
-        requestSha512: stored.sha512,
-        submitter: { id: submittedBy, mayAssert: [] },
-      });
+      const accepted = await this.accept.execute(
+        SubmissionCommand.create({
+          body,
+          idempotencyKey: `email:${stored.sha512}`,
+          requestSha512: stored.sha512,
+          submitter: { id: submittedBy, mayAssert: [] },
+        }),
+      );
       await this.repo.recordOutcome(inboundId, { status: 'case', caseId: accepted.caseId, evidence });
       return { ...base, status: 'case', caseId: accepted.caseId, caseReference: caseReferenceOf(accepted.caseId) };
     } catch (error) {

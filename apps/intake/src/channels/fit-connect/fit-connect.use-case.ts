@@ -22,6 +22,7 @@ import {
   sha512Hex,
   type Submitter,
   validateContent,
+  SubmissionCommand,
 } from '../../core';
 import { FitConnectRepository, type FitSubmissionRow } from './fit-connect.repository';
 import { FitMetadataValidator, type FitMetadata } from './fit-metadata';
@@ -327,13 +328,15 @@ export class FitConnectUseCase {
       replyChannel: metadata.replyChannel ?? {},
       ...(metadata.additionalReferenceInfo ? { additionalReferenceInfo: metadata.additionalReferenceInfo } : {}),
     };
-    return this.accept.execute({
-      body: submission,
-      idempotencyKey: `fit:${row.submissionId}`,
-      requestSha512: row.metadataSha512,
-      // The channel was checked on arrival (`fit-connect`); the case is a portal case.
-      submitter: { id: submitter.id, mayAssert: submitter.mayAssert },
-    });
+    return this.accept.execute(
+      SubmissionCommand.create({
+        body: submission,
+        idempotencyKey: `fit:${row.submissionId}`,
+        requestSha512: row.metadataSha512,
+        // The channel was checked on arrival (`fit-connect`); the case is a portal case.
+        submitter: { id: submitter.id, mayAssert: submitter.mayAssert },
+      }),
+    );
   }
 
   /** For the client that submitted it, the tenant it is addressed to (`tenantArs`) and platform-admin. */

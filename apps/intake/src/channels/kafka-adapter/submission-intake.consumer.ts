@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ContractValidationError, SubmissionSubmittedV1, Topics, validateContract } from '@poststelle/contracts';
+import { ContractValidationError, Topics } from '@poststelle/contracts';
 import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
 import {
@@ -9,7 +9,7 @@ import {
   type IntakeSettings,
   isInputRejection,
   RejectedInputsRepository,
-  sha512Hex,
+  SubmissionCommand,
   type Submitter,
 } from '../../core';
 
@@ -53,13 +53,8 @@ export class SubmissionIntakeConsumer implements OnModuleInit {
 
   async handle({ manager, envelope }: MessageContext): Promise<void> {
     try {
-      const message = validateContract(SubmissionSubmittedV1, envelope.payload);
-      const result = await this.accept.executeIn(manager, {
-        body: (envelope.payload as { submission: unknown }).submission,
-        idempotencyKey: `kafka:${message.idempotencyKey}`,
-        requestSha512: sha512Hex(JSON.stringify((envelope.payload as { submission: unknown }).submission)),
-        submitter: this.submitter,
-      });
+      // The one validation point: the message and the submission inside it, in one pass.
+      const result = await this.accept.executeIn(manager, SubmissionCommand.fromMessage(envelope.payload, this.submitter));
       this.log.info('submission from channel adapter accepted', {
         messageId: envelope.id,
         caseId: result.caseId,

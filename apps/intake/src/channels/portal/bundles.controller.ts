@@ -16,6 +16,7 @@ import {
   RejectedInputsRepository,
   sha512Hex,
   submitterOf,
+  SubmissionCommand,
 } from '../../core';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -93,13 +94,16 @@ export class BundlesController {
         const accepted = [];
         for (const [i, application] of applications.entries()) {
           accepted.push(
-            await this.accept.executeIn(manager, {
-              body: { ...shared, ...application },
-              idempotencyKey: `${key}:${i + 1}`,
-              requestSha512: sha512Hex(`${sha512Hex(raw)}:${i + 1}`),
-              bundle: { bundleId, lifeEvent, size, position: i + 1 },
-              submitter,
-            }),
+            await this.accept.executeIn(
+              manager,
+              SubmissionCommand.create({
+                body: { ...shared, ...application },
+                idempotencyKey: `${key}:${i + 1}`,
+                requestSha512: sha512Hex(`${sha512Hex(raw)}:${i + 1}`),
+                bundle: { bundleId, lifeEvent, size, position: i + 1 },
+                submitter,
+              }),
+            ),
           );
         }
         return accepted;

@@ -14,6 +14,7 @@ import {
   RejectedInputsRepository,
   sha512Hex,
   submitterOf,
+  SubmissionCommand,
 } from '../../core';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -54,12 +55,14 @@ export class SubmissionsController {
     }
     const requestSha512 = sha512Hex(bytes);
     try {
-      const result = await this.accept.execute({
-        body,
-        idempotencyKey: `http:${idempotencyKey ?? requestSha512}`,
-        requestSha512,
-        submitter,
-      });
+      const result = await this.accept.execute(
+        SubmissionCommand.create({
+          body,
+          idempotencyKey: `http:${idempotencyKey ?? requestSha512}`,
+          requestSha512,
+          submitter,
+        }),
+      );
       res.location(`/v1/cases/${result.caseId}`);
       if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
       return {

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { caseReferenceOf } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
-import { AcceptSubmissionUseCase, coversTenant, IntakeErrorCode, IntakeException, type ReadScope } from '../../core';
+import { AcceptSubmissionUseCase, coversTenant, IntakeErrorCode, IntakeException, type ReadScope, SubmissionCommand } from '../../core';
 import { ClassificationRepository, type QueueResolution } from './classification.repository';
 import { type ScanResolution } from './resolve-classification.request';
 import { ScanIntakeUseCase, scanFail, scanSubmitter } from './scan-intake.use-case';
@@ -64,13 +64,16 @@ export class ResolveClassificationUseCase {
           errors: [{ field: 'tenantArs', message: 'must be one of your tenants' }],
         });
       }
-      const accepted = await this.accept.executeIn(m, {
-        body: buildScanSubmission(facts, target, 'manual'),
-        idempotencyKey: `scan:${item.batchId}:${item.documentId}`,
-        requestSha512: facts.documentSha512,
-        submitter: scanSubmitter(item.batchSubmittedBy),
-        scanSealVerifiedByIntake: true,
-      });
+      const accepted = await this.accept.executeIn(
+        m,
+        SubmissionCommand.create({
+          body: buildScanSubmission(facts, target, 'manual'),
+          idempotencyKey: `scan:${item.batchId}:${item.documentId}`,
+          requestSha512: facts.documentSha512,
+          submitter: scanSubmitter(item.batchSubmittedBy),
+          scanSealVerifiedByIntake: true,
+        }),
+      );
       await this.classification.resolveQueueItem(m, itemId, { caseId: accepted.caseId, resolvedBy: actor, resolution: 'new-case' });
       await this.repo.setDocumentOutcome(
         item.batchId,

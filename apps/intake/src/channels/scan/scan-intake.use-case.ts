@@ -37,6 +37,7 @@ import {
   sha512Hex,
   type Submitter,
   UNSCOPED,
+  SubmissionCommand,
 } from '../../core';
 import {
   BARCODE_PORT,
@@ -408,13 +409,15 @@ export class ScanIntakeUseCase {
         );
       }
       if (classification.kind === 'manual') return await this.enqueueForClerk(batch, index, facts, classification, pdfaSha512);
-      const accepted = await this.accept.execute({
-        body: buildScanSubmission(facts, classification, classification.method),
-        idempotencyKey: `scan:${batch.batchId}:${doc.documentId}`,
-        requestSha512: facts.documentSha512,
-        submitter: scanSubmitter(batch.submittedBy),
-        scanSealVerifiedByIntake: true,
-      });
+      const accepted = await this.accept.execute(
+        SubmissionCommand.create({
+          body: buildScanSubmission(facts, classification, classification.method),
+          idempotencyKey: `scan:${batch.batchId}:${doc.documentId}`,
+          requestSha512: facts.documentSha512,
+          submitter: scanSubmitter(batch.submittedBy),
+          scanSealVerifiedByIntake: true,
+        }),
+      );
       await this.repo.setDocumentOutcome(batch.batchId, doc.documentId, {
         status: 'case',
         caseId: accepted.caseId,

@@ -6,38 +6,21 @@ import {
   EventTypes,
   SubmissionV1,
   Topics,
-  REPLY_CHANNEL_KINDS,
-  replyChannelKinds,
   formDataBytes,
   validateContract,
   type AttachmentRefDto,
-  type BundleRefDto,
   type CaseReceivedV1,
 } from '@poststelle/contracts';
 import { MessagingRuntime, addToOutbox } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { claimForKind, requireChannel, type Submitter } from '../access/channel-trust';
 import { validateContent } from '../content';
 import { sha512Hex } from '../hashing';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../../intake.config';
 import { assembleCase, duplicateFingerprint, type AssembledFormData } from './case-assembly';
 import { IntakeErrorCode, IntakeException } from '../intake.exception';
-
-export interface AcceptSubmissionCommand {
-  /** Parsed JSON as received; validated here, once. */
-  body: unknown;
-  idempotencyKey: string;
-  /** sha512 of the request body bytes, to tell a replay from a reused key. */
-  requestSha512: string;
-  /** Set for the sub-cases of a life-event bundle. */
-  bundle?: BundleRefDto;
-  /** Who hands it in: its channels are checked against the payload's channel kind, its `mayAssert` decides trust. */
-  submitter: Submitter;
-  /** The scan seal facts in the payload were established by intake itself (scan batches), not the sender's word. */
-  scanSealVerifiedByIntake?: boolean;
-}
+import { type AcceptSubmissionCommand, type SubmissionCommand } from './submission.command';
 
 export interface AcceptedSubmission {
   submissionId: string;
@@ -62,40 +45,21 @@ export class AcceptSubmissionUseCase {
   ) {}
 
   /** HTTP entry: runs its own transaction. */
-  async execute(command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
-    const submission = this.validate(command.body, command.submitter);
+  async execute(command: SubmissionCommand): Promise<AcceptedSubmission> {
+    const { submission } = command;
     const attachments = await this.storeAttachments(submission);
     const form = await this.storeFormData(submission);
-    const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, form, command));
+    const result = await this.dataSource.transaction((manager) => this.persist(manager, submission, attachments, form, command.input));
     if (!result.replayed) this.messaging.relay.nudge();
     return result;
   }
 
   /** Kafka entry: joins the consumer's transaction (inbox row + effects commit together). */
-  async executeIn(manager: EntityManager, command: AcceptSubmissionCommand): Promise<AcceptedSubmission> {
-    const submission = this.validate(command.body, command.submitter);
+  async executeIn(manager: EntityManager, command: SubmissionCommand): Promise<AcceptedSubmission> {
+    const { submission } = command;
     const attachments = await this.storeAttachments(submission);
     const form = await this.storeFormData(submission);
-    return this.persist(manager, submission, attachments, form, command);
-  }
-
-  validate(body: unknown, submitter: Submitter): SubmissionV1 {
-    const submission = validateContract(SubmissionV1, body);
-    requireChannel(submitter, claimForKind(submission.channel.kind));
-    const kinds = replyChannelKinds(submission.replyChannel);
-    if (kinds.length !== 1) {
-      throw new IntakeException(
-        IntakeErrorCode.ReplyChannelAmbiguous,
-        `replyChannel must name exactly one of ${REPLY_CHANNEL_KINDS.join(', ')}; found ${kinds.length === 0 ? 'none' : kinds.join(', ')}`,
-        {
-          errors: [{ field: 'replyChannel', message: 'exactly one reply channel is required' }],
-        },
-      );
-    }
-    const ids = (submission.attachments ?? []).map((a) => a.attachmentId);
-    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (dup) throw new IntakeException(IntakeErrorCode.DuplicateAttachmentId, `attachmentId '${dup}' is used twice`);
-    return submission;
+    return this.persist(manager, submission, attachments, form, command.input);
   }
 
   private async storeAttachments(submission: SubmissionV1): Promise<AttachmentRefDto[]> {

@@ -34,7 +34,6 @@ const KNOWN_SQL: Record<string, number> = {
   'apps/erechnung/src/invoices/receive-invoice.use-case.ts': 5,
   'apps/erechnung/src/outbound/issue-fee-invoice.use-case.ts': 6,
   'apps/intake/src/channels/portal/bundles.controller.ts': 1,
-  'apps/intake/src/cases/case-timeline.consumer.ts': 1,
   'apps/intake/src/channels/email/forward-invoice-email.use-case.ts': 2,
   'apps/intake/src/core/submission/accept-submission.use-case.ts': 4,
   'apps/payment/src/fees/fees.controller.ts': 2,

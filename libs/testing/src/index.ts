@@ -5,6 +5,7 @@ export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-
 export { Stack, type StackOptions, type StackRequestInit } from './stack';
 export { OidcProvider, API_AUDIENCE, type DemoClient } from './oidc-provider';
 export { portalSubmission } from './factories';
+export { strictMock } from './strict-mock';
 export { DedicatedPostgres, type PostgresStopMode } from './dedicated-postgres';
 export { KafkaCluster } from './kafka-cluster';
 export {

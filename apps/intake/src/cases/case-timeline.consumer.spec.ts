@@ -42,7 +42,7 @@ describe('the case timeline reads only validated events', () => {
       expect.objectContaining({
         caseId,
         eventType: 'fee.due',
-        summary: expect.objectContaining({ amount: '30.00', kassenzeichen: 'KZ-1' }),
+        summary: expect.objectContaining({ amount: '30.00', kassenzeichen: 'KZ-1' }) as unknown,
       }),
     );
   });

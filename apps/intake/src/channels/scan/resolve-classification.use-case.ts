@@ -6,7 +6,8 @@ import { Logger } from '@poststelle/telemetry';
 import { AcceptSubmissionUseCase, coversTenant, IntakeErrorCode, IntakeException, type ReadScope, SubmissionCommand } from '../../core';
 import { ClassificationRepository, type QueueResolution } from './classification.repository';
 import { type ScanResolution } from './resolve-classification.request';
-import { ScanIntakeUseCase, scanFail, scanSubmitter } from './scan-intake.use-case';
+import { ScanFollowUp } from './scan-follow-up';
+import { scanFail, scanSubmitter } from './scan-outcome';
 import { buildScanSubmission, type CaseTarget, type ScanDocumentFacts } from './scan-rules';
 import { ScanRepository } from './scan.repository';
 
@@ -20,7 +21,7 @@ export class ResolveClassificationUseCase {
     private readonly repo: ScanRepository,
     private readonly classification: ClassificationRepository,
     private readonly accept: AcceptSubmissionUseCase,
-    private readonly scan: ScanIntakeUseCase,
+    private readonly followUps: ScanFollowUp,
     private readonly messaging: MessagingRuntime,
   ) {}
 
@@ -54,7 +55,7 @@ export class ResolveClassificationUseCase {
       if (resolution.resolution === 'follow-up') {
         const target = await this.existingCase(m, resolution, scope);
         const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
-        await this.scan.recordFollowUp(m, item.batchId, facts, target, pdfaSha512, { itemId, resolvedBy: actor });
+        await this.followUps.recordFollowUp(m, item.batchId, facts, target, pdfaSha512, { itemId, resolvedBy: actor });
         await this.classification.resolveQueueItem(m, itemId, { caseId: target.caseId, resolvedBy: actor, resolution: 'follow-up' });
         return target.caseId;
       }

@@ -5,7 +5,7 @@ import { PollingLoop } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { INTAKE_SETTINGS, IntakeErrorCode, IntakeException, type IntakeSettings, isInputRejection } from '../../core';
 import { ScanRepository } from './scan.repository';
-import { ScanIntakeUseCase } from './scan-intake.use-case';
+import { ScanBatchIntakeUseCase } from './scan-batch-intake.use-case';
 
 export const INDEX_FILE = 'index.xml';
 /** The scan centre's seal over `index.xml`: a detached CMS signature (DER or PEM), written before the index. */
@@ -27,7 +27,7 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly repo: ScanRepository,
-    private readonly scan: ScanIntakeUseCase,
+    private readonly scan: ScanBatchIntakeUseCase,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {
     this.loop = new PollingLoop('ScanDropFolder', () => this.poll().then(() => 0), settings.scan.dropPollMs, this.log);
@@ -72,7 +72,7 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async take(name: string, folder: string): Promise<void> {
     const indexBytes = await readFile(join(folder, INDEX_FILE));
-    const known = await this.repo.findBatchByIndex(ScanIntakeUseCase.indexSha512(indexBytes));
+    const known = await this.repo.findBatchByIndex(ScanBatchIntakeUseCase.indexSha512(indexBytes));
     if (known && known.status !== 'awaiting-documents') {
       // Seen before (e.g. a crash after it was recorded): only the move is left to do.
       await this.finish(

@@ -3,7 +3,7 @@ import { PollingLoop } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../../core';
 import { ScanRepository } from './scan.repository';
-import { ScanIntakeUseCase } from './scan-intake.use-case';
+import { ProcessScanBatchUseCase } from './process-scan-batch.use-case';
 
 /** A batch claimed this long ago and still `processing` belonged to an instance that died: it is taken again. */
 const LEASE_MINUTES = 10;
@@ -20,7 +20,7 @@ export class ScanProcessor implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly repo: ScanRepository,
-    private readonly scan: ScanIntakeUseCase,
+    private readonly scan: ProcessScanBatchUseCase,
     @Inject(INTAKE_SETTINGS) settings: IntakeSettings,
   ) {
     this.loop = new PollingLoop('ScanProcessor', () => this.tick(), settings.scan.processPollMs, this.log);

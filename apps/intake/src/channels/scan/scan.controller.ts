@@ -7,7 +7,8 @@ import { coversTenant, IntakeErrorCode, IntakeException, ownScopeOf, readScopeOf
 import { ClassificationRepository } from './classification.repository';
 import { ResolveClassificationUseCase } from './resolve-classification.use-case';
 import { ScanRepository } from './scan.repository';
-import { ScanIntakeUseCase } from './scan-intake.use-case';
+import { ScanBatchIntakeUseCase } from './scan-batch-intake.use-case';
+import { ScanBatchQuery } from './scan-batch.query';
 import { ClassificationRuleRequest } from './classification-rule.request';
 import { parseResolution } from './resolve-classification.request';
 
@@ -19,7 +20,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 @Controller('v1')
 export class ScanController {
   constructor(
-    private readonly scan: ScanIntakeUseCase,
+    private readonly scan: ScanBatchIntakeUseCase,
+    private readonly batches: ScanBatchQuery,
     private readonly repo: ScanRepository,
     private readonly classification: ClassificationRepository,
     private readonly clerks: ResolveClassificationUseCase,
@@ -67,7 +69,7 @@ export class ScanController {
       });
     }
     res.location(`/v1/scan/batches/${batch.batchId}`);
-    const view = await this.scan.view(batch.batchId, ownScopeOf(principal));
+    const view = await this.batches.view(batch.batchId, ownScopeOf(principal));
     return {
       ...view,
       documents: view.documents.map((d) => ({
@@ -93,7 +95,7 @@ export class ScanController {
   @Permission('submission:read')
   @Get('scan/batches/:batchId')
   batch(@Param('batchId', new ParseUUIDPipe({ version: '4' })) batchId: string, @CurrentPrincipal() principal: Principal | undefined) {
-    return this.scan.view(batchId, readScopeOf(principal));
+    return this.batches.view(batchId, readScopeOf(principal));
   }
 
   /** The document as delivered (`original`) or the PDF/A-2b that OCR made of it (`pdfa`). */

@@ -5,7 +5,11 @@ import { DebianDocumentTools } from './document-tools.adapter';
 import { CmsIndexSealAdapter } from './index-seal.adapter';
 import { ResolveClassificationUseCase } from './resolve-classification.use-case';
 import { ScanDropFolder } from './scan-drop-folder';
-import { ScanIntakeUseCase } from './scan-intake.use-case';
+import { ProcessScanBatchUseCase } from './process-scan-batch.use-case';
+import { ScanBatchIntakeUseCase } from './scan-batch-intake.use-case';
+import { ScanBatchQuery } from './scan-batch.query';
+import { ScanFollowUp } from './scan-follow-up';
+import { ScanRecognition } from './scan-recognition';
 import { ScanProcessor } from './scan-processor';
 import { ScanController } from './scan.controller';
 import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan.ports';
@@ -39,7 +43,11 @@ const DOCUMENT_TOOLS = Symbol('DOCUMENT_TOOLS');
     ScanRepository,
     ClassificationRepository,
     ResolveClassificationUseCase,
-    ScanIntakeUseCase,
+    ScanBatchIntakeUseCase,
+    ScanBatchQuery,
+    ScanRecognition,
+    ScanFollowUp,
+    ProcessScanBatchUseCase,
     ScanProcessor,
     ScanDropFolder,
   ],

@@ -176,4 +176,34 @@ export class EmailRepository {
       [inboundId, caseId, JSON.stringify(summary)],
     );
   }
+
+  /** Records one forwarded e-invoice of a message, once per attachment; its submission id, or undefined when known. */
+  async recordForwardedInvoice(
+    manager: EntityManager,
+    row: {
+      submissionId: string;
+      inboundId: string;
+      rawSha512: string;
+      attachmentIndex: number;
+      documentSha512: string;
+      fileName: string;
+      syntax: string;
+    },
+  ): Promise<string | undefined> {
+    const [inserted] = await manager.query<{ submission_id: string }[]>(
+      `INSERT INTO intake.email_invoices (submission_id, inbound_id, raw_sha512, attachment_index, document_sha512, file_name, syntax)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (raw_sha512, attachment_index) DO NOTHING RETURNING submission_id`,
+      [row.submissionId, row.inboundId, row.rawSha512, row.attachmentIndex, row.documentSha512, row.fileName, row.syntax],
+    );
+    return inserted?.submission_id;
+  }
+
+  /** The submission id an attachment of a message was forwarded under before. */
+  async forwardedInvoiceSubmission(manager: EntityManager, rawSha512: string, attachmentIndex: number): Promise<string | undefined> {
+    const [earlier] = await manager.query<{ submission_id: string }[]>(
+      'SELECT submission_id FROM intake.email_invoices WHERE raw_sha512 = $1 AND attachment_index = $2',
+      [rawSha512, attachmentIndex],
+    );
+    return earlier?.submission_id;
+  }
 }

@@ -8,6 +8,7 @@ import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { sniffInvoice, type InvoiceSyntax } from '@poststelle/xrechnung';
 import { INTAKE_SETTINGS, IntakeErrorCode, IntakeException, type IntakeSettings, validateContent } from '../../core';
+import { EmailRepository } from './email.repository';
 import { isPlausibleEmail, safeFileName, safeMediaType, type MailboxEntry } from './email-rules';
 import { type ParsedEmail, type SenderAuthentication, type SmtpEnvelope } from './email.ports';
 
@@ -36,6 +37,7 @@ export class ForwardInvoiceEmailUseCase {
     private readonly messaging: MessagingRuntime,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly emails: EmailRepository,
   ) {}
 
   async execute(input: {
@@ -84,26 +86,27 @@ export class ForwardInvoiceEmailUseCase {
     const result = await this.dataSource.transaction(async (manager) => {
       const out: ForwardedInvoice[] = [];
       for (const f of stored) {
-        const [inserted] = await manager.query<{ submission_id: string }[]>(
-          `INSERT INTO intake.email_invoices (submission_id, inbound_id, raw_sha512, attachment_index, document_sha512, file_name, syntax)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (raw_sha512, attachment_index) DO NOTHING RETURNING submission_id`,
-          [randomUUID(), input.inboundId, input.rawSha512, f.index, f.blob.sha512, f.fileName, f.syntax],
-        );
+        const inserted = await this.emails.recordForwardedInvoice(manager, {
+          submissionId: randomUUID(),
+          inboundId: input.inboundId,
+          rawSha512: input.rawSha512,
+          attachmentIndex: f.index,
+          documentSha512: f.blob.sha512,
+          fileName: f.fileName,
+          syntax: f.syntax,
+        });
         const base = { fileName: f.fileName, syntax: f.syntax, sha512: f.blob.sha512 };
         if (!inserted) {
-          const [earlier] = await manager.query<{ submission_id: string }[]>(
-            'SELECT submission_id FROM intake.email_invoices WHERE raw_sha512 = $1 AND attachment_index = $2',
-            [input.rawSha512, f.index],
-          );
-          out.push({ submissionId: earlier!.submission_id, ...base, forwarded: false });
+          const earlier = await this.emails.forwardedInvoiceSubmission(manager, input.rawSha512, f.index);
+          out.push({ submissionId: earlier!, ...base, forwarded: false });
           continue;
         }
         await addToOutbox<InvoiceSubmittedV1>(manager, {
           topic: Topics.invoicesInbound,
-          key: inserted.submission_id,
+          key: inserted,
           type: EventTypes.invoiceSubmitted,
           payload: {
-            submissionId: inserted.submission_id,
+            submissionId: inserted,
             channel: 'email',
             tenantArs: input.mailbox.tenantArs,
             document: { sha512: f.blob.sha512, sizeBytes: f.blob.sizeBytes, fileName: f.fileName, mediaType: f.mediaType },
@@ -118,10 +121,10 @@ export class ForwardInvoiceEmailUseCase {
             },
             receivedAt,
           },
-          correlationId: inserted.submission_id,
+          correlationId: inserted,
           tenant: input.mailbox.tenantArs,
         });
-        out.push({ submissionId: inserted.submission_id, ...base, forwarded: true });
+        out.push({ submissionId: inserted, ...base, forwarded: true });
       }
       return out;
     });

@@ -18,6 +18,7 @@ import {
   submitterOf,
   SubmissionCommand,
 } from '../../core';
+import { PortalRepository } from './portal.repository';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -33,6 +34,7 @@ export class BundlesController {
     private readonly accept: AcceptSubmissionUseCase,
     private readonly rejections: RejectedInputsRepository,
     private readonly messaging: MessagingRuntime,
+    private readonly portal: PortalRepository,
   ) {}
 
   @Permission('submission:create')
@@ -113,11 +115,7 @@ export class BundlesController {
     const replayed = cases.every((c) => c.replayed);
     let id: string = bundleId;
     if (replayed) {
-      const [row] = await this.dataSource.query<{ bundle_id: string }[]>(
-        `SELECT canonical->'bundle'->>'bundleId' AS bundle_id FROM intake.cases WHERE case_id = $1`,
-        [cases[0]!.caseId],
-      );
-      id = row?.bundle_id ?? bundleId;
+      id = (await this.portal.bundleIdOfCase(cases[0]!.caseId)) ?? bundleId;
       res.setHeader('Idempotent-Replayed', 'true');
     }
     res.location(`/v1/bundles/${id}`);

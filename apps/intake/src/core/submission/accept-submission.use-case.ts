@@ -21,6 +21,7 @@ import { INTAKE_SETTINGS, type IntakeSettings } from '../../intake.config';
 import { assembleCase, duplicateFingerprint, type AssembledFormData } from './case-assembly';
 import { IntakeErrorCode, IntakeException } from '../intake.exception';
 import { type AcceptSubmissionCommand, type SubmissionCommand } from './submission.command';
+import { SubmissionsRepository } from './submissions.repository';
 
 export interface AcceptedSubmission {
   submissionId: string;
@@ -42,6 +43,7 @@ export class AcceptSubmissionUseCase {
     private readonly messaging: MessagingRuntime,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly submissions: SubmissionsRepository,
   ) {}
 
   /** HTTP entry: runs its own transaction. */
@@ -146,57 +148,33 @@ export class AcceptSubmissionUseCase {
         scanSealVerifiedByIntake: command.scanSealVerifiedByIntake === true,
       }),
     );
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO intake.submissions (submission_id, idempotency_key, request_sha512, channel, case_id, original, submitted_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id`,
-      [
-        submissionId,
-        command.idempotencyKey,
-        command.requestSha512,
-        submission.channel.kind,
-        caseId,
-        JSON.stringify(command.body),
-        command.submitter.id,
-      ],
-    );
-    if (inserted.length === 0) {
-      const [existing] = await manager.query<{ submission_id: string; case_id: string; request_sha512: string }[]>(
-        'SELECT submission_id, case_id, request_sha512 FROM intake.submissions WHERE idempotency_key = $1',
-        [command.idempotencyKey],
-      );
+    const inserted = await this.submissions.insertSubmission(manager, {
+      submissionId,
+      idempotencyKey: command.idempotencyKey,
+      requestSha512: command.requestSha512,
+      channel: submission.channel.kind,
+      caseId,
+      original: command.body,
+      submittedBy: command.submitter.id,
+    });
+    if (!inserted) {
+      const existing = await this.submissions.findByIdempotencyKey(manager, command.idempotencyKey);
       if (!existing) throw new Error('idempotency conflict without an existing row');
-      if (existing.request_sha512 !== command.requestSha512) {
+      if (existing.requestSha512 !== command.requestSha512) {
         throw new IntakeException(
           IntakeErrorCode.IdempotencyKeyReused,
           'this Idempotency-Key was already used for a different submission',
-          { submissionId: existing.submission_id },
+          { submissionId: existing.submissionId },
         );
       }
-      return { submissionId: existing.submission_id, caseId: existing.case_id, replayed: true };
+      return { submissionId: existing.submissionId, caseId: existing.caseId, replayed: true };
     }
     const fingerprint = duplicateFingerprint(canonical);
     if (fingerprint) {
-      const [earlier] = await manager.query<{ case_id: string }[]>(
-        `SELECT case_id FROM intake.cases WHERE duplicate_fingerprint = $1 AND received_at > now() - make_interval(hours => $2)
-          ORDER BY received_at LIMIT 1`,
-        [fingerprint, this.settings.duplicateWindowHours],
-      );
-      if (earlier) canonical.possibleDuplicateOf = earlier.case_id;
+      const earlier = await this.submissions.earlierCaseWithFingerprint(manager, fingerprint, this.settings.duplicateWindowHours);
+      if (earlier) canonical.possibleDuplicateOf = earlier;
     }
-    await manager.query(
-      `INSERT INTO intake.cases (case_id, submission_id, tenant_ars, leika_key, channel, canonical, received_at, duplicate_fingerprint)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        caseId,
-        submissionId,
-        canonical.tenant.ars,
-        canonical.service.leikaKey,
-        canonical.channel.kind,
-        JSON.stringify(canonical),
-        receivedAt,
-        fingerprint ?? null,
-      ],
-    );
+    await this.submissions.insertCase(manager, { caseId, submissionId, canonical, receivedAt, fingerprint });
     await addToOutbox<CaseReceivedV1>(manager, {
       topic: Topics.casesReceived,
       key: caseId,

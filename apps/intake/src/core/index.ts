@@ -9,6 +9,7 @@ export { applicationFormOf, type ApplicationForm } from './content/application-f
 export { certificateFacts, cmsDer, filesIn, loadTrustStore, verifyCmsSignature } from './content/cms-signature';
 export type { CertificateFacts, CmsFailure, CmsVerification, CmsVerifyOptions } from './content/cms-signature';
 export { sha512Hex } from './hashing';
+export { isCollectionPost, type HttpMount } from './http-mount';
 export { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
 export { RejectedInputsRepository, type Rejection } from './rejected-inputs/rejected-inputs.repository';
 export { AcceptSubmissionUseCase, type AcceptedSubmission } from './submission/accept-submission.use-case';

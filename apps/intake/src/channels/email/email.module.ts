@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CoreModule, INTAKE_SETTINGS, type IntakeSettings } from '../../core';
 import { EmailController } from './email.controller';
+import { EmailReader } from './email-reader';
 import { MAIL_AUTH, MAIL_PARSER, SIGNATURE_VERIFIER } from './email.ports';
 import { EmailRepository } from './email.repository';
 import { ForwardInvoiceEmailUseCase } from './forward-invoice-email.use-case';
@@ -30,6 +31,7 @@ import { SmtpReceiver } from './smtp-receiver';
         SignatureVerifierAdapter.fromDirectories(settings.email.smimeTrustStoreDir, settings.email.pgpKeyringDir),
     },
     EmailRepository,
+    EmailReader,
     ReceiveEmailUseCase,
     ForwardInvoiceEmailUseCase,
     RecordFollowUpUseCase,

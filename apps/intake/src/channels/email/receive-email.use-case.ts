@@ -14,6 +14,7 @@ import {
   validateContent,
   SubmissionCommand,
 } from '../../core';
+import { EmailReader } from './email-reader';
 import {
   buildEmailSubmission,
   classifyNotACase,
@@ -28,16 +29,7 @@ import {
 import { EmailRepository } from './email.repository';
 import { ForwardInvoiceEmailUseCase, type ForwardedInvoice } from './forward-invoice-email.use-case';
 import { RecordFollowUpUseCase } from './record-follow-up.use-case';
-import {
-  MAIL_AUTH,
-  MAIL_PARSER,
-  SIGNATURE_VERIFIER,
-  type MailAuthPort,
-  type MailParserPort,
-  type ParsedEmail,
-  type SmtpEnvelope,
-  type SignatureVerifierPort,
-} from './email.ports';
+import { type ParsedEmail, type SmtpEnvelope } from './email.ports';
 
 export interface EmailOutcome {
   inboundId: string;
@@ -73,11 +65,9 @@ export class ReceiveEmailUseCase {
     private readonly accept: AcceptSubmissionUseCase,
     private readonly forwardInvoices: ForwardInvoiceEmailUseCase,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    @Inject(MAIL_PARSER) private readonly parser: MailParserPort,
-    @Inject(MAIL_AUTH) private readonly auth: MailAuthPort,
+    private readonly reader: EmailReader,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
     private readonly followUps: RecordFollowUpUseCase,
-    @Inject(SIGNATURE_VERIFIER) private readonly signatures: SignatureVerifierPort,
   ) {}
 
   /** `submittedBy`: the mail gateway's client id for `POST /v1/email` (its `email` channel checked there); `smtp` otherwise. */
@@ -105,12 +95,12 @@ export class ReceiveEmailUseCase {
     }
     let parsed: ParsedEmail;
     try {
-      parsed = await this.parser.parse(raw);
+      parsed = await this.reader.parse(raw);
     } catch (error) {
       return reject(IntakeErrorCode.EmailUnparseable, `the message could not be parsed as RFC 822: ${(error as Error).message}`);
     }
-    const auth = await this.auth.authenticate(raw, envelope);
-    const signature = await this.signatures.verify(raw);
+    const auth = await this.reader.authenticate(raw, envelope);
+    const signature = await this.reader.verifySignature(raw);
     const evidence: Record<string, unknown> = {
       ...auth,
       contentType: parsed.contentType,

@@ -16,7 +16,6 @@ import { ToolFailedError } from './scan.ports';
 import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import { ScanRepository, type ScanBatchRow } from './scan.repository';
 import {
-  buildScanSubmission,
   classifyDocument,
   resolveCaseReference,
   unknownCaseReferenceReview,
@@ -24,6 +23,7 @@ import {
   type ManualReview,
   type ScanDocumentFacts,
 } from './scan-rules';
+import { buildScanSubmission } from './scan-submission';
 import { scanSubmitter, type DocumentOutcome } from './scan-outcome';
 import { ScanFollowUp } from './scan-follow-up';
 import { ScanRecognition } from './scan-recognition';

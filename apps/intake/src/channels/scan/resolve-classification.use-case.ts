@@ -8,7 +8,8 @@ import { ClassificationRepository, type QueueResolution } from './classification
 import { type ScanResolution } from './resolve-classification.request';
 import { ScanFollowUp } from './scan-follow-up';
 import { scanFail, scanSubmitter } from './scan-outcome';
-import { buildScanSubmission, type CaseTarget, type ScanDocumentFacts } from './scan-rules';
+import { type CaseTarget, type ScanDocumentFacts } from './scan-rules';
+import { buildScanSubmission } from './scan-submission';
 import { ScanRepository } from './scan.repository';
 
 /** The manual-classification queue of the paper-scan channel: listed and decided by clerks, within their tenants. */

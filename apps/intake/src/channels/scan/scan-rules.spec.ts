@@ -1,6 +1,5 @@
 import { type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import {
-  buildScanSubmission,
   classifyDocument,
   keywordScore,
   normaliseText,
@@ -12,6 +11,7 @@ import {
   type ClassificationRule,
   type ScanDocumentFacts,
 } from './scan-rules';
+import { buildScanSubmission } from './scan-submission';
 
 const PARKING = '99050012104000';
 const BUILDING = '99108012003000';

@@ -3,6 +3,45 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'];
+const NO_TEST_HELPERS = [{ name: '@poststelle/testing', message: 'Test helpers are for tests only.' }];
+
+// Intake is a core plus one module per channel (ADR 0019). In flat config a later block's `no-restricted-imports`
+// replaces an earlier one for the same file, so each intake block repeats the ban on test helpers for production
+// code (test/lint/module-boundaries.spec.ts proves every rule fires).
+const INTAKE_RULES = [
+  {
+    files: ['apps/intake/src/channels/**/*.ts'],
+    patterns: [
+      { regex: '^\\.\\./[^./]', message: 'A channel never imports another channel; share through the core (ADR 0019).' },
+      {
+        regex: '^\\.\\./\\.\\./(?!core$)',
+        message: "A channel imports only the core's public index ('../../core'), never its files or other intake folders.",
+      },
+    ],
+  },
+  {
+    files: ['apps/intake/src/cases/**/*.ts'],
+    patterns: [
+      {
+        regex: '^\\.\\./(?!core$)',
+        message: "Case tracking imports only the core's public index ('../core'), never a channel or the core's files.",
+      },
+    ],
+  },
+  {
+    files: ['apps/intake/src/core/**/*.ts'],
+    patterns: [{ regex: '(^|/)(channels|cases)(/|$)', message: 'The intake core never depends on a channel or on case tracking.' }],
+  },
+];
+const intakeBlocks = INTAKE_RULES.flatMap(({ files, patterns }) => [
+  { files, ignores: TEST_FILES, rules: { 'no-restricted-imports': ['error', { paths: NO_TEST_HELPERS, patterns }] } },
+  {
+    files: files.map((f) => f.replace(/\*\.ts$/, '*.{spec,integration-spec}.ts')),
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  },
+]);
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', '.kafka/**', '.data/**', '.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -81,6 +120,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...intakeBlocks,
   {
     // Config classes, test helpers and benchmarks are allowed to read the environment; the OTel SDK reads its
     // standard OTEL_* variables itself.

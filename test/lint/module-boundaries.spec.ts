@@ -27,7 +27,7 @@ describe('module boundaries fail lint', () => {
     [
       'an app importing another app',
       'apps/routing/src/boundary-probe.ts',
-      "import { AcceptSubmissionUseCase } from '../../intake/src/submissions/accept-submission.use-case';\nexport const x = AcceptSubmissionUseCase;\n",
+      "import { AcceptSubmissionUseCase } from '../../intake/src/core/submission/accept-submission.use-case';\nexport const x = AcceptSubmissionUseCase;\n",
       '@nx/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path',
     ],
     [
@@ -66,11 +66,70 @@ describe('module boundaries fail lint', () => {
       "import { KafkaProbe } from '@poststelle/testing';\nexport const x = KafkaProbe;\n",
       'no-restricted-imports: ',
     ],
+    [
+      'an intake channel importing another channel',
+      'apps/intake/src/channels/portal/boundary-probe.ts',
+      "import { EmailRepository } from '../email/email.repository';\nexport const x = EmailRepository;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'an intake channel importing another channel through the channels folder',
+      'apps/intake/src/channels/scan/boundary-probe.ts',
+      "import { FitConnectRepository } from '../../channels/fit-connect/fit-connect.repository';\nexport const x = FitConnectRepository;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      "an intake channel importing a core file instead of the core's index",
+      'apps/intake/src/channels/email/boundary-probe.ts',
+      "import { sha512Hex } from '../../core/hashing';\nexport const x = sha512Hex;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'an intake channel test importing another channel',
+      'apps/intake/src/channels/email/boundary-probe.spec.ts',
+      "import { ScanRepository } from '../scan/scan.repository';\nexport const x = ScanRepository;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'an intake channel importing test helpers (both bans hold in the same file)',
+      'apps/intake/src/channels/portal/boundary-probe.ts',
+      "import { KafkaProbe } from '@poststelle/testing';\nexport const x = KafkaProbe;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'the intake core importing a channel',
+      'apps/intake/src/core/submission/boundary-probe.ts',
+      "import { ScanRepository } from '../../channels/scan/scan.repository';\nexport const x = ScanRepository;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'the intake core importing case tracking',
+      'apps/intake/src/core/boundary-probe.ts',
+      "import { CasesRepository } from '../cases/cases.repository';\nexport const x = CasesRepository;\n",
+      'no-restricted-imports: ',
+    ],
+    [
+      'case tracking importing a channel',
+      'apps/intake/src/cases/boundary-probe.ts',
+      "import { ScanRepository } from '../channels/scan/scan.repository';\nexport const x = ScanRepository;\n",
+      'no-restricted-imports: ',
+    ],
   ])(
     '%s',
     async (_name, file, source, expected) => {
       const messages = await lint(file, source);
       expect(messages.filter((m) => m.startsWith(expected))).toHaveLength(1);
+    },
+    60000,
+  );
+
+  it.each([
+    ['a channel', 'apps/intake/src/channels/portal/boundary-probe.ts', '../../core'],
+    ['case tracking', 'apps/intake/src/cases/boundary-probe.ts', '../core'],
+  ])(
+    "accepts %s importing the intake core's public index",
+    async (_name, file, core) => {
+      expect(await lint(file, `import { sha512Hex } from '${core}';\nexport const x = sha512Hex;\n`)).toEqual([]);
     },
     60000,
   );

@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { FORM_DATA_INLINE_MAX_BYTES_DEFAULT } from '@poststelle/contracts';
 import { ServiceEnv, loadConfig, platformSettings, type PlatformSettings } from '@poststelle/platform';
-import { ASSERTIONS, type Assertion } from './access/channel-trust';
+import { ASSERTIONS, type Assertion } from './core/access/channel-trust';
 
 export class IntakeEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(1024 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 5 * 1024 * 1024;

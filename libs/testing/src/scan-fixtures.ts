@@ -120,7 +120,7 @@ export interface ScanIndexDocument {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** A scan index in the format of apps/intake/src/scan/scan-index.xsd. */
+/** A scan index in the format of apps/intake/src/channels/scan/scan-index.xsd. */
 export function scanIndexXml(batch: {
   batchId: string;
   tenantArs?: string;

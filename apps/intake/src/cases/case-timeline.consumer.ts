@@ -1,6 +1,40 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Topics, type EventEnvelope } from '@poststelle/contracts';
-import { MessagingRuntime, type MessageContext } from '@poststelle/messaging';
+import {
+  ArchiveFileOpenedV1,
+  CaseRoutedV1,
+  EventTypes,
+  FeeEventV1,
+  InvoiceFeeRecordedV1,
+  ManualRoutingRequiredV1,
+  OutboundInvoiceIssuedV1,
+  Topics,
+  validateContract,
+  type EventEnvelope,
+} from '@poststelle/contracts';
+import { MessagingErrorCode, MessagingRuntime, NonRetriableError, type MessageContext } from '@poststelle/messaging';
+import { CasesRepository } from './cases.repository';
+
+/** The contract of each event type the timeline records (the topics' producers publish exactly these). */
+const CONTRACTS: Record<string, new () => object> = {
+  [EventTypes.caseRouted]: CaseRoutedV1,
+  [EventTypes.manualRoutingRequired]: ManualRoutingRequiredV1,
+  [EventTypes.feeDue]: FeeEventV1,
+  [EventTypes.feeNotRequired]: FeeEventV1,
+  [EventTypes.archiveFileOpened]: ArchiveFileOpenedV1,
+  [EventTypes.invoiceFeeRecorded]: InvoiceFeeRecordedV1,
+  [EventTypes.invoiceIssued]: OutboundInvoiceIssuedV1,
+};
+
+/**
+ * Validates an event through the contracts lib before anything of it is read. An invalid payload throws
+ * ContractValidationError and an unknown type NonRetriableError: the reliable consumer dead-letters either with
+ * the reason (field errors), never retrying.
+ */
+export function validateTimelineEvent(envelope: EventEnvelope): void {
+  const contract = CONTRACTS[envelope.type];
+  if (!contract) throw new NonRetriableError(MessagingErrorCode.UnknownEventType, `no timeline contract for event type '${envelope.type}'`);
+  validateContract(contract, envelope.payload);
+}
 
 /** Summaries without personal data: ids, procedure, amounts, references. */
 export function summarise(envelope: EventEnvelope): { caseId: string; summary: Record<string, unknown> } {
@@ -40,7 +74,10 @@ export function summarise(envelope: EventEnvelope): { caseId: string; summary: R
 /** Builds each case's timeline ("where it went") from the events the other services publish. */
 @Injectable()
 export class CaseTimelineConsumer implements OnModuleInit {
-  constructor(private readonly messaging: MessagingRuntime) {}
+  constructor(
+    private readonly messaging: MessagingRuntime,
+    private readonly cases: CasesRepository,
+  ) {}
 
   onModuleInit(): void {
     const handle = (ctx: MessageContext) => this.record(ctx);
@@ -59,11 +96,15 @@ export class CaseTimelineConsumer implements OnModuleInit {
   async record({ manager, envelope, topic }: MessageContext): Promise<void> {
     // Inbound e-invoices share the invoices topic but belong to no case.
     if (envelope.type === 'invoice.received') return;
+    validateTimelineEvent(envelope);
     const { caseId, summary } = summarise(envelope);
-    await manager.query(
-      `INSERT INTO intake.case_timeline (message_id, case_id, event_type, topic, summary, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (message_id) DO NOTHING`,
-      [envelope.id, caseId, envelope.type, topic, JSON.stringify(summary), envelope.occurredAt],
-    );
+    await this.cases.recordTimelineEntry(manager, {
+      messageId: envelope.id,
+      caseId,
+      eventType: envelope.type,
+      topic,
+      summary,
+      occurredAt: envelope.occurredAt,
+    });
   }
 }

@@ -4,8 +4,7 @@ import { MessagingRuntime } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { readScopeOf } from '../access';
-import { IntakeErrorCode, IntakeException } from '../submissions/intake.exception';
+import { IntakeErrorCode, IntakeException, readScopeOf } from '../core';
 import { CasesRepository } from './cases.repository';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type CaseV1 } from '@poststelle/contracts';
-import { scopeCondition, type ReadScope } from '../access';
+import { type ReadScope, scopeCondition } from '../core';
 
 export interface TimelineRow {
   event_type: string;
@@ -46,5 +46,17 @@ export class CasesRepository {
       params,
     );
     return row && { submissionId: row.submission_id, caseId: row.case_id, channel: row.channel, receivedAt: row.received_at };
+  }
+
+  /** One entry of a case's timeline, once per message (a redelivery changes nothing); inside the consumer's transaction. */
+  async recordTimelineEntry(
+    manager: EntityManager,
+    entry: { messageId: string; caseId: string; eventType: string; topic: string; summary: Record<string, unknown>; occurredAt: string },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO intake.case_timeline (message_id, case_id, event_type, topic, summary, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (message_id) DO NOTHING`,
+      [entry.messageId, entry.caseId, entry.eventType, entry.topic, JSON.stringify(entry.summary), entry.occurredAt],
+    );
   }
 }

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CaseTimelineConsumer } from './case-timeline.consumer';
+import { CasesController } from './cases.controller';
+import { CasesRepository } from './cases.repository';
+
+/** Case tracking: the timeline built from downstream events and `GET /v1/cases/{id}` (ADR 0017). */
+@Module({
+  controllers: [CasesController],
+  providers: [CasesRepository, CaseTimelineConsumer],
+})
+export class CasesModule {}

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DataSource } from 'typeorm';
 import { OutboundInvoiceIssuedV1, validateContract, type FeeEventV1 } from '@poststelle/contracts';
 import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
+import { FileSystemBlobStore, openDatabase } from '@poststelle/persistence';
 import { createTestDatabase } from '@poststelle/testing';
 import { XRechnungValidator, readFeeInvoice } from '@poststelle/xrechnung';
 import { ErechnungSchema1732300000400 } from '../migrations/1732300000400-erechnung-schema.migration';
@@ -46,6 +49,8 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
   let drop: () => Promise<void>;
   let validator: XRechnungValidator;
   let useCase: IssueFeeInvoiceUseCase;
+  let blobs: FileSystemBlobStore;
+  let blobDir = '';
 
   const issue = (f: FeeEventV1): Promise<IssueOutcome> => dataSource.transaction((m) => useCase.execute(m, f, randomUUID()));
   const addIssuer = (tenantArs: string, country = 'DE') =>
@@ -79,7 +84,9 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
       ],
     );
     validator = await XRechnungValidator.start({ workers: 2 });
-    useCase = new IssueFeeInvoiceUseCase(validator, new OutboundInvoicesRepository());
+    blobDir = await mkdtemp(join(tmpdir(), 'ps-erechnung-blobs-'));
+    blobs = new FileSystemBlobStore(blobDir);
+    useCase = new IssueFeeInvoiceUseCase(validator, new OutboundInvoicesRepository(), blobs);
     await addIssuer(BREMEN);
     await addIssuer(POTSDAM);
   }, 180_000);
@@ -88,6 +95,7 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
     await validator?.close();
     await dataSource?.destroy();
     await drop?.();
+    if (blobDir) await rm(blobDir, { recursive: true, force: true });
   });
 
   it('numbers 20 parallel issuances 1..20 without gaps or duplicates, and another tenant independently', async () => {
@@ -129,6 +137,14 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
       vatCategory: 'O',
     });
     expect(payload.documents.map((d) => d.format)).toEqual(['ubl', 'cii']);
+    // Both documents are in the shared blob store under the hashes the event names (the e-file files them from there).
+    for (const d of payload.documents) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await blobs.open(d.sha512)) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString('utf8')).toContain(
+        d.format === 'ubl' ? 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2' : 'CrossIndustryInvoice',
+      );
+    }
   });
 
   it('issues one invoice per fee, however often and concurrently the fee arrives', async () => {

@@ -16,6 +16,8 @@ import { XRECHNUNG_VALIDATOR } from '../invoices/validator.provider';
 import { billedByInvoice, draftFeeInvoice, invoiceNumber } from './fee-invoice-model';
 import { OutboundInvoicesRepository } from './outbound-invoices.repository';
 import { outboundInvoiceMetrics } from './outbound-metrics';
+import { type BlobStore } from '@poststelle/persistence';
+import { BLOB_STORE } from '@poststelle/platform';
 
 export type IssueOutcome =
   | { outcome: 'not-billed-by-invoice' }
@@ -38,6 +40,7 @@ export class IssueFeeInvoiceUseCase {
   constructor(
     @Inject(XRECHNUNG_VALIDATOR) private readonly validator: XRechnungValidator,
     private readonly invoices: OutboundInvoicesRepository,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   async execute(manager: EntityManager, fee: FeeEventV1, causationId?: string, now = new Date()): Promise<IssueOutcome> {
@@ -85,6 +88,10 @@ export class IssueFeeInvoiceUseCase {
       { format: 'ubl' as const, sha512: ublSha512 },
       { format: 'cii' as const, sha512: ciiSha512 },
     ];
+    // The documents go to the shared blob store under the hashes `invoice.issued` names, so the e-file (archive) can
+    // file them; content-addressed, so a redelivery stores nothing twice.
+    await this.blobs.put(Buffer.from(ubl, 'utf8'));
+    await this.blobs.put(Buffer.from(cii, 'utf8'));
     await this.invoices.issue(manager, {
       invoiceId,
       fee,

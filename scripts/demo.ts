@@ -191,7 +191,9 @@ async function main(): Promise<void> {
   });
   await must('PUT', `${URL.payment}/v1/admin/fees/${PARKING}/12054`, {
     amount: '30.70',
-    policy: 'before-processing',
+    // Paid after the decision (notice or invoice with the Kassenzeichen); `mandatory-before-processing` would hold each
+    // parking case at routing's payment gate until payment reports the fee BOOKED.
+    policy: 'deferred',
     bookingText: 'BEWOHNERPARKEN',
   });
   await must('PUT', `${URL.payment}/v1/admin/fees/${REGISTRATION}/12`, { amount: '0.00', policy: 'none', bookingText: 'MELDEWESEN' });

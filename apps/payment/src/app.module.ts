@@ -44,7 +44,15 @@ export class PaymentModule {
           migrations: [PaymentSchema1732300000300, PaymentLifecycle1733620000000, PaymentNoticeRefunds1733700000000],
         }),
       ],
-      controllers: [FeesController, PaymentsController, StatementsController, ProviderController, RefundsController, FeeNoticeController, PayeeController],
+      controllers: [
+        FeesController,
+        PaymentsController,
+        StatementsController,
+        ProviderController,
+        RefundsController,
+        FeeNoticeController,
+        PayeeController,
+      ],
       providers: [
         { provide: PAYMENT_SETTINGS, useValue: settings },
         FeeScheduleRepository,

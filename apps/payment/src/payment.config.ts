@@ -17,7 +17,9 @@ export class PaymentEnv extends ServiceEnv {
    * Key of the provider credentials at rest (AES-256-GCM): 32 bytes as 64 hex digits or base64; or the file named by
    * `PAYMENT_CREDENTIALS_KEY_FILE`. Required: payment does not start without it.
    */
-  @Matches(CREDENTIALS_KEY, { message: 'PAYMENT_CREDENTIALS_KEY (or the file PAYMENT_CREDENTIALS_KEY_FILE) must be 32 bytes as 64 hex digits or base64' })
+  @Matches(CREDENTIALS_KEY, {
+    message: 'PAYMENT_CREDENTIALS_KEY (or the file PAYMENT_CREDENTIALS_KEY_FILE) must be 32 bytes as 64 hex digits or base64',
+  })
   PAYMENT_CREDENTIALS_KEY!: string;
   /** Days a fee notice gives to pay when the tenant's payee names none. */
   @IsInt() @Min(1) @Max(365) FEE_NOTICE_PAYMENT_DAYS: number = 14;

@@ -64,7 +64,8 @@ export function nextState(state: PaymentState, fact: PaymentFact): Transition | 
       const amountPaid = fromUnits(newPaid);
       const what = `${fromUnits(toUnits(fact.amount))} refunded to the payer`;
       if (due > 0n && newPaid >= due) return byAmount(newPaid, what);
-      if (newPaid > 0n) return { status: 'REFUNDED', amountPaid, reason: `${what} (partial refund): ${amountPaid} of ${state.amountDue} remains paid` };
+      if (newPaid > 0n)
+        return { status: 'REFUNDED', amountPaid, reason: `${what} (partial refund): ${amountPaid} of ${state.amountDue} remains paid` };
       return { status: 'REFUNDED', amountPaid, reason: `${what}: nothing of ${state.amountDue} remains paid` };
     }
   }

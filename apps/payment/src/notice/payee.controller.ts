@@ -29,7 +29,8 @@ export class PayeeController {
   @Put(':tenantArs')
   async set(@Param('tenantArs') tenantArs: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal | undefined) {
     if (!ARS.test(tenantArs)) throw new PaymentException(PaymentErrorCode.InvalidPayee, 'tenantArs must be a 12-digit ARS');
-    if (!actsFor(principal, tenantArs)) throw new PaymentException(PaymentErrorCode.TenantNotPermitted, `you do not act for tenant ${tenantArs}`);
+    if (!actsFor(principal, tenantArs))
+      throw new PaymentException(PaymentErrorCode.TenantNotPermitted, `you do not act for tenant ${tenantArs}`);
     const req = validateContract(PayeeRequest, body);
     const payee = {
       tenantArs,
@@ -53,7 +54,8 @@ export class PayeeController {
   @Permission('config:read')
   @Get(':tenantArs')
   async get(@Param('tenantArs') tenantArs: string, @CurrentPrincipal() principal: Principal | undefined) {
-    const payee = ARS.test(tenantArs) && actsFor(principal, tenantArs) ? await this.payees.get(this.dataSource.manager, tenantArs) : undefined;
+    const payee =
+      ARS.test(tenantArs) && actsFor(principal, tenantArs) ? await this.payees.get(this.dataSource.manager, tenantArs) : undefined;
     if (!payee) throw new PaymentException(PaymentErrorCode.PayeeNotFound, `no payee registered for tenant ${tenantArs}`);
     return payee;
   }

@@ -25,7 +25,9 @@ export class PayeeRepository {
 
   /** Sets the payee and audits the change (old and new value, the IBAN included) under the actor. */
   async set(manager: EntityManager, p: Payee, actor: string): Promise<void> {
-    const [previous] = await manager.query<Payee[]>(`SELECT ${COLUMNS} FROM payment.payees WHERE tenant_ars = $1 FOR UPDATE`, [p.tenantArs]);
+    const [previous] = await manager.query<Payee[]>(`SELECT ${COLUMNS} FROM payment.payees WHERE tenant_ars = $1 FOR UPDATE`, [
+      p.tenantArs,
+    ]);
     await manager.query(
       `INSERT INTO payment.payees (tenant_ars, authority_name, account_holder, iban, bic, payment_days, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (tenant_ars) DO UPDATE SET authority_name = $2, account_holder = $3, iban = $4, bic = $5, payment_days = $6, updated_by = $7,

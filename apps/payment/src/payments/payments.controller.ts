@@ -17,7 +17,11 @@ export class PaymentsController {
 
   private async withHistory(payment: PaymentRow) {
     const m = this.dataSource.manager;
-    return { ...payment, history: await this.payments.history(m, payment.paymentId), refunds: await this.refunds.ofPayment(m, payment.paymentId) };
+    return {
+      ...payment,
+      history: await this.payments.history(m, payment.paymentId),
+      refunds: await this.refunds.ofPayment(m, payment.paymentId),
+    };
   }
 
   @Permission('case:read')

@@ -33,7 +33,12 @@ export class RefundsRepository {
   }
 
   /** The oldest refund of this amount from the other origin that nothing has confirmed yet (the same refund, seen twice). */
-  async unconfirmed(manager: EntityManager, paymentId: string, amount: string, origin: RefundRow['origin']): Promise<RefundRow | undefined> {
+  async unconfirmed(
+    manager: EntityManager,
+    paymentId: string,
+    amount: string,
+    origin: RefundRow['origin'],
+  ): Promise<RefundRow | undefined> {
     const [row] = await manager.query<RefundRow[]>(
       `SELECT ${COLUMNS} FROM payment.refunds WHERE payment_id = $1 AND amount = $2::numeric AND origin = $3 AND confirmed_by IS NULL
         ORDER BY created_at LIMIT 1 FOR UPDATE`,

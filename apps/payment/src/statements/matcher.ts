@@ -35,10 +35,14 @@ export function referencesOf(item: CamtItem): { kassenzeichen: string[]; referen
  * refund of (part of) what was paid; a debit naming none of ours is not our business here (ADR 0019).
  */
 function outflow(item: CamtItem, candidates: Candidate[]): MatchDecision {
-  if (candidates.length === 0) return { kind: 'ignore', reason: 'a debit without return information (an outgoing payment), nothing to match' };
+  if (candidates.length === 0)
+    return { kind: 'ignore', reason: 'a debit without return information (an outgoing payment), nothing to match' };
   const names = candidates.map((c) => c.kassenzeichen).join(', ');
   if (candidates.length > 1 || item.currency !== 'EUR') {
-    return { kind: 'queue', reason: `an outgoing payment of ${item.amount} ${item.currency} names ${names}: which refund it is, a clerk decides` };
+    return {
+      kind: 'queue',
+      reason: `an outgoing payment of ${item.amount} ${item.currency} names ${names}: which refund it is, a clerk decides`,
+    };
   }
   const match = candidates[0]!;
   if (toUnits(item.amount) > toUnits(match.amountPaid)) {

@@ -92,7 +92,12 @@ export class ReconcileItemsUseCase {
   }
 
   /** Books a matched item once: unless an earlier import's report of the same transaction booked it already. */
-  private async apply(manager: EntityManager, c: ClaimedItem, decision: Extract<MatchDecision, { kind: 'apply' }>, source: string): Promise<Outcome> {
+  private async apply(
+    manager: EntityManager,
+    c: ClaimedItem,
+    decision: Extract<MatchDecision, { kind: 'apply' }>,
+    source: string,
+  ): Promise<Outcome> {
     const at = { importId: c.importId, position: c.position };
     const facts: BookedItemFacts = {
       kind: c.kind,
@@ -101,11 +106,23 @@ export class ReconcileItemsUseCase {
       accountServicerRef: c.item.accountServicerRef ?? null,
       endToEndId: c.item.endToEndId ?? null,
     };
-    const booking = { ...at, ...facts, tenantArs: c.tenantArs, paymentId: decision.paymentId, messageId: c.messageId, amount: decision.fact.kind === 'provider-status' ? '0' : decision.fact.amount };
+    const booking = {
+      ...at,
+      ...facts,
+      tenantArs: c.tenantArs,
+      paymentId: decision.paymentId,
+      messageId: c.messageId,
+      amount: decision.fact.kind === 'provider-status' ? '0' : decision.fact.amount,
+    };
     await this.payments.lock(manager, decision.paymentId); // one decision per payment at a time, across imports
-    const earlier = (await this.statements.unpairedBookings(manager, { paymentId: decision.paymentId, direction: facts.direction, amount: booking.amount, importId: c.importId })).find(
-      (b) => sameTransaction(b, facts),
-    );
+    const earlier = (
+      await this.statements.unpairedBookings(manager, {
+        paymentId: decision.paymentId,
+        direction: facts.direction,
+        amount: booking.amount,
+        importId: c.importId,
+      })
+    ).find((b) => sameTransaction(b, facts));
     if (earlier) {
       const duplicateOf = { importId: earlier.importId, kind: earlier.kind, messageId: earlier.messageId, position: earlier.position };
       await this.statements.recordBooking(manager, { ...booking, pairedWith: duplicateOf });

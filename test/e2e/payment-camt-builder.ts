@@ -37,22 +37,26 @@ function entriesXml(entries: CamtTx[][]): string {
     .join('\n');
 }
 
+function message(kind: '053' | '054', messageId: string, reportId: string, entries: CamtTx[][]): string {
+  const [body, report, at] =
+    kind === '053'
+      ? ['BkToCstmrStmt', 'Stmt', '2026-12-01T18:00:00+01:00']
+      : ['BkToCstmrDbtCdtNtfctn', 'Ntfctn', '2026-12-01T11:00:00+01:00'];
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${kind}.001.08"><${body}><GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>${at}</CreDtTm></GrpHdr>
+<${report}><Id>${reportId}</Id><CreDtTm>${at}</CreDtTm><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
+${entriesXml(entries)}
+</${report}></${body}></Document>`;
+}
+
 /** One statement; each element of `entries` is an entry, a batch (`Btch`) when it has several transactions. */
 export function camt053(messageId: string, statementId: string, entries: CamtTx[][]): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>2026-12-01T18:00:00+01:00</CreDtTm></GrpHdr>
-<Stmt><Id>${statementId}</Id><CreDtTm>2026-12-01T18:00:00+01:00</CreDtTm><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
-${entriesXml(entries)}
-</Stmt></BkToCstmrStmt></Document>`;
+  return message('053', messageId, statementId, entries);
 }
 
 /** One intraday debit/credit notification (camt.054), entries as for {@link camt053}. */
 export function camt054(messageId: string, notificationId: string, entries: CamtTx[][]): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>2026-12-01T11:00:00+01:00</CreDtTm></GrpHdr>
-<Ntfctn><Id>${notificationId}</Id><CreDtTm>2026-12-01T11:00:00+01:00</CreDtTm><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
-${entriesXml(entries)}
-</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+  return message('054', messageId, notificationId, entries);
 }
 
 /** ISO/IEC 7064 MOD 11,10 (the Kassenzeichen check digit, as apps/payment computes it). */

@@ -3,8 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { KafkaProbe, Stack, pdfToText, portalSubmission, waitFor } from '@poststelle/testing';
-import { camt053, camt054 } from './payment-camt-builder';
+import { KafkaProbe, Stack, camt053, camt054, pdfToText, portalSubmission, waitFor } from '@poststelle/testing';
 
 const CAMT = resolve(__dirname, '../../../shared/testdata/camt');
 const LEIKA = '99050012104000';

@@ -7,6 +7,7 @@ import { type Session } from '../session/session.store';
 export interface Upstream<T> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /** An RFC 9457 problem as the services answer it. */
@@ -39,7 +40,7 @@ export class ServicesClient {
     try {
       const res = await fetch(`${this.settings.services[service]}${path}`, { signal: AbortSignal.timeout(this.settings.upstreamTimeoutMs) });
       const text = await res.text();
-      return { status: res.status, body: parse(text) as T };
+      return { status: res.status, body: parse(text) as T, headers: res.headers };
     } catch {
       return undefined;
     }
@@ -70,7 +71,7 @@ export class ServicesClient {
       const problem = parse(text) as Problem | undefined;
       throw new UpstreamFailure(service, res.status, problem?.detail ?? problem?.title ?? '');
     }
-    return { status: res.status, body: parse(text) as T };
+    return { status: res.status, body: parse(text) as T, headers: res.headers };
   }
 }
 

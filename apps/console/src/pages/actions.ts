@@ -1,5 +1,5 @@
 import { type Response } from 'express';
-import { type ServicesClient, problemText } from '../api/services.client';
+import { type ServicesClient, type Upstream, problemText } from '../api/services.client';
 import { type UpstreamService } from '../console.config';
 import { type Session } from '../session/session.store';
 
@@ -27,9 +27,10 @@ export async function perform(
   return problemText(r.body) || `HTTP ${r.status}`;
 }
 
-/** A list answer: either a bare array or `{ items, nextCursor }`. */
-export function itemsOf<T>(body: unknown): { items: T[]; nextCursor: string | null } {
-  if (Array.isArray(body)) return { items: body as T[], nextCursor: null };
-  const b = (body ?? {}) as { items?: T[]; nextCursor?: string | null };
+/** A page of a list answer: a bare array (next cursor in the `Next-Cursor` header) or `{ items, nextCursor }`. */
+export function itemsOf<T>(r: Upstream<unknown>): { items: T[]; nextCursor: string | null } {
+  if (r.status !== 200) return { items: [], nextCursor: null };
+  if (Array.isArray(r.body)) return { items: r.body as T[], nextCursor: r.headers.get('next-cursor') };
+  const b = (r.body ?? {}) as { items?: T[]; nextCursor?: string | null };
   return { items: Array.isArray(b.items) ? b.items : [], nextCursor: b.nextCursor ?? null };
 }

@@ -10,8 +10,8 @@ import { View, type ViewContext } from '../web/view-context';
 interface Health {
   status: string;
   problems?: { code: string; detail: string }[];
-  consumers?: { group?: string; topic?: string; lag?: number; state?: string }[];
-  outbox?: { relay?: { backlog?: number; state?: string }; parked?: number };
+  consumerLag?: { total?: number };
+  outbox?: { backlog?: number; parked?: number };
   deadLetters?: { open?: number };
 }
 
@@ -40,7 +40,7 @@ export class OversightController {
     const t = view.t;
     const answers = await Promise.all(SERVICE_NAMES.map(async (s) => [s, await this.services.open<Health>(s, '/health')] as const));
     const rows = answers.map(([service, r]) => ({ service, h: r?.body && typeof r.body === 'object' ? r.body : undefined }));
-    const lag = (h: Health | undefined) => (h?.consumers ?? []).reduce((sum, c) => sum + (typeof c.lag === 'number' ? c.lag : 0), 0);
+    const lag = (h: Health | undefined) => h?.consumerLag?.total ?? 0;
     const state = (h: Health | undefined) => (!h ? 'down' : h.status === 'ok' ? 'up' : h.status === 'degraded' ? 'degraded' : 'down');
     const grafana = this.settings.grafanaUrl;
     return page(
@@ -51,7 +51,7 @@ export class OversightController {
         html`<span class="status-${state(h)}">${t(`health.${state(h)}`)}</span>`,
         (h?.problems ?? []).map((p) => p.detail).join('; ') || '–',
         String(lag(h)),
-        String((h?.outbox?.relay?.backlog ?? 0) + (h?.outbox?.parked ?? 0)),
+        `${h?.outbox?.backlog ?? 0} (${t('health.parked', { n: h?.outbox?.parked ?? 0 })})`,
         String(h?.deadLetters?.open ?? 0),
       ])}<h2>${t('health.grafana')}</h2>${
         grafana

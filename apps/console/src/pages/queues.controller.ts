@@ -66,7 +66,7 @@ export class QueuesController {
   async manualRouting(@View() view: ViewContext, @Query('cursor') cursor?: string, @Query('done') done?: string): Promise<string> {
     const t = view.t;
     const r = await this.services.get<unknown>(view.session, 'routing', `/v1/manual-routing${query({ limit: 50, cursor })}`);
-    const { items, nextCursor } = itemsOf<ManualItem>(r.body);
+    const { items, nextCursor } = itemsOf<ManualItem>(r);
     const open = items.filter((i) => i.status === 'open').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const body = html`${doneNotice(view, done)}
 ${table(view, t('queues.manualRouting'), [t('cases.caseId'), t('queues.reason'), t('queues.since'), t('queues.assign')], open, (i) => [

@@ -42,7 +42,7 @@ export class WorkQueuesController {
   async scan(@View() view: ViewContext, @Query('cursor') cursor?: string, @Query('done') done?: string): Promise<string> {
     const t = view.t;
     const r = await this.services.get<unknown>(view.session, 'intake', `/v1/scan/classification-queue${query({ limit: 50, cursor })}`);
-    const { items, nextCursor } = itemsOf<ScanItem>(r.body);
+    const { items, nextCursor } = itemsOf<ScanItem>(r);
     const open = items.filter((i) => i.status === 'open');
     return page(
       view,
@@ -106,7 +106,7 @@ ${confirmation(view, {
   async payment(@View() view: ViewContext, @Query('cursor') cursor?: string, @Query('done') done?: string): Promise<string> {
     const t = view.t;
     const r = await this.services.get<unknown>(view.session, 'payment', `/v1/payment-queue${query({ limit: 50, cursor })}`);
-    const { items, nextCursor } = itemsOf<PaymentItem>(r.body);
+    const { items, nextCursor } = itemsOf<PaymentItem>(r);
     const open = items.filter((i) => i.state === 'open');
     return page(
       view,

@@ -218,6 +218,7 @@ export const DE = {
   'health.lag': 'Verzug der Verbraucher',
   'health.backlog': 'Ausgangsrückstau',
   'health.deadLetters': 'Offene Dead Letters',
+  'health.parked': '{n} zurückgehalten',
   'health.up': 'in Betrieb',
   'health.degraded': 'eingeschränkt',
   'health.down': 'nicht erreichbar',

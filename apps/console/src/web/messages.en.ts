@@ -220,6 +220,7 @@ export const EN: Record<keyof typeof DE, string> = {
   'health.lag': 'Consumer lag',
   'health.backlog': 'Outbox backlog',
   'health.deadLetters': 'Open dead letters',
+  'health.parked': '{n} parked',
   'health.up': 'up',
   'health.degraded': 'degraded',
   'health.down': 'down',

@@ -49,11 +49,9 @@ describe('operator console in the browser', () => {
   /** axe-core on the page as it is: no WCAG 2.0/2.1 A or AA violation; then a screenshot. */
   async function check(page: Page, name: string): Promise<void> {
     await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(
-      () =>
-        (window as unknown as { axe: { run: (d: Document, o: unknown) => Promise<AxeResult> } }).axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        }) as Promise<AxeResult>,
+    // Evaluated in the page (a string: this file is compiled without the DOM library).
+    const result = await page.evaluate<AxeResult>(
+      `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
     );
     expect({ page: name, violations: result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) }).toEqual({
       page: name,
@@ -66,7 +64,7 @@ describe('operator console in the browser', () => {
   async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
     for (let i = 0; i < max; i += 1) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+      if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
     }
     throw new Error(`Tab never reached ${selector}`);
   }
@@ -174,7 +172,7 @@ describe('operator console in the browser', () => {
     const clerk = await signIn('clerk-potsdam', '/queues/manual-routing');
     await check(clerk, 'manual-routing');
     await tabTo(clerk, `input[aria-label], input#f-procedureId`);
-    const label = await clerk.evaluate(() => document.activeElement?.closest('form')?.getAttribute('action') ?? '');
+    const label = await clerk.evaluate<string>(`document.activeElement?.closest('form')?.getAttribute('action') ?? ''`);
     expect(label).toMatch(/\/queues\/manual-routing\/[0-9a-f-]+\/assign$/);
     await clerk.keyboard.type('console-parking');
     await clerk.keyboard.press('Enter');

@@ -188,7 +188,7 @@ describe('operator console in the browser', () => {
     const admin = await signIn('platform-admin', '/repair?service=routing');
     await check(admin, 'repair');
     await admin.click(`a[href="/repair/routing/dead-letters/${dead.id}"]`);
-    expect(await admin.locator('pre').first().innerText()).toContain(caseId);
+    expect(await admin.locator('main').innerText()).toContain(caseId);
     await check(admin, 'dead-letter');
     await admin.click(`a[href="/repair/routing/dead-letters/${dead.id}/replay"]`);
     await check(admin, 'dead-letter-confirm');

@@ -55,6 +55,8 @@ DATABASE_URL=$(node deploy/local/postgres.js url)
 export DATABASE_URL
 
 run_jest integration --runInBand
+step "browser for the console's end-to-end tests (Debian package chromium, installed only when missing)"
+bash scripts/setup-browser.sh
 run_jest e2e --runInBand
 
 node -e '

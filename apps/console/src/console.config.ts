@@ -18,6 +18,11 @@ export class ConsoleEnv {
   @IsString() @Matches(/\S/) OIDC_CONSOLE_CLIENT_ID: string = 'console';
   @IsString() @Matches(/\S/) OIDC_AUDIENCE: string = 'urn:poststelle:api';
   @IsOptional() @IsUrl(URL_OPTIONS, { message: 'OIDC_JWKS_URI must be a URL' }) OIDC_JWKS_URI?: string;
+  /**
+   * Where the console itself reaches the provider when that differs from the issuer the browser sees (containers:
+   * issuer http://localhost:8090, reached as http://oidc:8090). Requests to the issuer's origin go there instead.
+   */
+  @IsOptional() @IsUrl(URL_OPTIONS, { message: 'OIDC_INTERNAL_URL must be a URL' }) OIDC_INTERNAL_URL?: string;
   @IsString() @Matches(/^[\w:-]+(\.[\w:-]+)*$/) OIDC_ROLES_CLAIM: string = 'roles';
   @IsString() @Matches(/^[\w:-]+(\.[\w:-]+)*$/) OIDC_TENANTS_CLAIM: string = 'tenants';
   @IsInt() @Min(0) @Max(300) OIDC_CLOCK_TOLERANCE_SECONDS: number = 30;
@@ -51,6 +56,7 @@ export interface ConsoleSettings {
     redirectUri: string;
     audience: string;
     jwksUri: string | undefined;
+    internalUrl: string | undefined;
     claims: { roles: string; tenants: string };
     clockToleranceSeconds: number;
   };
@@ -81,6 +87,7 @@ export function loadConsoleSettings(env: NodeJS.ProcessEnv = process.env): Conso
       redirectUri: `${publicUrl}/callback`,
       audience: e.OIDC_AUDIENCE,
       jwksUri: e.OIDC_JWKS_URI,
+      internalUrl: e.OIDC_INTERNAL_URL ? trim(e.OIDC_INTERNAL_URL) : undefined,
       claims: { roles: e.OIDC_ROLES_CLAIM, tenants: e.OIDC_TENANTS_CLAIM },
       clockToleranceSeconds: e.OIDC_CLOCK_TOLERANCE_SECONDS,
     },

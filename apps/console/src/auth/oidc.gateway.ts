@@ -71,10 +71,20 @@ export class OpenIdClientGateway implements SignInGateway {
 
   /** The provider's discovery document, fetched once (again after a failure). Plain http only for a local issuer. */
   private config(): Promise<oidc.Configuration> {
+    const issuer = new URL(this.settings.issuer);
+    const internal = this.settings.internalUrl;
+    // Server-side calls to the issuer's origin go to the internal address (the browser keeps using the issuer).
+    const rewrite: oidc.CustomFetch = (url, options) =>
+      fetch(internal && url.startsWith(issuer.origin) ? `${internal}${url.slice(issuer.origin.length)}` : url, options as RequestInit);
     this.configuration ??= oidc
-      .discovery(new URL(this.settings.issuer), this.settings.clientId, undefined, oidc.None(), {
-        ...(this.settings.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : {}),
+      .discovery(issuer, this.settings.clientId, undefined, oidc.None(), {
+        ...(this.settings.issuer.startsWith('http:') || internal?.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : {}),
+        [oidc.customFetch]: rewrite,
         timeout: 10,
+      })
+      .then((config) => {
+        config[oidc.customFetch] = rewrite;
+        return config;
       })
       .catch((error: unknown) => {
         this.configuration = undefined;

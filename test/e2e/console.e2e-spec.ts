@@ -12,7 +12,14 @@ const UNROUTED = '99001001000000';
 const MAILBOX = 'konsole@stadt.example';
 const SCREENSHOTS = resolve(__dirname, '../../test-output/console-screenshots');
 const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 interface AxeResult {
   violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
@@ -53,7 +60,10 @@ describe('operator console in the browser', () => {
     const result = await page.evaluate<AxeResult>(
       `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
     );
-    expect({ page: name, violations: result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) }).toEqual({
+    expect({
+      page: name,
+      violations: result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    }).toEqual({
       page: name,
       violations: [],
     });
@@ -95,7 +105,11 @@ describe('operator console in the browser', () => {
   }, 240000);
 
   afterAll(async () => {
-    for (const p of pages) await p.context().close().catch(() => undefined);
+    for (const p of pages)
+      await p
+        .context()
+        .close()
+        .catch(() => undefined);
     await browser?.close();
     await probe?.stop();
     await stack?.stop();
@@ -117,7 +131,10 @@ describe('operator console in the browser', () => {
     });
     expect(sent.status).toBe(202);
     const { caseId, caseReference } = sent.body;
-    await waitFor('the emailed case routed', async () => (await stack.json<{ status: string }>('intake', `/v1/cases/${caseId}`)).body.status === 'routed');
+    await waitFor(
+      'the emailed case routed',
+      async () => (await stack.json<{ status: string }>('intake', `/v1/cases/${caseId}`)).body.status === 'routed',
+    );
 
     const clerk = await signIn('clerk-potsdam', '/cases');
     expect(new URL(clerk.url()).pathname).toBe('/cases');
@@ -159,9 +176,18 @@ describe('operator console in the browser', () => {
       occurredAt: new Date().toISOString(),
       correlationId: caseId,
       tenant: TENANT,
-      payload: { caseId, procedureId: 'console-parking', status: 'PROCESSING', reportedBy: 'procedure:console-parking', reportedAt: new Date().toISOString() },
+      payload: {
+        caseId,
+        procedureId: 'console-parking',
+        status: 'PROCESSING',
+        reportedBy: 'procedure:console-parking',
+        reportedAt: new Date().toISOString(),
+      },
     };
-    await producer.send({ topic: stack.topic('procedure.console-parking.status.v1'), messages: [{ key: caseId, value: JSON.stringify(report) }] });
+    await producer.send({
+      topic: stack.topic('procedure.console-parking.status.v1'),
+      messages: [{ key: caseId, value: JSON.stringify(report) }],
+    });
     await producer.disconnect();
     const dead = await waitFor('the dead letter', async () => {
       const r = await stack.json<{ items: { id: string }[] }>('routing', '/v1/ops/dead-letters?state=open&type=case.status-changed');
@@ -220,8 +246,8 @@ describe('operator console in the browser', () => {
     await check(admin, 'admin-tester');
     await admin.goto(`${consoleUrl()}/admin/rules`);
     await check(admin, 'admin-rules');
-    const change = admin.locator('a.button', { hasText: /ändern/ }).filter({ hasText: /./ });
-    const hrefs = await change.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    const change = await admin.locator('a.button', { hasText: /ändern/ }).all();
+    const hrefs = await Promise.all(change.map(async (a) => (await a.getAttribute('href')) ?? ''));
     const permitsRule = hrefs.find((h) => h.includes(`leikaKey=${PERMITS}`));
     expect(permitsRule).toBeDefined();
     await admin.goto(`${consoleUrl()}${permitsRule!}`);
@@ -236,7 +262,10 @@ describe('operator console in the browser', () => {
     expect(await clerk.locator('nav.main').innerText()).not.toContain('Verwaltung');
     const forbidden = await clerk.goto(`${consoleUrl()}/admin/rules`);
     expect(forbidden?.status()).toBe(403);
-    const forbiddenPost = await clerk.request.post(`${consoleUrl()}/admin/rules/x/change`, { form: { procedureId: 'console-parking' }, maxRedirects: 0 });
+    const forbiddenPost = await clerk.request.post(`${consoleUrl()}/admin/rules/x/change`, {
+      form: { procedureId: 'console-parking' },
+      maxRedirects: 0,
+    });
     expect(forbiddenPost.status()).toBe(403);
   }, 120000);
 
@@ -247,7 +276,10 @@ describe('operator console in the browser', () => {
     expect(await clerk.getAttribute('html', 'lang')).toBe('en');
     expect(await clerk.locator('h1').innerText()).toBe('Queues');
     const item = randomUUID();
-    const forged = await clerk.request.post(`${consoleUrl()}/queues/manual-routing/${item}/assign`, { form: { procedureId: 'console-parking' }, maxRedirects: 0 });
+    const forged = await clerk.request.post(`${consoleUrl()}/queues/manual-routing/${item}/assign`, {
+      form: { procedureId: 'console-parking' },
+      maxRedirects: 0,
+    });
     expect(forged.status()).toBe(403);
     await clerk.click('header form button[type="submit"]');
     await clerk.waitForLoadState();

@@ -40,7 +40,10 @@ export class OperationsController {
       view.t('home.title'),
       open.length === 0
         ? html`<p class="notice">${view.t('home.nothing')}</p>`
-        : html`<p>${view.t('home.intro')}</p><ul>${open.map((s) => html`<li><a href="${s.path}">${view.t(s.label)}</a></li>`)}</ul>`,
+        : html`<p>${view.t('home.intro')}</p>
+            <ul>
+              ${open.map((s) => html`<li><a href="${s.path}">${view.t(s.label)}</a></li>`)}
+            </ul>`,
     );
   }
 }

@@ -196,9 +196,7 @@ export class Stack {
   }
 
   logs(): string {
-    return [...this.processes(), ...(this.console ? [this.console] : [])]
-      .map((s) => `--- ${s.label} ---\n${s.logs()}`)
-      .join('\n');
+    return [...this.processes(), ...(this.console ? [this.console] : [])].map((s) => `--- ${s.label} ---\n${s.logs()}`).join('\n');
   }
 
   /** `{ authorization: 'Bearer ...' }` of a demo client (default: the stack's default client). */

@@ -38,7 +38,9 @@ export class ServicesClient {
   /** A public endpoint (the services' /health), without a token; undefined when the service does not answer. */
   async open<T>(service: UpstreamService, path: string): Promise<Upstream<T> | undefined> {
     try {
-      const res = await fetch(`${this.settings.services[service]}${path}`, { signal: AbortSignal.timeout(this.settings.upstreamTimeoutMs) });
+      const res = await fetch(`${this.settings.services[service]}${path}`, {
+        signal: AbortSignal.timeout(this.settings.upstreamTimeoutMs),
+      });
       const text = await res.text();
       return { status: res.status, body: parse(text) as T, headers: res.headers };
     } catch {
@@ -46,7 +48,13 @@ export class ServicesClient {
     }
   }
 
-  private async call<T>(session: Session | undefined, service: UpstreamService, method: string, path: string, body?: unknown): Promise<Upstream<T>> {
+  private async call<T>(
+    session: Session | undefined,
+    service: UpstreamService,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Upstream<T>> {
     const token = session?.tokens?.accessToken;
     if (!token) throw new SignInRequired('/');
     let res: Response;

@@ -27,6 +27,7 @@ export class PageAccessCheck implements OnModuleInit {
         if (!access || !known.has(access)) missing.push(`${type.name}.${name}`);
       }
     }
-    if (missing.length > 0) throw new Error(`console routes without a declared access (add @Page(...) or @OpenPage()): ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`console routes without a declared access (add @Page(...) or @OpenPage()): ${missing.join(', ')}`);
   }
 }

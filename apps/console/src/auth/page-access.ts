@@ -24,7 +24,10 @@ export class SignInRequired extends Error {
 
 /** 403: the signed-in person lacks the permission (or a form came without this session's anti-forgery token). */
 export class PageForbidden extends Error {
-  constructor(readonly reason: 'permission' | 'csrf', readonly permission?: string) {
+  constructor(
+    readonly reason: 'permission' | 'csrf',
+    readonly permission?: string,
+  ) {
     super(reason === 'csrf' ? 'form without a valid anti-forgery token' : `needs the permission ${permission}`);
   }
 }

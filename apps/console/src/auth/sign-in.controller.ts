@@ -51,18 +51,29 @@ export class SignInController {
     const pending = session?.pending;
     const failed = (reason: string) => {
       this.log.warn('sign-in failed', { reason });
-      res
-        .status(400)
-        .send(page(view, view.t('signIn.failed'), html`<p class="error" role="alert">${view.t('signIn.failedText')}</p><p><a href="/sign-in">${view.t('signIn.again')}</a></p>`));
+      res.status(400).send(
+        page(
+          view,
+          view.t('signIn.failed'),
+          html`<p class="error" role="alert">${view.t('signIn.failedText')}</p>
+            <p><a href="/sign-in">${view.t('signIn.again')}</a></p>`,
+        ),
+      );
     };
-    if (!session || !pending || Date.now() - pending.startedAt > PENDING_MAX_AGE_MS) return failed('no sign-in in progress in this browser');
+    if (!session || !pending || Date.now() - pending.startedAt > PENDING_MAX_AGE_MS)
+      return failed('no sign-in in progress in this browser');
     delete session.pending;
     try {
       const tokens = await this.gateway.complete(new URL(req.originalUrl, this.settings.publicUrl), pending);
       const principal = await this.verifier.verify(tokens.accessToken);
       const signedIn = this.store.renew(session);
       signedIn.tokens = tokens;
-      signedIn.user = { subject: principal.subject, roles: principal.roles, tenants: principal.tenants, permissions: [...permissionsOf(principal.roles)] };
+      signedIn.user = {
+        subject: principal.subject,
+        roles: principal.roles,
+        tenants: principal.tenants,
+        permissions: [...permissionsOf(principal.roles)],
+      };
       writeSessionCookie(res, this.settings, signedIn);
       this.log.info('signed in', { subject: principal.subject, roles: principal.roles });
       res.redirect(303, pending.returnTo);
@@ -91,7 +102,12 @@ export class SignInController {
   @Get('signed-out')
   signedOut(@Req() req: ConsoleRequest): string {
     const view = viewContextOf(req);
-    return page(view, view.t('signOut.title'), html`<p>${view.t('signOut.text')}</p><p><a href="/sign-in">${view.t('signIn.again')}</a></p>`);
+    return page(
+      view,
+      view.t('signOut.title'),
+      html`<p>${view.t('signOut.text')}</p>
+        <p><a href="/sign-in">${view.t('signIn.again')}</a></p>`,
+    );
   }
 
   @OpenPage()

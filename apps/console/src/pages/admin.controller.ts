@@ -46,7 +46,13 @@ export class AdminController {
       ['/admin/fees', t('admin.fees')],
       ['/admin/mailboxes', t('admin.mailboxes')],
     ];
-    return page(view, t('admin.title'), html`<ul>${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul>`);
+    return page(
+      view,
+      t('admin.title'),
+      html`<ul>
+        ${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}
+      </ul>`,
+    );
   }
 
   @Page('config:read')
@@ -58,15 +64,29 @@ export class AdminController {
     return page(
       view,
       t('admin.procedures'),
-      table(view, t('admin.procedures'), [t('admin.procedureId'), t('admin.name'), t('cases.tenant'), t('admin.topic'), t('admin.loa'), t('admin.writtenForm'), t('admin.active')], rows, (p) => [
-        p.procedureId,
-        p.name,
-        p.tenantArs,
-        p.topic,
-        p.requiredLevelOfAssurance,
-        p.writtenFormRequired ? t('common.yes') : t('common.no'),
-        p.active ? t('common.yes') : t('common.no'),
-      ]),
+      table(
+        view,
+        t('admin.procedures'),
+        [
+          t('admin.procedureId'),
+          t('admin.name'),
+          t('cases.tenant'),
+          t('admin.topic'),
+          t('admin.loa'),
+          t('admin.writtenForm'),
+          t('admin.active'),
+        ],
+        rows,
+        (p) => [
+          p.procedureId,
+          p.name,
+          p.tenantArs,
+          p.topic,
+          p.requiredLevelOfAssurance,
+          p.writtenFormRequired ? t('common.yes') : t('common.no'),
+          p.active ? t('common.yes') : t('common.no'),
+        ],
+      ),
     );
   }
 
@@ -81,17 +101,41 @@ export class AdminController {
     const sections = [...byRule].map(([ruleId, vs]) => {
       const latest = vs[vs.length - 1]!;
       return html`<h2 id="rule-${ruleId}">${t('admin.rule', { id: ruleId })}</h2>
-${table(view, t('admin.versions', { id: ruleId }), [t('admin.version'), t('cases.service'), t('admin.arsPrefix'), t('admin.procedureId'), t('admin.validFrom'), t('admin.validTo')], vs, (v) => [
-  String(v.version),
-  v.leikaKey,
-  v.arsPrefix,
-  v.procedureId,
-  when(view, v.validFrom),
-  v.validTo ? when(view, v.validTo) : t('admin.openEnded'),
-])}
-${view.can('config:write') ? html`<p><a class="button" href="/admin/rules/${ruleId}/change${query({ leikaKey: latest.leikaKey, arsPrefix: latest.arsPrefix, procedureId: latest.procedureId })}">${t('admin.changeRule', { id: ruleId })}</a></p>` : ''}`;
+        ${table(
+          view,
+          t('admin.versions', { id: ruleId }),
+          [t('admin.version'), t('cases.service'), t('admin.arsPrefix'), t('admin.procedureId'), t('admin.validFrom'), t('admin.validTo')],
+          vs,
+          (v) => [
+            String(v.version),
+            v.leikaKey,
+            v.arsPrefix,
+            v.procedureId,
+            when(view, v.validFrom),
+            v.validTo ? when(view, v.validTo) : t('admin.openEnded'),
+          ],
+        )}
+        ${view.can('config:write')
+          ? html`<p>
+              <a
+                class="button"
+                href="/admin/rules/${ruleId}/change${query({
+                  leikaKey: latest.leikaKey,
+                  arsPrefix: latest.arsPrefix,
+                  procedureId: latest.procedureId,
+                })}"
+                >${t('admin.changeRule', { id: ruleId })}</a
+              >
+            </p>`
+          : ''}`;
     });
-    return page(view, t('admin.rules'), html`${done ? outcome('ok', t('admin.ruleChanged')) : ''}<p><a href="/admin/rules/test">${t('admin.tester')}</a></p>${sections}`);
+    return page(
+      view,
+      t('admin.rules'),
+      html`${done ? outcome('ok', t('admin.ruleChanged')) : ''}
+        <p><a href="/admin/rules/test">${t('admin.tester')}</a></p>
+        ${sections}`,
+    );
   }
 
   @Page('config:write')
@@ -149,20 +193,31 @@ ${view.can('config:write') ? html`<p><a class="button" href="/admin/rules/${rule
       );
       answer =
         r.status === 200
-          ? html`<section aria-labelledby="answer" role="status"><h2 id="answer">${t('admin.answer')}</h2><dl class="facts"><dt>${t('admin.procedureId')}</dt><dd>${
-              r.body.procedureId ?? t('admin.noProcedure')
-            }</dd><dt>${t('admin.explanation')}</dt><dd>${r.body.explanation}</dd></dl></section>`
+          ? html`<section aria-labelledby="answer" role="status">
+              <h2 id="answer">${t('admin.answer')}</h2>
+              <dl class="facts">
+                <dt>${t('admin.procedureId')}</dt>
+                <dd>${r.body.procedureId ?? t('admin.noProcedure')}</dd>
+                <dt>${t('admin.explanation')}</dt>
+                <dd>${r.body.explanation}</dd>
+              </dl>
+            </section>`
           : outcome('error', problemText(r.body) || `HTTP ${r.status}`);
     }
     return page(
       view,
       t('admin.tester'),
-      html`<p>${t('admin.testerText')}</p><form method="get" action="/admin/rules/test" class="filters">${field({ name: 'leikaKey', label: t('cases.service'), value: leikaKey, required: true })}${field({
-        name: 'ars',
-        label: t('admin.ars'),
-        value: ars,
-        required: true,
-      })}<div class="field"><button type="submit">${t('admin.test')}</button></div></form>${answer}`,
+      html`<p>${t('admin.testerText')}</p>
+        <form method="get" action="/admin/rules/test" class="filters">
+          ${field({ name: 'leikaKey', label: t('cases.service'), value: leikaKey, required: true })}${field({
+            name: 'ars',
+            label: t('admin.ars'),
+            value: ars,
+            required: true,
+          })}
+          <div class="field"><button type="submit">${t('admin.test')}</button></div>
+        </form>
+        ${answer}`,
     );
   }
 }

@@ -17,7 +17,12 @@ export interface IntakeCaseView {
   case: {
     tenant: { ars: string };
     service: { leikaKey: string; name?: string };
-    channel: { kind: string; email?: { rawMessageSha512?: string }; scan?: { batchId?: string }; portal?: { fitConnectSubmissionId?: string; portalId?: string } };
+    channel: {
+      kind: string;
+      email?: { rawMessageSha512?: string };
+      scan?: { batchId?: string };
+      portal?: { fitConnectSubmissionId?: string; portalId?: string };
+    };
     senderReference?: string;
     attachments: { attachmentId: string; fileName: string; mediaType: string; sizeBytes: number; purpose: string }[];
     writtenForm?: { satisfied?: boolean };
@@ -76,11 +81,23 @@ const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'numb
 function intakeEvent(e: IntakeCaseView['timeline'][number]): TimelineItem {
   switch (e.type) {
     case 'case.routed':
-      return { at: e.at, service: 'routing', title: 'timeline.routed', titleParams: { procedure: str(e['procedureId']) }, detail: str(e['explanation']) };
+      return {
+        at: e.at,
+        service: 'routing',
+        title: 'timeline.routed',
+        titleParams: { procedure: str(e['procedureId']) },
+        detail: str(e['explanation']),
+      };
     case 'case.manual-routing-required':
       return { at: e.at, service: 'routing', title: 'timeline.manual', detail: str(e['reason']) };
     case 'fee.due':
-      return { at: e.at, service: 'payment', title: 'timeline.feeDue', titleParams: { amount: `${str(e['amount'])} ${str(e['currency'])}` }, detail: str(e['kassenzeichen']) };
+      return {
+        at: e.at,
+        service: 'payment',
+        title: 'timeline.feeDue',
+        titleParams: { amount: `${str(e['amount'])} ${str(e['currency'])}` },
+        detail: str(e['kassenzeichen']),
+      };
     case 'fee.not-required':
       return { at: e.at, service: 'payment', title: 'timeline.feeNotRequired' };
     case 'archive.file-opened':
@@ -105,17 +122,42 @@ export function caseTimeline(s: CaseSources): TimelineItem[] {
   if (s.routing && s.routing.outcome === 'action-required') {
     items.push({ at: s.routing.decidedAt, service: 'routing', title: 'timeline.held', detail: s.routing.explanation });
   } else if (s.routing && !routedInIntake && s.routing.outcome === 'routed') {
-    items.push({ at: s.routing.decidedAt, service: 'routing', title: 'timeline.routed', titleParams: { procedure: s.routing.procedureId ?? '' }, detail: s.routing.explanation });
+    items.push({
+      at: s.routing.decidedAt,
+      service: 'routing',
+      title: 'timeline.routed',
+      titleParams: { procedure: s.routing.procedureId ?? '' },
+      detail: s.routing.explanation,
+    });
   }
   for (const h of s.status?.history ?? []) {
-    items.push({ at: h.reportedAt, service: 'routing', title: 'timeline.status', titleParams: { status: h.status }, detail: [h.message, h.reportedBy].filter(Boolean).join(' – ') });
+    items.push({
+      at: h.reportedAt,
+      service: 'routing',
+      title: 'timeline.status',
+      titleParams: { status: h.status },
+      detail: [h.message, h.reportedBy].filter(Boolean).join(' – '),
+    });
   }
   for (const n of s.notifications ?? []) {
-    items.push({ at: n.sentAt ?? n.createdAt, service: 'routing', title: 'timeline.notification', titleParams: { channel: n.channel, state: n.state }, detail: n.subject });
+    items.push({
+      at: n.sentAt ?? n.createdAt,
+      service: 'routing',
+      title: 'timeline.notification',
+      titleParams: { channel: n.channel, state: n.state },
+      detail: n.subject,
+    });
   }
   if (s.payment) {
     const at = s.payment.updatedAt ?? s.payment.createdAt;
-    if (at) items.push({ at, service: 'payment', title: 'timeline.payment', titleParams: { status: s.payment.status }, detail: [s.payment.kassenzeichen, s.payment.amountPaid].filter(Boolean).join(' – ') });
+    if (at)
+      items.push({
+        at,
+        service: 'payment',
+        title: 'timeline.payment',
+        titleParams: { status: s.payment.status },
+        detail: [s.payment.kassenzeichen, s.payment.amountPaid].filter(Boolean).join(' – '),
+      });
   }
   if (s.file && !s.intake.timeline.some((e) => e.type === 'archive.file-opened')) {
     items.push({ at: s.file.openedAt, service: 'archive', title: 'timeline.fileOpened', titleParams: { reference: s.file.fileReference } });

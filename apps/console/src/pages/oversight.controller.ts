@@ -23,7 +23,8 @@ interface RepairAudit {
   reason?: string;
 }
 
-const GRAFANA_DASHBOARDS = ['poststelle-overview', 'poststelle-queues', 'poststelle-messaging'];
+// The dashboards of deploy/observability/grafana (their uids).
+const GRAFANA_DASHBOARDS = ['poststelle', 'poststelle-mailroom'];
 const SAFE_ID = /^[\w.-]{1,100}$/;
 
 /** The health of the services, the audit logs, and the original inputs (scan batch, FIT-Connect submission). */
@@ -46,18 +47,26 @@ export class OversightController {
     return page(
       view,
       t('health.title'),
-      html`${table(view, t('health.services'), [t('health.service'), t('health.state'), t('health.reasons'), t('health.lag'), t('health.backlog'), t('health.deadLetters')], rows, ({ service, h }) => [
-        service,
-        html`<span class="status-${state(h)}">${t(`health.${state(h)}`)}</span>`,
-        (h?.problems ?? []).map((p) => p.detail).join('; ') || '–',
-        String(lag(h)),
-        `${h?.outbox?.backlog ?? 0} (${t('health.parked', { n: h?.outbox?.parked ?? 0 })})`,
-        String(h?.deadLetters?.open ?? 0),
-      ])}<h2>${t('health.grafana')}</h2>${
-        grafana
-          ? html`<ul>${GRAFANA_DASHBOARDS.map((d) => html`<li><a href="${grafana}/d/${d}">${d}</a></li>`)}</ul>`
-          : html`<p>${t('health.noGrafana')}</p>`
-      }`,
+      html`${table(
+          view,
+          t('health.services'),
+          [t('health.service'), t('health.state'), t('health.reasons'), t('health.lag'), t('health.backlog'), t('health.deadLetters')],
+          rows,
+          ({ service, h }) => [
+            service,
+            html`<span class="status-${state(h)}">${t(`health.${state(h)}`)}</span>`,
+            (h?.problems ?? []).map((p) => p.detail).join('; ') || '–',
+            String(lag(h)),
+            `${h?.outbox?.backlog ?? 0} (${t('health.parked', { n: h?.outbox?.parked ?? 0 })})`,
+            String(h?.deadLetters?.open ?? 0),
+          ],
+        )}
+        <h2>${t('health.grafana')}</h2>
+        ${grafana
+          ? html`<ul>
+              ${GRAFANA_DASHBOARDS.map((d) => html`<li><a href="${grafana}/d/${d}">${d}</a></li>`)}
+            </ul>`
+          : html`<p>${t('health.noGrafana')}</p>`}`,
     );
   }
 
@@ -68,26 +77,36 @@ export class OversightController {
     const repairs = (
       await Promise.all(
         SERVICE_NAMES.map(async (s) => {
-          const r = await this.services.get<{ items: RepairAudit[] }>(view.session, s, '/v1/ops/repair-audit?limit=100').catch(() => undefined);
+          const r = await this.services
+            .get<{ items: RepairAudit[] }>(view.session, s, '/v1/ops/repair-audit?limit=100')
+            .catch(() => undefined);
           return (r?.status === 200 ? r.body.items : []).map((i) => ({ ...i, service: s }));
         }),
       )
     )
       .flat()
       .sort((a, b) => b.at.localeCompare(a.at));
-    const admin = await this.services.get<{ actor: string; action: string; entityId: string; at: string }[]>(view.session, 'routing', '/v1/admin/audit-log');
+    const admin = await this.services.get<{ actor: string; action: string; entityId: string; at: string }[]>(
+      view.session,
+      'routing',
+      '/v1/admin/audit-log',
+    );
     const changes = Array.isArray(admin.body) ? [...admin.body].reverse() : [];
     return page(
       view,
       t('audit.title'),
-      html`${table(view, t('audit.repairs'), [t('audit.at'), t('audit.actor'), t('audit.action'), t('health.service'), t('audit.target'), t('audit.reason')], repairs, (a) => [
-        when(view, a.at),
-        a.actor,
-        a.action,
-        a.service,
-        a.target,
-        a.reason ?? '–',
-      ])}${table(view, t('audit.config'), [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target')], changes, (c) => [when(view, c.at), c.actor, c.action, c.entityId])}`,
+      html`${table(
+        view,
+        t('audit.repairs'),
+        [t('audit.at'), t('audit.actor'), t('audit.action'), t('health.service'), t('audit.target'), t('audit.reason')],
+        repairs,
+        (a) => [when(view, a.at), a.actor, a.action, a.service, a.target, a.reason ?? '–'],
+      )}${table(view, t('audit.config'), [t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target')], changes, (c) => [
+        when(view, c.at),
+        c.actor,
+        c.action,
+        c.entityId,
+      ])}`,
     );
   }
 
@@ -95,10 +114,15 @@ export class OversightController {
   @Get('originals/:kind/:id')
   async original(@View() view: ViewContext, @Param('kind') kind: string, @Param('id') id: string): Promise<string> {
     if (!SAFE_ID.test(id)) throw new PageNotFound();
-    const path = kind === 'scan-batches' ? `/v1/scan/batches/${id}` : kind === 'fit-connect' ? `/v1/fit-connect/submissions/${id}/events` : undefined;
+    const path =
+      kind === 'scan-batches' ? `/v1/scan/batches/${id}` : kind === 'fit-connect' ? `/v1/fit-connect/submissions/${id}/events` : undefined;
     if (!path) throw new PageNotFound();
     const r = await this.services.get<unknown>(view.session, 'intake', path);
     if (r.status !== 200) throw new PageNotFound();
-    return page(view, kind === 'scan-batches' ? view.t('case.scanBatch', { batch: id }) : view.t('case.fitConnect', { id }), jsonBlock(view.t('originals.record'), r.body));
+    return page(
+      view,
+      kind === 'scan-batches' ? view.t('case.scanBatch', { batch: id }) : view.t('case.fitConnect', { id }),
+      jsonBlock(view.t('originals.record'), r.body),
+    );
   }
 }

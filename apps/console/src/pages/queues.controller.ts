@@ -42,12 +42,25 @@ export class QueuesController {
   @Get()
   async overview(@View() view: ViewContext): Promise<string> {
     const t = view.t;
-    const rows: { queue: string; href: string; count: number | undefined; oldestAt: string | null; deadlines?: QueueSummary['deadlines'] }[] = [];
+    const rows: {
+      queue: string;
+      href: string;
+      count: number | undefined;
+      oldestAt: string | null;
+      deadlines?: QueueSummary['deadlines'];
+    }[] = [];
     for (const [service, href] of SUMMARIES) {
       const r = await this.services.get<{ queues: QueueSummary[] }>(view.session, service, '/v1/queues/summary').catch(() => undefined);
       const queues = r?.status === 200 && Array.isArray(r.body?.queues) ? r.body.queues : undefined;
       if (!queues) rows.push({ queue: service, href, count: undefined, oldestAt: null });
-      for (const q of queues ?? []) rows.push({ queue: q.name, href: q.name.includes('fit') ? '/cases?channel=fit-connect' : href, count: q.count, oldestAt: q.oldestAt, ...(q.deadlines ? { deadlines: q.deadlines } : {}) });
+      for (const q of queues ?? [])
+        rows.push({
+          queue: q.name,
+          href: q.name.includes('fit') ? '/cases?channel=fit-connect' : href,
+          count: q.count,
+          oldestAt: q.oldestAt,
+          ...(q.deadlines ? { deadlines: q.deadlines } : {}),
+        });
     }
     return page(
       view,
@@ -56,7 +69,9 @@ export class QueuesController {
         html`<a href="${r.href}">${r.queue}</a>`,
         r.count === undefined ? t('queues.unknown') : String(r.count),
         r.oldestAt ? html`${when(view, r.oldestAt)} (${age(view, r.oldestAt)})` : '–',
-        r.deadlines ? html`${t('queues.alertAt')} ${when(view, r.deadlines.alertAt)}, ${t('queues.rejectAt')} ${when(view, r.deadlines.rejectAt)}` : '–',
+        r.deadlines
+          ? html`${t('queues.alertAt')} ${when(view, r.deadlines.alertAt)}, ${t('queues.rejectAt')} ${when(view, r.deadlines.rejectAt)}`
+          : '–',
       ]),
     );
   }
@@ -69,11 +84,17 @@ export class QueuesController {
     const { items, nextCursor } = itemsOf<ManualItem>(r);
     const open = items.filter((i) => i.status === 'open').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const body = html`${doneNotice(view, done)}
-${table(view, t('queues.manualRouting'), [t('cases.caseId'), t('queues.reason'), t('queues.since'), t('queues.assign')], open, (i) => [
+    ${table(view, t('queues.manualRouting'), [t('cases.caseId'), t('queues.reason'), t('queues.since'), t('queues.assign')], open, (i) => [
       html`<a href="/cases/${i.caseId}">${i.caseId}</a>`,
       i.reason,
       html`${when(view, i.createdAt)} (${age(view, i.createdAt)})`,
-      html`<form method="get" action="/queues/manual-routing/${i.itemId}/assign">${field({ name: 'procedureId', label: t('queues.procedureFor', { id: i.caseId.slice(0, 8) }), required: true })}<button type="submit">${t('queues.assign')}</button></form>`,
+      html`<form method="get" action="/queues/manual-routing/${i.itemId}/assign">
+        ${field({ name: 'procedureId', label: t('queues.procedureFor', { id: i.caseId.slice(0, 8) }), required: true })}<button
+          type="submit"
+        >
+          ${t('queues.assign')}
+        </button>
+      </form>`,
     ])}${nextCursor ? html`<p><a href="/queues/manual-routing${query({ cursor: nextCursor })}">${t('list.next')}</a></p>` : ''}`;
     return page(view, t('queues.manualRouting'), body);
   }
@@ -91,7 +112,10 @@ ${table(view, t('queues.manualRouting'), [t('cases.caseId'), t('queues.reason'),
       t('queues.confirmAssign'),
       html`${error ? outcome('error', error) : ''}${confirmation(view, {
         question: t('queues.confirmAssignText', { procedure: procedureId }),
-        facts: [[t('queues.procedure'), procedureId], [t('queues.item'), itemId]],
+        facts: [
+          [t('queues.procedure'), procedureId],
+          [t('queues.item'), itemId],
+        ],
         action: `/queues/manual-routing/${encodeURIComponent(itemId)}/assign`,
         fields: { procedureId },
         extra: textarea({ name: 'note', label: t('queues.note') }),

@@ -56,43 +56,79 @@ export class RepairController {
       this.services.get<{ items: DeadLetter[] }>(view.session, service, `/v1/ops/dead-letters${query({ ...filter, state: 'open' })}`),
       this.services.get<{ items: ParkedRow[] }>(view.session, service, `/v1/ops/outbox/parked${query({ state: 'parked' })}`),
     ]);
-    const tabs = html`<nav aria-label="${t('repair.services')}"><ul class="pager">${SERVICE_NAMES.map((s) =>
-      s === service ? html`<li><strong aria-current="page">${s}</strong></li>` : html`<li><a href="/repair?service=${s}">${s}</a></li>`,
-    )}</ul></nav>`;
-    const filters = html`<form class="filters" method="get" action="/repair"><input type="hidden" name="service" value="${service}">
-${field({ name: 'topic', label: t('repair.topic'), value: filter.topic })}${field({ name: 'type', label: t('repair.type'), value: filter.type })}${field({ name: 'error', label: t('repair.error'), value: filter.error })}
-<div class="field"><button type="submit">${t('action.filter')}</button></div></form>`;
+    const tabs = html`<nav aria-label="${t('repair.services')}">
+      <ul class="pager">
+        ${SERVICE_NAMES.map((s) =>
+          s === service ? html`<li><strong aria-current="page">${s}</strong></li>` : html`<li><a href="/repair?service=${s}">${s}</a></li>`,
+        )}
+      </ul>
+    </nav>`;
+    const filters = html`<form class="filters" method="get" action="/repair">
+      <input type="hidden" name="service" value="${service}" />
+      ${field({ name: 'topic', label: t('repair.topic'), value: filter.topic })}${field({
+        name: 'type',
+        label: t('repair.type'),
+        value: filter.type,
+      })}${field({ name: 'error', label: t('repair.error'), value: filter.error })}
+      <div class="field"><button type="submit">${t('action.filter')}</button></div>
+    </form>`;
     const deadItems = dead.body?.items ?? [];
     const anyFilter = Object.values(filter).some(Boolean);
     return page(
       view,
       t('repair.title', { service }),
-      html`${q['done'] ? outcome('ok', t('repair.done')) : ''}${tabs}<h2>${t('repair.deadLetters')}</h2>${filters}
-${table(view, t('repair.deadLetters'), [t('repair.failedAt'), t('repair.topic'), t('repair.type'), t('repair.error'), t('repair.generation')], deadItems, (d) => [
-  html`<a href="/repair/${service}/dead-letters/${d.id}">${when(view, d.failedAt)}</a>`,
-  d.sourceTopic,
-  d.eventType ?? '–',
-  `${d.errorCode}: ${d.error}`,
-  String(d.replayGeneration),
-])}
-${anyFilter && deadItems.length > 0 ? html`<p><a class="button" href="/repair/${service}/replay-matching${query(filter)}">${t('repair.replayMatching', { n: deadItems.length })}</a></p>` : ''}
-<h2>${t('repair.parked')}</h2>
-${table(view, t('repair.parked'), [t('repair.parkedAt'), t('repair.topic'), t('repair.type'), t('repair.reason')], parked.body?.items ?? [], (p) => [
-  html`<a href="/repair/${service}/parked/${p.seq}">${when(view, p.parkedAt)}</a>`,
-  p.topic,
-  p.eventType ?? '–',
-  `${p.reasonCode}: ${p.reason}`,
-])}`,
+      html`${q['done'] ? outcome('ok', t('repair.done')) : ''}${tabs}
+        <h2>${t('repair.deadLetters')}</h2>
+        ${filters}
+        ${table(
+          view,
+          t('repair.deadLetters'),
+          [t('repair.failedAt'), t('repair.topic'), t('repair.type'), t('repair.error'), t('repair.generation')],
+          deadItems,
+          (d) => [
+            html`<a href="/repair/${service}/dead-letters/${d.id}">${when(view, d.failedAt)}</a>`,
+            d.sourceTopic,
+            d.eventType ?? '–',
+            `${d.errorCode}: ${d.error}`,
+            String(d.replayGeneration),
+          ],
+        )}
+        ${anyFilter && deadItems.length > 0
+          ? html`<p>
+              <a class="button" href="/repair/${service}/replay-matching${query(filter)}"
+                >${t('repair.replayMatching', { n: deadItems.length })}</a
+              >
+            </p>`
+          : ''}
+        <h2>${t('repair.parked')}</h2>
+        ${table(
+          view,
+          t('repair.parked'),
+          [t('repair.parkedAt'), t('repair.topic'), t('repair.type'), t('repair.reason')],
+          parked.body?.items ?? [],
+          (p) => [
+            html`<a href="/repair/${service}/parked/${p.seq}">${when(view, p.parkedAt)}</a>`,
+            p.topic,
+            p.eventType ?? '–',
+            `${p.reasonCode}: ${p.reason}`,
+          ],
+        )}`,
     );
   }
 
   @Page('ops:read')
   @Get(':service/:kind/:id')
-  async detail(@View() view: ViewContext, @Param('service') name: string, @Param('kind') kind: string, @Param('id') id: string): Promise<string> {
+  async detail(
+    @View() view: ViewContext,
+    @Param('service') name: string,
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+  ): Promise<string> {
     const t = view.t;
     const service = serviceOf(name);
     const k = this.kind(kind);
-    const path = k === 'dead-letters' ? `/v1/ops/dead-letters/${encodeURIComponent(id)}` : `/v1/ops/outbox/parked/${encodeURIComponent(id)}`;
+    const path =
+      k === 'dead-letters' ? `/v1/ops/dead-letters/${encodeURIComponent(id)}` : `/v1/ops/outbox/parked/${encodeURIComponent(id)}`;
     const r = await this.services.get<Record<string, unknown>>(view.session, service, path);
     if (r.status !== 200) throw new PageNotFound();
     const { headers, payload, ...facts } = r.body;
@@ -100,10 +136,20 @@ ${table(view, t('repair.parked'), [t('repair.parkedAt'), t('repair.topic'), t('r
     return page(
       view,
       k === 'dead-letters' ? t('repair.deadLetter') : t('repair.parkedRow'),
-      html`<dl class="facts">${Object.entries(facts).map(([key, v]) => html`<dt>${key}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>
-${headers !== undefined ? jsonBlock(t('repair.headers'), headers) : ''}${payload !== undefined ? jsonBlock(t('repair.payload'), payload) : ''}
-${facts['state'] === 'open' || facts['state'] === 'parked' ? html`<p>${actions.map((a) => html`<a class="button" href="/repair/${service}/${k}/${id}/${a}">${t(`repair.${a}`)}</a> `)}</p>` : ''}
-<p><a href="/repair?service=${service}">${t('repair.back')}</a></p>`,
+      html`<dl class="facts">
+          ${Object.entries(facts).map(
+            ([key, v]) =>
+              html`<dt>${key}</dt>
+                <dd>${typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean)}</dd>`,
+          )}
+        </dl>
+        ${headers !== undefined ? jsonBlock(t('repair.headers'), headers) : ''}${payload !== undefined
+          ? jsonBlock(t('repair.payload'), payload)
+          : ''}
+        ${facts['state'] === 'open' || facts['state'] === 'parked'
+          ? html`<p>${actions.map((a) => html`<a class="button" href="/repair/${service}/${k}/${id}/${a}">${t(`repair.${a}`)}</a> `)}</p>`
+          : ''}
+        <p><a href="/repair?service=${service}">${t('repair.back')}</a></p>`,
     );
   }
 
@@ -115,7 +161,12 @@ ${facts['state'] === 'open' || facts['state'] === 'parked' ? html`<p>${actions.m
 
   @Page('ops:repair')
   @Post(':service/replay-matching')
-  async replayMatching(@View() view: ViewContext, @Param('service') name: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async replayMatching(
+    @View() view: ViewContext,
+    @Param('service') name: string,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const service = serviceOf(name);
     const filter = { topic: formField(body, 'topic'), type: formField(body, 'type'), error: formField(body, 'error') };
     const reason = formField(body, 'reason');
@@ -131,7 +182,13 @@ ${facts['state'] === 'open' || facts['state'] === 'parked' ? html`<p>${actions.m
 
   @Page('ops:repair')
   @Get(':service/:kind/:id/:action')
-  confirm(@View() view: ViewContext, @Param('service') name: string, @Param('kind') kind: string, @Param('id') id: string, @Param('action') action: string): string {
+  confirm(
+    @View() view: ViewContext,
+    @Param('service') name: string,
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+    @Param('action') action: string,
+  ): string {
     return this.actionPage(view, serviceOf(name), this.kind(kind), id, this.action(action), undefined);
   }
 
@@ -150,7 +207,8 @@ ${facts['state'] === 'open' || facts['state'] === 'parked' ? html`<p>${actions.m
     const k = this.kind(kind);
     const a = this.action(action);
     const reason = formField(body, 'reason');
-    const base = k === 'dead-letters' ? `/v1/ops/dead-letters/${encodeURIComponent(id)}` : `/v1/ops/outbox/parked/${encodeURIComponent(id)}`;
+    const base =
+      k === 'dead-letters' ? `/v1/ops/dead-letters/${encodeURIComponent(id)}` : `/v1/ops/outbox/parked/${encodeURIComponent(id)}`;
     const error = await perform(this.services, view.session, res, {
       service,
       path: `${base}/${a}`,
@@ -167,7 +225,9 @@ ${facts['state'] === 'open' || facts['state'] === 'parked' ? html`<p>${actions.m
       t('repair.replayMatchingTitle'),
       html`${error ? outcome('error', error) : ''}${confirmation(view, {
         question: t('repair.confirmMatching', { service }),
-        facts: Object.entries(filter).filter(([, v]) => v).map(([k, v]) => [t(`repair.${k}` as 'repair.topic'), v]),
+        facts: Object.entries(filter)
+          .filter(([, v]) => v)
+          .map(([k, v]) => [t(`repair.${k}` as 'repair.topic'), v]),
         action: `/repair/${service}/replay-matching`,
         fields: filter,
         extra: textarea({ name: 'reason', label: t('repair.reasonOptional') }),
@@ -177,17 +237,31 @@ ${facts['state'] === 'open' || facts['state'] === 'parked' ? html`<p>${actions.m
     );
   }
 
-  private actionPage(view: ViewContext, service: UpstreamService, kind: Kind, id: string, action: keyof typeof ACTIONS, error: string | undefined): string {
+  private actionPage(
+    view: ViewContext,
+    service: UpstreamService,
+    kind: Kind,
+    id: string,
+    action: keyof typeof ACTIONS,
+    error: string | undefined,
+  ): string {
     const t = view.t;
     return page(
       view,
       t(`repair.${action}`),
       html`${error ? outcome('error', error) : ''}${confirmation(view, {
         question: t(`repair.confirm.${action}`),
-        facts: [[t('repair.service'), service], [kind === 'dead-letters' ? t('repair.deadLetter') : t('repair.parkedRow'), id]],
+        facts: [
+          [t('repair.service'), service],
+          [kind === 'dead-letters' ? t('repair.deadLetter') : t('repair.parkedRow'), id],
+        ],
         action: `/repair/${service}/${kind}/${encodeURIComponent(id)}/${action}`,
         fields: {},
-        extra: textarea({ name: 'reason', label: action === 'discard' ? t('repair.reasonRequired') : t('repair.reasonOptional'), required: action === 'discard' }),
+        extra: textarea({
+          name: 'reason',
+          label: action === 'discard' ? t('repair.reasonRequired') : t('repair.reasonOptional'),
+          required: action === 'discard',
+        }),
         confirmLabel: t(`repair.${action}`),
         cancelHref: `/repair/${service}/${kind}/${encodeURIComponent(id)}`,
         danger: action === 'discard',

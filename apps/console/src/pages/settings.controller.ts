@@ -36,15 +36,21 @@ export class SettingsController {
     return page(
       view,
       t('admin.fees'),
-      html`${done ? outcome('ok', t('admin.saved')) : ''}${table(view, t('admin.fees'), [t('cases.service'), t('admin.arsPrefix'), t('admin.version'), t('admin.amount'), t('admin.policy'), t('admin.validFrom'), t('admin.by')], rows, (f) => [
-        f.leikaKey,
-        f.arsPrefix,
-        String(f.version),
-        f.amount,
-        f.policy,
-        when(view, f.validFrom),
-        f.createdBy ?? '–',
-      ])}${view.can('config:write') ? html`<p><a class="button" href="/admin/fees/set">${t('admin.setFee')}</a></p>` : ''}`,
+      html`${done ? outcome('ok', t('admin.saved')) : ''}${table(
+        view,
+        t('admin.fees'),
+        [
+          t('cases.service'),
+          t('admin.arsPrefix'),
+          t('admin.version'),
+          t('admin.amount'),
+          t('admin.policy'),
+          t('admin.validFrom'),
+          t('admin.by'),
+        ],
+        rows,
+        (f) => [f.leikaKey, f.arsPrefix, String(f.version), f.amount, f.policy, when(view, f.validFrom), f.createdBy ?? '–'],
+      )}${view.can('config:write') ? html`<p><a class="button" href="/admin/fees/set">${t('admin.setFee')}</a></p>` : ''}`,
     );
   }
 
@@ -91,23 +97,36 @@ export class SettingsController {
     const t = view.t;
     let found = html``;
     if (address) {
-      const r = await this.services.get<Record<string, unknown>>(view.session, 'intake', `/v1/admin/mailboxes/${encodeURIComponent(address)}`);
+      const r = await this.services.get<Record<string, unknown>>(
+        view.session,
+        'intake',
+        `/v1/admin/mailboxes/${encodeURIComponent(address)}`,
+      );
       found =
         r.status === 200
-          ? html`<dl class="facts" role="status">${Object.entries(r.body).map(([k, val]) => html`<dt>${k}</dt><dd>${String(val)}</dd>`)}</dl>`
+          ? html`<dl class="facts" role="status">
+              ${Object.entries(r.body).map(
+                ([k, val]) =>
+                  html`<dt>${k}</dt>
+                    <dd>${String(val)}</dd>`,
+              )}
+            </dl>`
           : outcome('error', problemText(r.body) || t('admin.noMailbox'));
     }
     return page(
       view,
       t('admin.mailboxes'),
-      html`${done ? outcome('ok', t('admin.saved')) : ''}<form method="get" action="/admin/mailboxes" class="filters" role="search" aria-label="${t('admin.mailboxes')}">${field({
-        name: 'address',
-        label: t('admin.mailboxAddress'),
-        value: address,
-        required: true,
-      })}<div class="field"><button type="submit">${t('action.search')}</button></div></form>${found}${
-        view.can('config:write') ? html`<p><a class="button" href="/admin/mailboxes/set">${t('admin.setMailbox')}</a></p>` : ''
-      }`,
+      html`${done ? outcome('ok', t('admin.saved')) : ''}
+        <form method="get" action="/admin/mailboxes" class="filters" role="search" aria-label="${t('admin.mailboxes')}">
+          ${field({
+            name: 'address',
+            label: t('admin.mailboxAddress'),
+            value: address,
+            required: true,
+          })}
+          <div class="field"><button type="submit">${t('action.search')}</button></div>
+        </form>
+        ${found}${view.can('config:write') ? html`<p><a class="button" href="/admin/mailboxes/set">${t('admin.setMailbox')}</a></p>` : ''}`,
     );
   }
 

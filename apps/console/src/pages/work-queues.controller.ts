@@ -47,13 +47,19 @@ export class WorkQueuesController {
     return page(
       view,
       t('queues.scan'),
-      html`${doneNotice(view, done)}${table(view, t('queues.scan'), [t('queues.document'), t('queues.reason'), t('queues.candidates'), t('queues.since'), t('queues.resolve')], open, (i) => [
-        `${i.batchId} / ${i.documentId}`,
-        i.reason,
-        i.candidates.map((c) => `${c.leikaKey ?? ''} ${c.tenantArs ?? ''}`).join(', ') || '–',
-        html`${when(view, i.queuedAt)} (${age(view, i.queuedAt)})`,
-        html`<a href="/queues/scan-classification/${i.itemId}/resolve">${t('queues.resolve')}</a>`,
-      ])}${nextCursor ? html`<p><a href="/queues/scan-classification${query({ cursor: nextCursor })}">${t('list.next')}</a></p>` : ''}`,
+      html`${doneNotice(view, done)}${table(
+        view,
+        t('queues.scan'),
+        [t('queues.document'), t('queues.reason'), t('queues.candidates'), t('queues.since'), t('queues.resolve')],
+        open,
+        (i) => [
+          `${i.batchId} / ${i.documentId}`,
+          i.reason,
+          i.candidates.map((c) => `${c.leikaKey ?? ''} ${c.tenantArs ?? ''}`).join(', ') || '–',
+          html`${when(view, i.queuedAt)} (${age(view, i.queuedAt)})`,
+          html`<a href="/queues/scan-classification/${i.itemId}/resolve">${t('queues.resolve')}</a>`,
+        ],
+      )}${nextCursor ? html`<p><a href="/queues/scan-classification${query({ cursor: nextCursor })}">${t('list.next')}</a></p>` : ''}`,
     );
   }
 
@@ -70,20 +76,27 @@ export class WorkQueuesController {
       view,
       t('queues.resolveScan'),
       html`${error ? outcome('error', error) : ''}
-<p>${t('queues.resolveScanText')}</p>
-${confirmation(view, {
-  question: t('queues.confirmResolve'),
-  facts: [[t('queues.item'), itemId]],
-  action: `/queues/scan-classification/${encodeURIComponent(itemId)}/resolve`,
-  fields: {},
-  extra: html`<fieldset><legend>${t('queues.newCase')}</legend>${field({ name: 'tenantArs', label: t('cases.tenant'), value: fields.tenantArs })}${field({
-    name: 'leikaKey',
-    label: t('cases.service'),
-    value: fields.leikaKey,
-  })}</fieldset><fieldset><legend>${t('queues.followUp')}</legend>${field({ name: 'caseReference', label: t('cases.reference'), value: fields.caseReference })}</fieldset>`,
-  confirmLabel: t('queues.resolve'),
-  cancelHref: '/queues/scan-classification',
-})}`,
+        <p>${t('queues.resolveScanText')}</p>
+        ${confirmation(view, {
+          question: t('queues.confirmResolve'),
+          facts: [[t('queues.item'), itemId]],
+          action: `/queues/scan-classification/${encodeURIComponent(itemId)}/resolve`,
+          fields: {},
+          extra: html`<fieldset>
+              <legend>${t('queues.newCase')}</legend>
+              ${field({ name: 'tenantArs', label: t('cases.tenant'), value: fields.tenantArs })}${field({
+                name: 'leikaKey',
+                label: t('cases.service'),
+                value: fields.leikaKey,
+              })}
+            </fieldset>
+            <fieldset>
+              <legend>${t('queues.followUp')}</legend>
+              ${field({ name: 'caseReference', label: t('cases.reference'), value: fields.caseReference })}
+            </fieldset>`,
+          confirmLabel: t('queues.resolve'),
+          cancelHref: '/queues/scan-classification',
+        })}`,
     );
   }
 
@@ -111,19 +124,31 @@ ${confirmation(view, {
     return page(
       view,
       t('queues.payment'),
-      html`${doneNotice(view, done)}${table(view, t('queues.payment'), [t('queues.remittance'), t('queues.amount'), t('queues.reason'), t('queues.since'), t('queues.actions')], open, (i) => [
-        i.remittance || i.itemId,
-        `${i.amount} ${i.currency}`,
-        i.reason,
-        html`${when(view, i.bookedAt ?? i.createdAt)} (${age(view, i.bookedAt ?? i.createdAt)})`,
-        html`<a href="/queues/payment/${i.itemId}/assign">${t('queues.assignToCase')}</a> · <a href="/queues/payment/${i.itemId}/not-ours">${t('queues.notOurs')}</a>`,
-      ])}${nextCursor ? html`<p><a href="/queues/payment${query({ cursor: nextCursor })}">${t('list.next')}</a></p>` : ''}`,
+      html`${doneNotice(view, done)}${table(
+        view,
+        t('queues.payment'),
+        [t('queues.remittance'), t('queues.amount'), t('queues.reason'), t('queues.since'), t('queues.actions')],
+        open,
+        (i) => [
+          i.remittance || i.itemId,
+          `${i.amount} ${i.currency}`,
+          i.reason,
+          html`${when(view, i.bookedAt ?? i.createdAt)} (${age(view, i.bookedAt ?? i.createdAt)})`,
+          html`<a href="/queues/payment/${i.itemId}/assign">${t('queues.assignToCase')}</a> ·
+            <a href="/queues/payment/${i.itemId}/not-ours">${t('queues.notOurs')}</a>`,
+        ],
+      )}${nextCursor ? html`<p><a href="/queues/payment${query({ cursor: nextCursor })}">${t('list.next')}</a></p>` : ''}`,
     );
   }
 
   @Page('queue:work')
   @Get('payment/:itemId/:action')
-  paymentForm(@View() view: ViewContext, @Param('itemId') itemId: string, @Param('action') action: string, @Query('caseId') caseId = ''): string {
+  paymentForm(
+    @View() view: ViewContext,
+    @Param('itemId') itemId: string,
+    @Param('action') action: string,
+    @Query('caseId') caseId = '',
+  ): string {
     return this.paymentPage(view, itemId, action === 'assign' ? 'assign' : 'not-ours', caseId, undefined);
   }
 
@@ -146,7 +171,13 @@ ${confirmation(view, {
 
   @Page('queue:work')
   @Post('payment/:itemId/:action')
-  async paymentAction(@View() view: ViewContext, @Param('itemId') itemId: string, @Param('action') action: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async paymentAction(
+    @View() view: ViewContext,
+    @Param('itemId') itemId: string,
+    @Param('action') action: string,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const kind = action === 'assign' ? 'assign' : 'not-ours';
     const caseId = formField(body, 'caseId');
     const error = await perform(this.services, view.session, res, {

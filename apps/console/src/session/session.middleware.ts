@@ -26,7 +26,10 @@ export function writeSessionCookie(res: Response, settings: ConsoleSettings, ses
 
 /** The language preference cookie (not secret, one year). */
 export function writeLangCookie(res: Response, settings: ConsoleSettings, lang: Lang): void {
-  res.append('Set-Cookie', serializeCookie(LANG_COOKIE, lang, { httpOnly: true, secure: settings.secureCookies, maxAgeSeconds: 365 * 86400 }));
+  res.append(
+    'Set-Cookie',
+    serializeCookie(LANG_COOKIE, lang, { httpOnly: true, secure: settings.secureCookies, maxAgeSeconds: 365 * 86400 }),
+  );
 }
 
 /** Finds the request's session (by the cookie) and language (cookie, else the configured default). */
@@ -44,7 +47,10 @@ export function sessionMiddleware(store: SessionStore, settings: ConsoleSettings
 
 /** Headers of every answer: no framing, no sniffing, no referrer, scripts only from the console, nothing cached. */
 export function securityHeaders(_req: ConsoleRequest, res: Response, next: NextFunction): void {
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');

@@ -80,6 +80,8 @@ describe('cookies', () => {
 
   it('writes HttpOnly, SameSite=Lax and Secure as asked', () => {
     expect(serializeCookie('s', 'v', { httpOnly: true, secure: true })).toBe('s=v; Path=/; SameSite=Lax; HttpOnly; Secure');
-    expect(serializeCookie('lang', 'en', { httpOnly: false, secure: false, maxAgeSeconds: 0 })).toBe('lang=en; Path=/; SameSite=Lax; Max-Age=0');
+    expect(serializeCookie('lang', 'en', { httpOnly: false, secure: false, maxAgeSeconds: 0 })).toBe(
+      'lang=en; Path=/; SameSite=Lax; Max-Age=0',
+    );
   });
 });

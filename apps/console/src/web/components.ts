@@ -7,7 +7,11 @@ export function when(view: ViewContext, iso: string | null | undefined): SafeHtm
   if (!iso) return html`–`;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return html`${iso}`;
-  const text = d.toLocaleString(view.lang === 'de' ? 'de-DE' : 'en-GB', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+  const text = d.toLocaleString(view.lang === 'de' ? 'de-DE' : 'en-GB', {
+    timeZone: 'Europe/Berlin',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
   return html`<time datetime="${d.toISOString()}">${text}</time>`;
 }
 
@@ -21,14 +25,33 @@ export function age(view: ViewContext, iso: string | null | undefined, now = Dat
 }
 
 /** A data table: caption, column headers with scope, one row per item; an empty list says so. */
-export function table<T>(view: ViewContext, caption: string, columns: readonly string[], rows: readonly T[], row: (item: T) => HtmlValue[]): SafeHtml {
+export function table<T>(
+  view: ViewContext,
+  caption: string,
+  columns: readonly string[],
+  rows: readonly T[],
+  row: (item: T) => HtmlValue[],
+): SafeHtml {
   if (rows.length === 0) return html`<p class="notice" role="status">${caption}: ${view.t('list.empty')}</p>`;
-  return html`<table><caption>${caption}</caption>
-<thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-<tbody>${rows.map((item) => {
-    const [first, ...rest] = row(item);
-    return html`<tr><th scope="row">${first}</th>${rest.map((cell) => html`<td>${cell}</td>`)}</tr>`;
-  })}</tbody></table>`;
+  return html`<table>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        ${columns.map((c) => html`<th scope="col">${c}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map((item) => {
+        const [first, ...rest] = row(item);
+        return html`<tr>
+          <th scope="row">${first}</th>
+          ${rest.map((cell) => html`<td>${cell}</td>`)}
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
 }
 
 export interface FieldOptions {
@@ -46,32 +69,62 @@ export interface FieldOptions {
 export function field(o: FieldOptions): SafeHtml {
   const id = `f-${o.name}`;
   const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return html`<div class="field"><label for="${id}">${o.label}</label>
-${o.hint ? html`<span id="${id}-hint">${o.hint}</span>` : ''}
-${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` : ''}
-<input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${described ? html` aria-describedby="${described}"` : ''}${
-    o.error ? html` aria-invalid="true"` : ''
-  }${o.required ? html` required` : ''} autocomplete="${o.autocomplete ?? 'off'}"></div>`;
+  return html`<div class="field">
+    <label for="${id}">${o.label}</label>
+    ${o.hint ? html`<span id="${id}-hint">${o.hint}</span>` : ''}
+    ${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` : ''}
+    <input
+      id="${id}"
+      name="${o.name}"
+      type="${o.type ?? 'text'}"
+      value="${o.value ?? ''}"
+      ${described ? html` aria-describedby="${described}"` : ''}${o.error ? html` aria-invalid="true"` : ''}${o.required
+        ? html` required`
+        : ''}
+      autocomplete="${o.autocomplete ?? 'off'}"
+    />
+  </div>`;
 }
 
 /** A labelled select. */
-export function select(o: { name: string; label: string; value?: string | undefined; options: readonly { value: string; label: string }[]; error?: string | undefined }): SafeHtml {
+export function select(o: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  options: readonly { value: string; label: string }[];
+  error?: string | undefined;
+}): SafeHtml {
   const id = `f-${o.name}`;
-  return html`<div class="field"><label for="${id}">${o.label}</label>
-${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` : ''}
-<select id="${id}" name="${o.name}"${o.error ? html` aria-describedby="${id}-error" aria-invalid="true"` : ''}>${o.options.map(
-    (opt) => html`<option value="${opt.value}"${opt.value === o.value ? html` selected` : ''}>${opt.label}</option>`,
-  )}</select></div>`;
+  return html`<div class="field">
+    <label for="${id}">${o.label}</label>
+    ${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` : ''}
+    <select id="${id}" name="${o.name}" ${o.error ? html` aria-describedby="${id}-error" aria-invalid="true"` : ''}>
+      ${o.options.map((opt) => html`<option value="${opt.value}" ${opt.value === o.value ? html` selected` : ''}>${opt.label}</option>`)}
+    </select>
+  </div>`;
 }
 
 /** A labelled text area. */
-export function textarea(o: { name: string; label: string; value?: string | undefined; error?: string | undefined; required?: boolean }): SafeHtml {
+export function textarea(o: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  required?: boolean;
+}): SafeHtml {
   const id = `f-${o.name}`;
-  return html`<div class="field"><label for="${id}">${o.label}</label>
-${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` : ''}
-<textarea id="${id}" name="${o.name}" rows="3"${o.error ? html` aria-describedby="${id}-error" aria-invalid="true"` : ''}${
-    o.required ? html` required` : ''
-  }>${o.value ?? ''}</textarea></div>`;
+  return html`<div class="field">
+    <label for="${id}">${o.label}</label>
+    ${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` : ''}
+    <textarea
+      id="${id}"
+      name="${o.name}"
+      rows="3"
+      ${o.error ? html` aria-describedby="${id}-error" aria-invalid="true"` : ''}${o.required ? html` required` : ''}
+    >
+${o.value ?? ''}</textarea
+    >
+  </div>`;
 }
 
 /**
@@ -80,15 +133,32 @@ ${o.error ? html`<span id="${id}-error" class="field-error">${o.error}</span>` :
  */
 export function confirmation(
   view: ViewContext,
-  o: { question: string; facts: readonly [string, HtmlValue][]; action: string; fields: Record<string, string>; confirmLabel: string; cancelHref: string; extra?: SafeHtml; danger?: boolean },
+  o: {
+    question: string;
+    facts: readonly [string, HtmlValue][];
+    action: string;
+    fields: Record<string, string>;
+    confirmLabel: string;
+    cancelHref: string;
+    extra?: SafeHtml;
+    danger?: boolean;
+  },
 ): SafeHtml {
   return html`<p class="notice">${o.question}</p>
-<dl class="facts">${o.facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-<form method="post" action="${o.action}">${csrfField(view)}${Object.entries(o.fields).map(
-    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
-  )}${o.extra ?? ''}
-<p><button type="submit"${o.danger ? html` class="danger"` : ''}>${o.confirmLabel}</button> <a class="button secondary" href="${o.cancelHref}">${view.t('action.cancel')}</a></p>
-</form>`;
+    <dl class="facts">
+      ${o.facts.map(
+        ([k, v]) =>
+          html`<dt>${k}</dt>
+            <dd>${v}</dd>`,
+      )}
+    </dl>
+    <form method="post" action="${o.action}">
+      ${csrfField(view)}${Object.entries(o.fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}${o.extra ?? ''}
+      <p>
+        <button type="submit" ${o.danger ? html` class="danger"` : ''}>${o.confirmLabel}</button>
+        <a class="button secondary" href="${o.cancelHref}">${view.t('action.cancel')}</a>
+      </p>
+    </form>`;
 }
 
 /** The outcome of an action, announced to screen readers. */
@@ -98,7 +168,8 @@ export function outcome(kind: 'ok' | 'error', text: string): SafeHtml {
 
 /** JSON shown for inspection (headers, payload), escaped. */
 export function jsonBlock(label: string, value: unknown): SafeHtml {
-  return html`<h2>${label}</h2><pre>${JSON.stringify(value, null, 2)}</pre>`;
+  return html`<h2>${label}</h2>
+    <pre>${JSON.stringify(value, null, 2)}</pre>`;
 }
 
 /** A query string of the non-empty entries. */

@@ -21,7 +21,17 @@ export class ErrorPagesFilter implements ExceptionFilter {
       return;
     }
     const show = (status: number, title: string, text: string): void => {
-      res.status(status).type('html').send(page(view, title, html`<p class="error" role="alert">${text}</p><p><a href="/">${view.t('error.home')}</a></p>`));
+      res
+        .status(status)
+        .type('html')
+        .send(
+          page(
+            view,
+            title,
+            html`<p class="error" role="alert">${text}</p>
+              <p><a href="/">${view.t('error.home')}</a></p>`,
+          ),
+        );
     };
     if (error instanceof PageForbidden) {
       return show(403, view.t('error.forbidden'), error.reason === 'csrf' ? view.t('error.csrf') : view.t('error.forbiddenText'));
@@ -29,11 +39,17 @@ export class ErrorPagesFilter implements ExceptionFilter {
     if (error instanceof PageNotFound) return show(404, view.t('error.notFound'), view.t('error.notFoundText'));
     if (error instanceof UpstreamFailure) {
       this.log.warn('service failure shown', { service: error.service, status: error.status });
-      return show(502, view.t('error.upstream'), view.t('error.upstreamText', { service: error.service, detail: error.detail || String(error.status ?? '') }));
+      return show(
+        502,
+        view.t('error.upstream'),
+        view.t('error.upstreamText', { service: error.service, detail: error.detail || String(error.status ?? '') }),
+      );
     }
     if (error instanceof HttpException && error.getStatus() < 500) {
       const status = error.getStatus();
-      return status === 404 ? show(404, view.t('error.notFound'), view.t('error.notFoundText')) : show(status, view.t('error.badRequest'), error.message);
+      return status === 404
+        ? show(404, view.t('error.notFound'), view.t('error.notFoundText'))
+        : show(status, view.t('error.badRequest'), error.message);
     }
     this.log.error('page failed', { path: req.path, error: error instanceof Error ? error.message : String(error) });
     show(500, view.t('error.internal'), view.t('error.internalText'));

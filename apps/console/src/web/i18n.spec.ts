@@ -5,7 +5,8 @@ import { isLang, translate, type MessageKey } from './i18n';
 describe('message catalogues', () => {
   it('has German and English for every key, none left empty', () => {
     expect(Object.keys(EN).sort()).toEqual(Object.keys(DE).sort());
-    for (const [key, text] of [...Object.entries(DE), ...Object.entries(EN)]) expect({ key, empty: text.trim() === '' }).toEqual({ key, empty: false });
+    for (const [key, text] of [...Object.entries(DE), ...Object.entries(EN)])
+      expect({ key, empty: text.trim() === '' }).toEqual({ key, empty: false });
   });
 
   it('uses the same placeholders in both languages', () => {

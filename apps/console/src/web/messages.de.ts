@@ -144,7 +144,8 @@ export const DE = {
   'repair.discard': 'Verwerfen',
   'repair.confirm.replay': 'Soll die Nachricht erneut verarbeitet werden? Die Aktion wird mit Ihrem Namen protokolliert.',
   'repair.confirm.retry': 'Soll die Nachricht erneut gesendet werden? Die Aktion wird mit Ihrem Namen protokolliert.',
-  'repair.confirm.discard': 'Soll die Nachricht endgültig verworfen werden? Bitte geben Sie einen Grund an; er wird mit Ihrem Namen protokolliert.',
+  'repair.confirm.discard':
+    'Soll die Nachricht endgültig verworfen werden? Bitte geben Sie einen Grund an; er wird mit Ihrem Namen protokolliert.',
   'repair.reasonOptional': 'Grund (optional)',
   'repair.reasonRequired': 'Grund (Pflichtangabe)',
   'repair.replayMatching': 'Alle {n} gefilterten erneut verarbeiten',

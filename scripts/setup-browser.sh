@@ -10,19 +10,6 @@ if [ -x /usr/bin/chromium ]; then
 fi
 
 echo "/usr/bin/chromium missing; installing the Debian package chromium"
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  SUDO=(sudo -n)
-else
-  echo "error: cannot install chromium: not root and no password-less sudo." >&2
-  echo "       Install it by hand: apt-get install -y --no-install-recommends chromium" >&2
-  exit 1
-fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: apt-get not found; install Chromium at /usr/bin/chromium with this system's package manager" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y --no-install-recommends chromium
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+apt_install "the browser" chromium

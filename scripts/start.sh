@@ -127,24 +127,25 @@ for i in "${!SERVICES[@]}"; do
   HTTP_PORT=${PORTS[$i]} node scripts/run-service.js "${SERVICES[$i]}" >"$LOGS/${SERVICES[$i]}.log" 2>&1 &
   pids+=($!)
 done
-for i in "${!SERVICES[@]}"; do
-  for _ in $(seq 1 120); do
-    if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:${PORTS[$i]}/health"; then break; fi
-    if ! kill -0 "${pids[$((i + 1))]}" 2>/dev/null; then say "${SERVICES[$i]} failed to start:"; tail -20 "$LOGS/${SERVICES[$i]}.log"; exit 1; fi
+# Waits until <url>/health answers 200 (120 s); stops start-up with the log's tail if the process <pid> ended.
+wait_healthy() {
+  local name=$1 url=$2 pid=$3
+  for _ in $(seq 1 240); do
+    if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url/health"; then
+      say "$name ready on $url"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then say "$name failed to start:"; tail -20 "$LOGS/$name.log"; exit 1; fi
     sleep 0.5
   done
-  say "${SERVICES[$i]} ready on http://127.0.0.1:${PORTS[$i]}"
-done
+  say "$name did not become healthy in 120 s"
+  exit 1
+}
+for i in "${!SERVICES[@]}"; do wait_healthy "${SERVICES[$i]}" "http://127.0.0.1:${PORTS[$i]}" "${pids[$((i + 1))]}"; done
 # The operator console: people sign in at the provider and work through the services' APIs with their own token.
 CONSOLE_PORT=$CONSOLE_PORT CONSOLE_PUBLIC_URL=$CONSOLE_URL node scripts/run-service.js console >"$LOGS/console.log" 2>&1 &
-console_pid=$!
-pids+=($console_pid)
-for _ in $(seq 1 60); do
-  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$CONSOLE_URL/health"; then break; fi
-  if ! kill -0 "$console_pid" 2>/dev/null; then say "the console failed to start:"; tail -20 "$LOGS/console.log"; exit 1; fi
-  sleep 0.5
-done
-say "console ready on $CONSOLE_URL"
+pids+=($!)
+wait_healthy console "$CONSOLE_URL" "$!"
 
 node scripts/run-ts.js scripts/demo.ts
 if [ "$EXIT_AFTER_DEMO" = 1 ]; then

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { KafkaProbe, Stack, portalSubmission, testKafka, waitFor } from '@poststelle/testing';
+import { KafkaProbe, Stack, portalSubmission, statusReport, testKafka, waitFor } from '@poststelle/testing';
 
 const TENANT = '120540000000';
 const PARKING = '99050012104000';
@@ -169,21 +169,7 @@ describe('operator console in the browser', () => {
     // The back office reports on the case before it is routed: a dead letter (fixable: route the case, then replay).
     const producer = testKafka().producer();
     await producer.connect();
-    const report = {
-      id: randomUUID(),
-      type: 'case.status-changed',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      correlationId: caseId,
-      tenant: TENANT,
-      payload: {
-        caseId,
-        procedureId: 'console-parking',
-        status: 'PROCESSING',
-        reportedBy: 'procedure:console-parking',
-        reportedAt: new Date().toISOString(),
-      },
-    };
+    const report = statusReport({ caseId, procedureId: 'console-parking', tenant: TENANT });
     await producer.send({
       topic: stack.topic('procedure.console-parking.status.v1'),
       messages: [{ key: caseId, value: JSON.stringify(report) }],

@@ -4,7 +4,7 @@ export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { ServiceProcess, SERVICES, freePort, type ProcessName, type ServiceName } from './service-process';
 export { Stack, type StackOptions, type StackRequestInit } from './stack';
 export { OidcProvider, API_AUDIENCE, type DemoClient, type OidcProviderOptions } from './oidc-provider';
-export { portalSubmission } from './factories';
+export { portalSubmission, statusReport } from './factories';
 export { DedicatedPostgres, type PostgresStopMode } from './dedicated-postgres';
 export { KafkaCluster } from './kafka-cluster';
 export {

@@ -12,10 +12,8 @@ describe('html template', () => {
 
   it('nests templates without escaping them twice, joins arrays and leaves out empty values', () => {
     const items = ['a&b', 'c'].map((x) => html`<li>${x}</li>`);
-    const out = html`<ul>
-        ${items}
-      </ul>
-      ${null}${undefined}${false}${0}`.toString();
+    // prettier-ignore
+    const out = html`<ul>${items}</ul>${null}${undefined}${false}${0}`.toString();
     expect(out).toBe('<ul><li>a&amp;b</li><li>c</li></ul>0');
   });
 

@@ -55,6 +55,8 @@ DATABASE_URL=$(node deploy/local/postgres.js url)
 export DATABASE_URL
 
 run_jest integration --runInBand
+step "browser for the console's end-to-end tests (Debian package chromium, installed only when missing)"
+bash scripts/setup-browser.sh
 # Two end-to-end specs at a time (each its own stack: database, topic namespace, ports); then, one at a time, the fault
 # specs (their own broker cluster or database server, processes killed under a 1,000-case load).
 run_jest e2e --maxWorkers=2

@@ -5,7 +5,7 @@ export { ServiceEnv, platformSettings, type PlatformSettings } from './config/se
 export { ServiceException, PROBLEM_BASE, type ProblemDetails } from './http/problem';
 export { ProblemDetailsFilter, toProblem } from './http/problem-details.filter';
 export { PlatformModule, type PlatformModuleOptions } from './nest/platform.module';
-export { bootstrapService, keepRawBody, type RawBodyRequest } from './nest/bootstrap';
+export { NestJsonLogger, bootstrapService, keepRawBody, type RawBodyRequest } from './nest/bootstrap';
 export {
   BodyErrorCode,
   JSON_MEDIA_TYPES,

@@ -1,10 +1,10 @@
 export { testInfra, uniqueName, createTestDatabase, waitFor } from './env';
 export { KafkaProbe, testKafka, type KafkaProbeOptions, type ProbedMessage } from './kafka-probe';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
-export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
+export { ServiceProcess, SERVICES, freePort, type ProcessName, type ServiceName } from './service-process';
 export { Stack, type StackOptions, type StackRequestInit } from './stack';
-export { OidcProvider, API_AUDIENCE, type DemoClient } from './oidc-provider';
-export { portalSubmission } from './factories';
+export { OidcProvider, API_AUDIENCE, type DemoClient, type OidcProviderOptions } from './oidc-provider';
+export { portalSubmission, statusReport } from './factories';
 export { DedicatedPostgres, type PostgresStopMode } from './dedicated-postgres';
 export { KafkaCluster } from './kafka-cluster';
 export {

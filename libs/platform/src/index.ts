@@ -46,3 +46,19 @@ export {
   tenantScopeSql,
   type TenantScope,
 } from './auth/tenant-scope';
+export {
+  InvalidQueryException,
+  NEXT_CURSOR_HEADER,
+  QueryErrorCode,
+  cursorTimeSql,
+  encodeCursor,
+  pageOf,
+  pageRequestOf,
+  validateQuery,
+  type KeyPart,
+  type Page,
+  type PageRequest,
+  type QueueCounts,
+  type QueueSummary,
+} from './http/paging';
+export { QueueBoard, type QueueCounter } from './nest/queue-board';

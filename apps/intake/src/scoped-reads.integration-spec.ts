@@ -171,8 +171,8 @@ describe('tenant-scoped reads (intake repositories, real PostgreSQL)', () => {
         textExcerpt: '',
       }),
     );
-    expect((await queue.queue('all', potsdam)).map((i) => i.itemId)).toContain(itemId);
-    expect((await queue.queue('all', other)).map((i) => i.itemId)).not.toContain(itemId);
+    expect((await queue.queue('all', potsdam, { limit: 100, after: null })).map((i) => i.itemId)).toContain(itemId);
+    expect((await queue.queue('all', other, { limit: 100, after: null })).map((i) => i.itemId)).not.toContain(itemId);
     expect(await dataSource.transaction((m) => queue.lockQueueItem(m, itemId, other))).toBeUndefined();
     expect(await dataSource.transaction((m) => queue.lockQueueItem(m, itemId, potsdam))).toMatchObject({ batchSubmittedBy: 'scan-centre' });
     expect(await scan.findBatch(batch.batchId, other)).toBeUndefined();

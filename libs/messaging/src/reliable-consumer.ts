@@ -477,7 +477,10 @@ export class ReliableConsumer {
           const c = partitions.find((p) => p.partition === end.partition);
           const committedOffset = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
           const behind = Math.max(0, Number(end.high) - committedOffset);
-          metrics.consumerLag.set({ service: this.options.service, group: this.options.groupId, topic, partition: String(end.partition) }, behind);
+          metrics.consumerLag.set(
+            { service: this.options.service, group: this.options.groupId, topic, partition: String(end.partition) },
+            behind,
+          );
           byTopic[topic] = (byTopic[topic] ?? 0) + behind;
         }
       }

@@ -49,6 +49,7 @@ export {
 export {
   InvalidQueryException,
   NEXT_CURSOR_HEADER,
+  QUEUE_PAGE,
   QueryErrorCode,
   cursorTimeSql,
   encodeCursor,

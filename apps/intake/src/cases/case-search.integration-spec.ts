@@ -48,7 +48,10 @@ describe('case search (GET /v1/cases), real PostgreSQL', () => {
     const submissionId = randomUUID();
     const canonical = {
       caseId,
-      channel: { kind: c.channel ?? 'portal', ...(c.fitConnect ? { portal: { portalId: 'fit-connect', fitConnectSubmissionId: randomUUID() } } : {}) },
+      channel: {
+        kind: c.channel ?? 'portal',
+        ...(c.fitConnect ? { portal: { portalId: 'fit-connect', fitConnectSubmissionId: randomUUID() } } : {}),
+      },
       senderReference: c.senderReference ?? `${run}-${caseId.slice(0, 4)}`,
     };
     await dataSource.query(
@@ -77,7 +80,11 @@ describe('case search (GET /v1/cases), real PostgreSQL', () => {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    dataSource = await openDatabase({ url: db.url, schema: 'intake', poolSize: 4 }, [], [CreateMessagingTables1732300000000, ...INTAKE_MIGRATIONS]);
+    dataSource = await openDatabase(
+      { url: db.url, schema: 'intake', poolSize: 4 },
+      [],
+      [CreateMessagingTables1732300000000, ...INTAKE_MIGRATIONS],
+    );
     await dataSource.runMigrations();
     cases = new CasesRepository(dataSource);
     search = new SearchCasesUseCase(cases);
@@ -144,10 +151,22 @@ describe('case search (GET /v1/cases), real PostgreSQL', () => {
 
   it('filters by state, channel (FIT-Connect apart from the portal), service, tenant region and time', async () => {
     const r = `${run}-filters`;
-    const manual = await seed({ ars: '120540000002', at: '2024-05-01T00:00:00Z', senderReference: r, events: ['case.manual-routing-required'] });
+    const manual = await seed({
+      ars: '120540000002',
+      at: '2024-05-01T00:00:00Z',
+      senderReference: r,
+      events: ['case.manual-routing-required'],
+    });
     const fit = await seed({ ars: '120540000002', at: '2024-05-02T00:00:00Z', senderReference: r, fitConnect: true });
-    const scan = await seed({ ars: '120540000002', at: '2024-05-03T00:00:00Z', senderReference: r, channel: 'scan', events: ['case.routed'] });
-    const ids = async (q: Record<string, string>) => (await search.execute({ senderReference: r, ...q }, POTSDAM)).items.map((i) => i.caseId);
+    const scan = await seed({
+      ars: '120540000002',
+      at: '2024-05-03T00:00:00Z',
+      senderReference: r,
+      channel: 'scan',
+      events: ['case.routed'],
+    });
+    const ids = async (q: Record<string, string>) =>
+      (await search.execute({ senderReference: r, ...q }, POTSDAM)).items.map((i) => i.caseId);
     expect(await ids({ status: 'manual-routing' })).toEqual([manual]);
     expect(await ids({ status: 'received' })).toEqual([fit]);
     expect(await ids({ channel: 'fit-connect' })).toEqual([fit]);

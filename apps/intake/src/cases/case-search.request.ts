@@ -18,7 +18,8 @@ const TENANT = /^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/;
 /** `GET /v1/cases` query parameters; every one optional, each checked (400 names the bad ones). */
 export class CaseSearchQuery {
   @IsOptional() @IsUUID('4') caseId?: string;
-  @IsOptional() @Matches(new RegExp(CASE_REFERENCE_PATTERN.source, 'i'), { message: 'reference must look like PS-3F2A-9C1B-1111-AAA8-A' })
+  @IsOptional()
+  @Matches(new RegExp(CASE_REFERENCE_PATTERN.source, 'i'), { message: 'reference must look like PS-3F2A-9C1B-1111-AAA8-A' })
   reference?: string;
   @IsOptional() @IsString() @MaxLength(200) senderReference?: string;
   @IsOptional() @Matches(TENANT, { message: 'tenant must be an ARS or ARS prefix of 2, 3, 5, 9 or 12 digits' }) tenant?: string;

@@ -89,6 +89,9 @@ export function pageRequestOf(
   return { limit, after };
 }
 
+/** Page size of the work queues' lists (oldest first): 100 unless asked, at most 500 (what intake's list gave before). */
+export const QUEUE_PAGE = { byDefault: 100, max: 500 } as const;
+
 /** The page of rows fetched with `LIMIT limit + 1`: the extra row only says that there is a next page. */
 export function pageOf<R, T = R>(rows: R[], limit: number, keyOf: (row: R) => string[], map?: (row: R) => T): Page<T> {
   const items = rows.slice(0, limit);

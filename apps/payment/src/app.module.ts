@@ -17,6 +17,7 @@ import { ProviderController } from './provider/provider.controller';
 import { ProviderRepository } from './provider/provider.repository';
 import { XBezahldiensteClient } from './provider/xbezahldienste.client';
 import { ClerkQueueUseCase } from './statements/clerk-queue.use-case';
+import { PaymentQueues } from './statements/payment-queues';
 import { StatementDropFolder } from './statements/drop-folder';
 import { ImportStatementUseCase } from './statements/import-statement.use-case';
 import { ReconcileItemsUseCase } from './statements/reconcile-items.use-case';
@@ -51,6 +52,7 @@ export class PaymentModule {
         OnlinePaymentUseCase,
         ProviderPoller,
         CasesReceivedConsumer,
+        PaymentQueues,
       ],
     };
   }

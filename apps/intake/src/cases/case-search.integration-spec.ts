@@ -48,10 +48,8 @@ describe('case search (GET /v1/cases), real PostgreSQL', () => {
     const submissionId = randomUUID();
     const canonical = {
       caseId,
-      channel: {
-        kind: c.channel ?? 'portal',
-        ...(c.fitConnect ? { portal: { portalId: 'fit-connect', fitConnectSubmissionId: randomUUID() } } : {}),
-      },
+      // Every portal case names a FIT-Connect submission id (portals may); only intake's own record makes it fit-connect.
+      channel: { kind: c.channel ?? 'portal', ...(c.channel ? {} : { portal: { portalId: 'p', fitConnectSubmissionId: randomUUID() } }) },
       senderReference: c.senderReference ?? `${run}-${caseId.slice(0, 4)}`,
     };
     await dataSource.query(
@@ -64,6 +62,12 @@ describe('case search (GET /v1/cases), real PostgreSQL', () => {
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [caseId, submissionId, c.ars, SERVICE, c.channel ?? 'portal', JSON.stringify(canonical), c.at],
     );
+    if (c.fitConnect) {
+      await dataSource.query(
+        `INSERT INTO intake.fit_submissions (submission_id, status, announced, case_id) VALUES ($1, 'accepted', '{}', $2)`,
+        [randomUUID(), caseId],
+      );
+    }
     for (const type of c.events ?? []) {
       await cases.recordTimelineEntry(dataSource.manager, {
         messageId: randomUUID(),

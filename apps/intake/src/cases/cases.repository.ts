@@ -21,10 +21,13 @@ const STATE_OF = (c: string) => `CASE
   WHEN EXISTS (SELECT 1 FROM intake.case_timeline t WHERE t.case_id = ${c}.case_id AND t.event_type = 'case.manual-routing-required')
     THEN 'manual-routing'
   ELSE 'received' END`;
-/** The FIT-Connect submission a portal case came through (null for any other case). */
-const FIT_CONNECT_OF = (c: string) => `(${c}.canonical #>> '{channel,portal,fitConnectSubmissionId}')`;
+/**
+ * Whether the case came through intake's own FIT-Connect API (its submission is recorded there), not merely a portal
+ * submission naming a FIT-Connect submission id.
+ */
+const VIA_FIT_CONNECT = (c: string) => `EXISTS (SELECT 1 FROM intake.fit_submissions f WHERE f.case_id = ${c}.case_id)`;
 /** The channel as operators name it: `fit-connect` for portal cases that came through FIT-Connect. */
-export const CHANNEL_OF = (c: string) => `CASE WHEN ${FIT_CONNECT_OF(c)} IS NOT NULL THEN 'fit-connect' ELSE ${c}.channel END`;
+const CHANNEL_OF = (c: string) => `CASE WHEN ${VIA_FIT_CONNECT(c)} THEN 'fit-connect' ELSE ${c}.channel END`;
 
 /** What the case search filters by; the reference as its stored key (`keyOfCaseReference`). */
 export interface CaseFilter {
@@ -87,7 +90,7 @@ export class CasesRepository {
     if (filter.tenant) where.push(`c.tenant_ars LIKE ${arg(`${significantPrefix(filter.tenant)}%`)}`);
     if (filter.service) where.push(`c.leika_key = ${arg(filter.service)}`);
     if (filter.channel === 'fit-connect' || filter.channel === 'portal') {
-      where.push(`c.channel = 'portal' AND ${FIT_CONNECT_OF('c')} IS ${filter.channel === 'portal' ? '' : 'NOT '}NULL`);
+      where.push(`c.channel = 'portal' AND ${filter.channel === 'portal' ? 'NOT ' : ''}${VIA_FIT_CONNECT('c')}`);
     } else if (filter.channel) where.push(`c.channel = ${arg(filter.channel)}`);
     if (filter.status) where.push(`${STATE_OF('c')} = ${arg(filter.status)}`);
     if (filter.receivedFrom) where.push(`c.received_at >= ${arg(filter.receivedFrom)}::timestamptz`);
@@ -111,7 +114,7 @@ export class CasesRepository {
     const params: unknown[] = [];
     const [row] = await this.dataSource.query<{ count: number; oldest_at: Date | null }[]>(
       `SELECT count(*)::int AS count, min(c.received_at) AS oldest_at FROM intake.cases c
-        WHERE c.channel = 'portal' AND ${FIT_CONNECT_OF('c')} IS NOT NULL AND ${STATE_OF('c')} <> 'routed'
+        WHERE c.channel = 'portal' AND ${VIA_FIT_CONNECT('c')} AND ${STATE_OF('c')} <> 'routed'
           AND ${scopeCondition(scope, 'c.tenant_ars', undefined, params)}`,
       params,
     );

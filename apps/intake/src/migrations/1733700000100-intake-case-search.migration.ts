@@ -17,12 +17,14 @@ export class IntakeCaseSearch1733700000100 implements MigrationInterface {
       `CREATE INDEX cases_sender_reference_idx ON intake.cases ((canonical->>'senderReference')) WHERE canonical ? 'senderReference'`,
     );
     await q.query('CREATE INDEX case_timeline_state_idx ON intake.case_timeline (case_id, event_type)');
+    await q.query('CREATE INDEX fit_submissions_case_idx ON intake.fit_submissions (case_id) WHERE case_id IS NOT NULL');
     await q.query('CREATE INDEX scan_queue_keyset_idx ON intake.scan_classification_queue (status, queued_at, item_id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const index of [
       'scan_queue_keyset_idx',
+      'fit_submissions_case_idx',
       'case_timeline_state_idx',
       'cases_sender_reference_idx',
       'cases_channel_idx',

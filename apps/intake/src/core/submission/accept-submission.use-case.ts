@@ -184,7 +184,7 @@ export class AcceptSubmissionUseCase {
       correlationId: caseId,
       tenant: canonical.tenant.ars,
     });
-    casesReceived.inc({ channel: canonical.channel.portal?.fitConnectSubmissionId ? 'fit-connect' : canonical.channel.kind });
+    casesReceived.inc({ channel: command.viaFitConnect ? 'fit-connect' : canonical.channel.kind });
     this.log.info('case received', {
       caseId,
       submissionId,

@@ -99,7 +99,11 @@ describe('Grafana dashboards query only metrics the services export', () => {
 
   it('covers intake per channel, routing outcomes, queues, dead letters, outbox, consumer lag, payments and XRechnung', () => {
     const queried = new Set(
-      files.flatMap((f) => expressionsOf(JSON.parse(readFileSync(join(DASHBOARDS, f), 'utf8'))).flatMap((e) => metricNamesIn(e.expr))),
+      files.flatMap((f) =>
+        expressionsOf(JSON.parse(readFileSync(join(DASHBOARDS, f), 'utf8')) as Record<string, unknown>).flatMap((e) =>
+          metricNamesIn(e.expr),
+        ),
+      ),
     );
     for (const metric of [
       'poststelle_intake_cases_received_total',

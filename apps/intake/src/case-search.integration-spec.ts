@@ -5,10 +5,10 @@ import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
 import { openDatabase } from '@poststelle/persistence';
 import { InvalidQueryException, tenantScopeOf, toProblem, type Principal } from '@poststelle/platform';
 import { createTestDatabase } from '@poststelle/testing';
-import { INTAKE_MIGRATIONS } from '../intake.migrations';
-import { CaseQueues } from './case-queues';
-import { CasesRepository } from './cases.repository';
-import { SearchCasesUseCase } from './search-cases.use-case';
+import { INTAKE_MIGRATIONS } from './intake.migrations';
+import { CaseQueues } from './cases/case-queues';
+import { CasesRepository } from './cases/cases.repository';
+import { SearchCasesUseCase } from './cases/search-cases.use-case';
 
 // The case search and the FIT-Connect queue against real PostgreSQL: the tenant scope is a condition of the query.
 jest.setTimeout(120_000);

@@ -55,6 +55,7 @@ export {
   encodeCursor,
   pageOf,
   pageRequestOf,
+  queuePageWithHeader,
   validateQuery,
   type KeyPart,
   type Page,

@@ -3,16 +3,7 @@ import { type Response } from 'express';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ARS, validateContract } from '@poststelle/contracts';
-import {
-  CurrentPrincipal,
-  NEXT_CURSOR_HEADER,
-  Permission,
-  QUEUE_PAGE,
-  pageOf,
-  pageRequestOf,
-  type Principal,
-  type RawBodyRequest,
-} from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal, queuePageWithHeader, type RawBodyRequest } from '@poststelle/platform';
 import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
 import { actsFor, tenantPrefixes } from '../domain/tenant-scope';
 import { ClerkQueueUseCase } from './clerk-queue.use-case';
@@ -101,17 +92,14 @@ export class StatementsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    const page = pageRequestOf(query, ['timestamp', 'text', 'uuid'], QUEUE_PAGE);
     const state = typeof query['state'] === 'string' ? query['state'] : 'open';
-    const rows = await this.statements.queue(this.dataSource.manager, tenantPrefixes(principal), state, page);
-    const { items, nextCursor } = pageOf(
-      rows,
-      page.limit,
+    return queuePageWithHeader(
+      query,
+      ['timestamp', 'text', 'uuid'],
+      (page) => this.statements.queue(this.dataSource.manager, tenantPrefixes(principal), state, page),
       (r) => [r.cursorAt, r.position, r.itemId],
-      ({ cursorAt: _, ...item }) => item,
+      res,
     );
-    if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
-    return items;
   }
 
   @Permission('queue:work')

@@ -1,15 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import {
-  CurrentPrincipal,
-  NEXT_CURSOR_HEADER,
-  Permission,
-  QUEUE_PAGE,
-  pageOf,
-  pageRequestOf,
-  tenantScopeOf,
-  type Principal,
-} from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal, queuePageWithHeader, tenantScopeOf } from '@poststelle/platform';
 import { validateContract } from '@poststelle/contracts';
 import { ResolveManualRoutingRequest } from '../admin/admin.requests';
 import { ResolveManualRoutingUseCase } from './resolve-manual-routing.use-case';
@@ -41,16 +32,14 @@ export class RoutingController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() principal?: Principal,
   ) {
-    const page = pageRequestOf(query, ['timestamp', 'uuid'], QUEUE_PAGE);
-    const rows = await this.reads.queue(query['status'] === 'resolved' ? 'resolved' : 'open', tenantScopeOf(principal), page);
-    const { items, nextCursor } = pageOf(
-      rows,
-      page.limit,
+    const status = query['status'] === 'resolved' ? 'resolved' : 'open';
+    return queuePageWithHeader(
+      query,
+      ['timestamp', 'uuid'],
+      (page) => this.reads.queue(status, tenantScopeOf(principal), page),
       (r) => [r.cursorAt, r.itemId],
-      ({ cursorAt: _, ...item }) => item,
+      res,
     );
-    if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
-    return items;
   }
 
   /** A clerk names the procedure; the case is routed to it at once. */

@@ -102,6 +102,24 @@ export function pageOf<R, T = R>(rows: R[], limit: number, keyOf: (row: R) => st
   };
 }
 
+/**
+ * One page of a work queue for a list whose body stays a bare array (kept for old callers): `limit`/`cursor` checked
+ * (400 otherwise), rows fetched with `LIMIT limit + 1`, the next cursor set as the `Next-Cursor` header, and the
+ * cursor key (`cursorAt`) dropped from the items.
+ */
+export async function queuePageWithHeader<R extends { cursorAt: string }>(
+  query: { limit?: unknown; cursor?: unknown },
+  shape: readonly KeyPart[],
+  fetch: (page: PageRequest) => Promise<R[]>,
+  keyOf: (row: R) => string[],
+  res: { setHeader(name: string, value: string): unknown },
+): Promise<Omit<R, 'cursorAt'>[]> {
+  const page = pageRequestOf(query, shape, QUEUE_PAGE);
+  const { items, nextCursor } = pageOf(await fetch(page), page.limit, keyOf, ({ cursorAt: _, ...item }) => item);
+  if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
+  return items;
+}
+
 /** A timestamp column as text with microseconds (UTC), for a cursor key: a JS Date would keep only milliseconds. */
 export function cursorTimeSql(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -109,6 +109,12 @@ if ! openssl x509 -in "$SCAN_CENTRE/signer.pem" -noout -checkend 86400 >/dev/nul
   )
 fi
 export SCAN_CENTRE_TRUST_DIR=${SCAN_CENTRE_TRUST_DIR:-$SCAN_CENTRE/trust} DEMO_SCAN_CENTRE_DIR="$SCAN_CENTRE"
+# Payment's key for the provider credentials at rest (AES-256-GCM): made once, kept like the OIDC keys.
+PAYMENT_KEY_FILE="$ROOT/.data/payment-credentials.key"
+if [ ! -s "$PAYMENT_KEY_FILE" ]; then
+  (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))' >"$PAYMENT_KEY_FILE")
+fi
+if [ -z "${PAYMENT_CREDENTIALS_KEY:-}" ]; then export PAYMENT_CREDENTIALS_KEY_FILE=${PAYMENT_CREDENTIALS_KEY_FILE:-$PAYMENT_KEY_FILE}; fi
 OIDC_PORT=${OIDC_PORT:-$((PORT_BASE + 9))}
 export OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_DATA_DIR="$ROOT/.data/oidc"
 say "starting the OpenID provider on $OIDC_ISSUER"

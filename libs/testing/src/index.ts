@@ -23,6 +23,7 @@ export {
 } from './load-and-verify';
 export { SmtpSink, type SunkMail } from './smtp-sink';
 export { minimalPdf } from './pdf';
+export { camt053, camt054, kassenzeichenOf, largeStatement, seedOpenPayments, type CamtTx } from './camt-builder';
 export {
   textPdf,
   scannedPage,

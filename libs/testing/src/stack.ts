@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,8 @@ export class Stack {
       HTTP_HOST: '127.0.0.1',
       // Intake refuses unsealed scan batch indexes by default: the stack's scan centre is trusted (sealIndex).
       SCAN_CENTRE_TRUST_DIR: scanCentreTrustDir,
+      // Payment encrypts provider credentials at rest with this key (a fresh one per stack).
+      PAYMENT_CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
       ...this.options.extraEnv,
     };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { caseReferenceOf } from '@poststelle/contracts';
 import { Stack, portalSubmission, scanIndexXml, textPdf, waitFor, type DemoClient } from '@poststelle/testing';
 
 const POTSDAM = '120540000000';
@@ -159,6 +160,45 @@ describe('intake: tenant scope and trust from the channel', () => {
       expect([path, foreign.status, foreign.body.title]).toEqual([path, 404, missing.body.title]);
       expect(foreign.body.detail?.replace(/[0-9a-f-]{36}/g, '<id>')).toBe(missing.body.detail?.replace(/[0-9a-f-]{36}/g, '<id>'));
     }
+  });
+
+  it('finds a case by its reference for its own tenant only (GET /v1/cases) and counts the queues per tenant', async () => {
+    const reference = caseReferenceOf(potsdam.trustedCase);
+    type Found = {
+      items: { caseId: string; reference: string; tenant: string; channel: string; status: string }[];
+      nextCursor: string | null;
+    };
+    const own = await call<Found>('operator-potsdam', 'GET', `/v1/cases?reference=${reference}`);
+    expect(own.status).toBe(200);
+    expect(own.body.items).toEqual([
+      expect.objectContaining({ caseId: potsdam.trustedCase, reference, tenant: POTSDAM, channel: 'portal' }),
+    ]);
+    expect(own.body.nextCursor).toBeNull();
+    // Another tenant's caseworker finds nothing, even naming Potsdam; a channel client may not search at all.
+    expect((await call<Found>('operator-other', 'GET', `/v1/cases?reference=${reference}&tenant=${POTSDAM}`)).body.items).toEqual([]);
+    expect((await call<Problem>('channel-demo', 'GET', `/v1/cases?reference=${reference}`)).status).toBe(403);
+    const bad = await call<Problem & { errors: { field: string }[] }>('operator-potsdam', 'GET', '/v1/cases?status=lost&limit=1000');
+    expect([bad.status, bad.body.title, bad.body.errors.map((e) => e.field).sort()]).toEqual([400, 'INVALID_QUERY', ['limit', 'status']]);
+    // Newest first, one page at a time: Potsdam's two portal cases over two pages.
+    const first = await call<Found>('operator-potsdam', 'GET', '/v1/cases?channel=portal&limit=1');
+    const second = await call<Found>('operator-potsdam', 'GET', `/v1/cases?channel=portal&limit=1&cursor=${first.body.nextCursor}`);
+    expect(new Set([...first.body.items, ...second.body.items].map((i) => i.caseId))).toEqual(
+      new Set([potsdam.trustedCase, potsdam.untrustedCase]),
+    );
+
+    type Summary = { queues: { name: string; count: number; oldestAt: string | null }[] };
+    const queue = async (as: DemoClient, name: string) =>
+      (await call<Summary>(as, 'GET', '/v1/queues/summary')).body.queues.find((q) => q.name === name);
+    expect(await queue('operator-potsdam', 'scan-classification')).toMatchObject({ count: 1, oldestAt: expect.any(String) as string });
+    expect(await queue('operator-other', 'scan-classification')).toEqual({ name: 'scan-classification', count: 0, oldestAt: null });
+    expect((await call<Problem>('channel-demo', 'GET', '/v1/queues/summary')).status).toBe(403);
+    // /health reports lag, outbox backlog and dead letters as numbers.
+    const health = await stack.json<{ consumerLag: { total: number | null }; outbox: { backlog: number }; deadLetters: { open: number } }>(
+      'intake',
+      '/health',
+    );
+    expect(health.body).toMatchObject({ outbox: { backlog: expect.any(Number) as number }, deadLetters: { open: 0 } });
+    expect('total' in health.body.consumerLag).toBe(true);
   });
 
   it('lists only the caller’s tenants’ queue items and lets nobody else resolve them', async () => {

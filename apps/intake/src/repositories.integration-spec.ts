@@ -4,18 +4,10 @@ import { type CaseV1 } from '@poststelle/contracts';
 import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
 import { openDatabase } from '@poststelle/persistence';
 import { createTestDatabase } from '@poststelle/testing';
+import { INTAKE_MIGRATIONS } from './intake.migrations';
 import { EmailRepository } from './channels/email/email.repository';
 import { PortalRepository } from './channels/portal/portal.repository';
 import { SubmissionsRepository } from './core/submission/submissions.repository';
-import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
-import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
-import { IntakeDuplicates1732300000120 } from './migrations/1732300000120-intake-duplicates.migration';
-import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.migration';
-import { IntakeInvoiceMailboxes1732300000137 } from './migrations/1732300000137-intake-invoice-mailboxes.migration';
-import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
-import { IntakeScanResolution1732300000150 } from './migrations/1732300000150-intake-scan-resolution.migration';
-import { IntakeCaseReference1732300000160 } from './migrations/1732300000160-intake-case-reference.migration';
-import { IntakeSubmittedBy1733600000100 } from './migrations/1733600000100-intake-submitted-by.migration';
 
 // The repositories that took over the SQL of the core use-case, the portal channel and the e-invoice forwarding
 // (ADR 0017), against real PostgreSQL with the intake migrations.
@@ -59,18 +51,7 @@ describe('intake repositories (real PostgreSQL)', () => {
     dataSource = await openDatabase(
       { url: db.url, schema: 'intake', poolSize: 4 },
       [],
-      [
-        CreateMessagingTables1732300000000,
-        IntakeSchema1732300000100,
-        IntakeChannels1732300000110,
-        IntakeDuplicates1732300000120,
-        IntakeScan1732300000130,
-        IntakeInvoiceMailboxes1732300000137,
-        IntakeScanSeal1732300000140,
-        IntakeScanResolution1732300000150,
-        IntakeCaseReference1732300000160,
-        IntakeSubmittedBy1733600000100,
-      ],
+      [CreateMessagingTables1732300000000, ...INTAKE_MIGRATIONS],
     );
     await dataSource.runMigrations();
   });

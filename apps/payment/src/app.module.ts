@@ -25,6 +25,7 @@ import { RefundPaymentUseCase } from './refunds/refund-payment.use-case';
 import { RefundsController } from './refunds/refunds.controller';
 import { RefundsRepository } from './refunds/refunds.repository';
 import { ClerkQueueUseCase } from './statements/clerk-queue.use-case';
+import { PaymentQueues } from './statements/payment-queues';
 import { StatementDropFolder } from './statements/drop-folder';
 import { ImportStatementUseCase } from './statements/import-statement.use-case';
 import { ReconcileItemsUseCase } from './statements/reconcile-items.use-case';
@@ -75,6 +76,7 @@ export class PaymentModule {
         RefundPaymentUseCase,
         PayeeRepository,
         FeeNoticeUseCase,
+        PaymentQueues,
       ],
     };
   }

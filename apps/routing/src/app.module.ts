@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MAILER, PlatformModule, mailerFor } from '@poststelle/platform';
 import { RoutingAdminController } from './admin/routing-admin.controller';
+import { RoutingRuleTester } from './admin/routing-rule-tester';
+import { RoutingQueues } from './routing/routing-queues';
 import { EarlyEvidenceRepository } from './routing/early-evidence.repository';
 import { RoutingAdminRepository } from './admin/routing-admin.repository';
 import { RoutingConfigUseCase } from './admin/routing-config.use-case';
@@ -68,6 +70,8 @@ export class RoutingModule {
         PaymentGate,
         PaymentGateRepository,
         PaymentGateConsumer,
+        RoutingQueues,
+        RoutingRuleTester,
       ],
     };
   }

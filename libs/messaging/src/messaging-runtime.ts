@@ -34,6 +34,10 @@ export interface MessagingHealth {
   relay: RelayStatus;
   parkedOutboxRows: number;
   openDeadLetters: number;
+  /** Outbox rows not yet published and the oldest one's age; -1 when the database does not answer. */
+  outboxBacklog: { rows: number; oldestAgeSeconds: number };
+  /** Messages behind, summed over every consumer group, as last measured (null before the first measurement). */
+  consumerLag: number | null;
   problems: MessagingProblem[];
 }
 
@@ -185,9 +189,10 @@ export class MessagingRuntime {
         return -1;
       }
     };
-    const [parkedOutboxRows, openDeadLetters] = await Promise.all([
+    const [parkedOutboxRows, openDeadLetters, outboxBacklog] = await Promise.all([
       count(() => this.repair.countParked()),
       count(() => this.repair.countOpenDeadLetters()),
+      this.relay.backlog().catch(() => ({ rows: -1, oldestAgeSeconds: -1 })),
     ]);
     metrics.outboxParked.set({ service: this.options.service }, Math.max(0, parkedOutboxRows));
     metrics.deadLettersOpen.set({ service: this.options.service }, Math.max(0, openDeadLetters));
@@ -216,6 +221,8 @@ export class MessagingRuntime {
     if (openDeadLetters > 0) {
       problems.push({ code: 'dead-letters-open', detail: `${openDeadLetters} dead letter(s) open, see GET /v1/ops/dead-letters` });
     }
-    return { consumers, relay, parkedOutboxRows, openDeadLetters, problems };
+    const measured = consumers.filter((c) => c.lag !== undefined);
+    const consumerLag = measured.length > 0 ? measured.reduce((sum, c) => sum + (c.lag?.total ?? 0), 0) : null;
+    return { consumers, relay, parkedOutboxRows, openDeadLetters, outboxBacklog, consumerLag, problems };
   }
 }

@@ -304,13 +304,19 @@ export class OutboxRelay {
     });
   }
 
+  /** Outbox rows not yet published (parked ones included) and the age of the oldest, in seconds (0 when empty). */
+  async backlog(): Promise<{ rows: number; oldestAgeSeconds: number }> {
+    const [{ n, oldest }] = await this.dataSource.query<[{ n: number; oldest: number | null }]>(
+      `SELECT count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float AS oldest FROM "${this.options.schema}".outbox`,
+    );
+    return { rows: n, oldestAgeSeconds: oldest ?? 0 };
+  }
+
   private async reportBacklog(): Promise<void> {
     try {
-      const [{ n, oldest }] = await this.dataSource.query<[{ n: number; oldest: number | null }]>(
-        `SELECT count(*)::int AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float AS oldest FROM "${this.options.schema}".outbox`,
-      );
-      metrics.outboxBacklog.set({ service: this.options.service }, n);
-      metrics.outboxOldestAge.set({ service: this.options.service }, oldest ?? 0);
+      const { rows, oldestAgeSeconds } = await this.backlog();
+      metrics.outboxBacklog.set({ service: this.options.service }, rows);
+      metrics.outboxOldestAge.set({ service: this.options.service }, oldestAgeSeconds);
       metrics.outboxParked.set({ service: this.options.service }, await this.parked.countParked(this.dataSource.manager));
     } catch {
       /* the next tick reports again */

@@ -65,6 +65,8 @@ export interface ConsumerStatus {
   paused?: { since: string; cause: InfrastructureKind; error: string };
   /** Set when the consumer crashed and kafkajs does not restart it. */
   crashed?: { at: string; error: string };
+  /** Messages behind the partition ends, summed per topic, as last measured (every 10 s); absent before the first. */
+  lag?: { total: number; byTopic: Record<string, number>; measuredAt: string };
 }
 
 class ShutdownInProgress extends Error {
@@ -102,6 +104,7 @@ export class ReliableConsumer {
   private readonly deadLetters: DeadLetterRepository;
   private paused: ConsumerStatus['paused'];
   private crashed: ConsumerStatus['crashed'];
+  private lag: ConsumerStatus['lag'];
 
   constructor(
     private readonly kafka: Kafka,
@@ -120,6 +123,7 @@ export class ReliableConsumer {
       running: this.started && !this.stopping && !this.crashed,
       ...(this.paused ? { paused: this.paused } : {}),
       ...(this.crashed ? { crashed: this.crashed } : {}),
+      ...(this.lag ? { lag: this.lag } : {}),
     };
   }
 
@@ -466,17 +470,22 @@ export class ReliableConsumer {
         groupId: this.topics.physical(this.options.groupId),
         topics: topics.map((t) => this.topics.physical(t)),
       });
+      const byTopic: Record<string, number> = {};
       for (const { topic, partitions } of committed) {
         const ends = await admin.fetchTopicOffsets(topic);
         for (const end of ends) {
           const c = partitions.find((p) => p.partition === end.partition);
           const committedOffset = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
+          const behind = Math.max(0, Number(end.high) - committedOffset);
           metrics.consumerLag.set(
             { service: this.options.service, group: this.options.groupId, topic, partition: String(end.partition) },
-            Math.max(0, Number(end.high) - committedOffset),
+            behind,
           );
+          byTopic[topic] = (byTopic[topic] ?? 0) + behind;
         }
       }
+      const total = Object.values(byTopic).reduce((a, b) => a + b, 0);
+      this.lag = { total, byTopic, measuredAt: new Date().toISOString() };
     } catch {
       /* lag is best-effort; the next tick tries again */
     }

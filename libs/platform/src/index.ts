@@ -46,3 +46,21 @@ export {
   tenantScopeSql,
   type TenantScope,
 } from './auth/tenant-scope';
+export {
+  InvalidQueryException,
+  NEXT_CURSOR_HEADER,
+  QUEUE_PAGE,
+  QueryErrorCode,
+  cursorTimeSql,
+  encodeCursor,
+  pageOf,
+  pageRequestOf,
+  queuePageWithHeader,
+  validateQuery,
+  type KeyPart,
+  type Page,
+  type PageRequest,
+  type QueueCounts,
+  type QueueSummary,
+} from './http/paging';
+export { QueueBoard, type QueueCounter } from './nest/queue-board';

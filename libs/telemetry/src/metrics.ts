@@ -104,6 +104,18 @@ export const metrics = {
     labelNames: ['service', 'group', 'topic', 'partition'],
     registers: [registry],
   }),
+  queueItems: new Gauge({
+    name: 'poststelle_queue_items',
+    help: 'Items waiting in a work queue (manual routing, scan classification, unmatched payments, FIT-Connect cases), all tenants',
+    labelNames: ['service', 'queue'],
+    registers: [registry],
+  }),
+  queueOldestAge: new Gauge({
+    name: 'poststelle_queue_oldest_age_seconds',
+    help: 'Age of the oldest item waiting in a work queue (0 when empty)',
+    labelNames: ['service', 'queue'],
+    registers: [registry],
+  }),
   httpRequests: new Counter({
     name: 'poststelle_http_requests_total',
     help: 'HTTP requests',

@@ -15,6 +15,7 @@ import { composeInvoiceReply } from './invoice-reply';
 import { InboundInvoicesRepository, type Destination } from './inbound-invoices.repository';
 import { replyRecipient, senderEvidenceOf } from './reply-recipient';
 import { XRECHNUNG_VALIDATOR } from './validator.provider';
+import { inboundInvoiceVerdicts } from './inbound-metrics';
 
 export interface ReceivedInvoice {
   invoiceId: string;
@@ -144,6 +145,7 @@ export class ReceiveInvoiceUseCase {
           }
         : null,
     });
+    inboundInvoiceVerdicts.inc({ verdict: full.accepted ? 'accepted' : 'rejected', channel: source.channel });
     if (full.accepted && destination) {
       await addToOutbox<InboundInvoiceReceivedV1>(manager, {
         topic: Topics.invoicesEvents,

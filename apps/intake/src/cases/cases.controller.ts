@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { FormDataIntegrityError, loadFormContent, type CaseV1, caseReferenceOf } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { type BlobStore } from '@poststelle/persistence';
@@ -6,6 +6,7 @@ import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@posts
 import { Logger } from '@poststelle/telemetry';
 import { IntakeErrorCode, IntakeException, readScopeOf } from '../core';
 import { CasesRepository } from './cases.repository';
+import { SearchCasesUseCase } from './search-cases.use-case';
 
 /**
  * `GET /v1/cases/{caseId}`: the canonical case and where it went (routing, fee, e-file, invoice). A case of a tenant
@@ -19,7 +20,18 @@ export class CasesController {
     private readonly cases: CasesRepository,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly messaging: MessagingRuntime,
+    private readonly searchCases: SearchCasesUseCase,
   ) {}
+
+  /**
+   * `GET /v1/cases`: the caller's tenants' cases matching every filter given, newest first, one page at a time
+   * (keyset cursor). A channel client cannot search (it has no `case:read`; ADR 0016).
+   */
+  @Permission('case:read')
+  @Get('cases')
+  search(@Query() query: unknown, @CurrentPrincipal() principal: Principal | undefined) {
+    return this.searchCases.execute(query, principal);
+  }
 
   @Permission('case:read')
   @Get('cases/:caseId')
@@ -27,7 +39,7 @@ export class CasesController {
     const row = await this.cases.findCase(caseId, readScopeOf(principal));
     if (!row) throw new IntakeException(IntakeErrorCode.CaseNotFound, `no case ${caseId}`);
     const timeline = await this.cases.timeline(caseId);
-    const routed = timeline.find((t) => t.event_type === 'case.routed');
+    const routed = row.status === 'routed' ? timeline.find((t) => t.event_type === 'case.routed') : undefined;
     // Events of this case that intake could not publish (parked outbox rows): the case says so until an operator acts.
     const parked = await this.messaging.repair.listParked({ key: caseId, state: 'parked' });
     return {
@@ -35,7 +47,7 @@ export class CasesController {
       caseReference: caseReferenceOf(caseId),
       submissionId: row.submissionId,
       receivedAt: row.receivedAt,
-      status: routed ? 'routed' : timeline.some((t) => t.event_type === 'case.manual-routing-required') ? 'manual-routing' : 'received',
+      status: row.status,
       routedTo: routed ? routed.summary : null,
       ...(await this.withFormContent(row.canonical)),
       timeline: timeline.map((t) => ({ type: t.event_type, topic: t.topic, at: t.occurred_at, ...t.summary })),

@@ -1,3 +1,4 @@
+import { pageOf, type PageRequest } from '@poststelle/platform';
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
@@ -155,5 +156,39 @@ describe('payment repositories against PostgreSQL', () => {
       second.map((c) => ({ importId, position: c.position, state: 'queued' as const, paymentId: null, text: 'q' })),
     );
     expect(await statements.byId(dataSource.manager, importId, null)).toMatchObject({ state: 'done', done: 4, booked: 2, queued: 2 });
+  });
+
+  const enqueue = async (tenantArs: string, position: string, createdAt: string) => {
+    const itemId = randomUUID();
+    await dataSource.query(
+      `INSERT INTO payment.clerk_queue (item_id, tenant_ars, import_id, position, amount, currency, direction, remittance, refs, reason, created_at)
+       VALUES ($1, $2, $3, $4, '10.00', 'EUR', 'CRDT', 'x', '{}', 'no Kassenzeichen', $5)`,
+      [itemId, tenantArs, randomUUID(), position, createdAt],
+    );
+    return itemId;
+  };
+
+  it('pages the clerk queue oldest first through items of one statement without losing or repeating one; counts per tenant', async () => {
+    const at = '2024-06-01T09:00:00.000001Z';
+    const potsdam = [
+      await enqueue('120540000000', '1/1', at),
+      await enqueue('120540000000', '1/2', at),
+      await enqueue('120540000000', '1/3', at),
+    ];
+    const later = await enqueue('120540000000', '2/1', '2024-06-02T09:00:00Z');
+    await enqueue('010010000000', '1/1', '2024-05-01T09:00:00Z');
+    const seen: string[] = [];
+    let after: PageRequest['after'] = null;
+    do {
+      const rows = await statements.queue(dataSource.manager, ['12054'], 'open', { limit: 2, after });
+      const page = pageOf(rows, 2, (r) => [r.cursorAt, r.position, r.itemId]);
+      seen.push(...page.items.map((r) => r.itemId));
+      const last = page.items[page.items.length - 1];
+      after = page.nextCursor && last ? [last.cursorAt, last.position, last.itemId] : null;
+    } while (after);
+    expect(seen).toEqual([...potsdam, later]);
+    expect(await statements.openQueueSummary(dataSource.manager, ['12054'])).toEqual({ count: 4, oldestAt: new Date(at) });
+    expect(await statements.openQueueSummary(dataSource.manager, null)).toEqual({ count: 5, oldestAt: new Date('2024-05-01T09:00:00Z') });
+    expect(await statements.openQueueSummary(dataSource.manager, [])).toEqual({ count: 0, oldestAt: null });
   });
 });

@@ -6,6 +6,7 @@ import { Logger } from '@poststelle/telemetry';
 import { fromUnits, toUnits } from '../domain/money';
 import { nextState, type PaymentFact, type PaymentStatus } from '../domain/payment-lifecycle';
 import { PaymentsRepository } from './payments.repository';
+import { paymentTransitions } from './payment-metrics';
 
 export interface TransitionOutcome {
   /** `applied`: a transition was recorded; `unchanged`: the fact changes nothing; `duplicate`: the request was seen. */
@@ -68,6 +69,7 @@ export class TransitionPaymentUseCase {
       correlationId: payment.caseId,
       tenant: payment.tenantArs,
     });
+    paymentTransitions.inc({ status: next.status });
     this.log.info('payment transition', {
       paymentId,
       caseId: payment.caseId,

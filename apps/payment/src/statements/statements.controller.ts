@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { type Response } from 'express';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ARS, validateContract } from '@poststelle/contracts';
-import { CurrentPrincipal, Permission, type Principal, type RawBodyRequest } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, type Principal, queuePageWithHeader, type RawBodyRequest } from '@poststelle/platform';
 import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
 import { actsFor, tenantPrefixes } from '../domain/tenant-scope';
 import { ClerkQueueUseCase } from './clerk-queue.use-case';
@@ -83,10 +84,22 @@ export class StatementsController {
   }
 
   /** Unmatched statement items of the caller's tenants, with the reason matching failed. */
+  /** Oldest first, one page (`limit`, `cursor`); the body stays a bare array, the next cursor is in `Next-Cursor`. */
   @Permission('queue:work')
   @Get('payment-queue')
-  list(@Query('state') state: string | undefined, @CurrentPrincipal() principal: Principal | undefined) {
-    return this.statements.queue(this.dataSource.manager, tenantPrefixes(principal), state ?? 'open');
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ) {
+    const state = typeof query['state'] === 'string' ? query['state'] : 'open';
+    return queuePageWithHeader(
+      query,
+      ['timestamp', 'text', 'uuid'],
+      (page) => this.statements.queue(this.dataSource.manager, tenantPrefixes(principal), state, page),
+      (r) => [r.cursorAt, r.position, r.itemId],
+      res,
+    );
   }
 
   @Permission('queue:work')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { cursorTimeSql, type PageRequest } from '@poststelle/platform';
 import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
 import { type CamtItem } from './camt-parser';
 import { type BookedItemFacts } from './double-booking';
@@ -235,13 +236,31 @@ export class StatementsRepository {
     );
   }
 
-  async queue(manager: EntityManager, prefixes: string[] | null, state: string): Promise<unknown[]> {
+  /** Oldest first, one page after the cursor's item (keyset on creation time, position and item id); `cursorAt` is the key. */
+  async queue(
+    manager: EntityManager,
+    prefixes: string[] | null,
+    state: string,
+    page: PageRequest,
+  ): Promise<(Record<string, unknown> & { itemId: string; position: string; cursorAt: string })[]> {
     return manager.query(
       `SELECT item_id AS "itemId", tenant_ars AS "tenantArs", import_id AS "importId", position, amount, currency, direction, remittance, refs, reason,
-              state, case_id AS "caseId", settled_by AS "settledBy", settled_at AS "settledAt", created_at AS "createdAt"
-         FROM payment.clerk_queue WHERE state = $1 AND ${SCOPE} ORDER BY created_at, position`,
-      [state, prefixes],
+              state, case_id AS "caseId", settled_by AS "settledBy", settled_at AS "settledAt", created_at AS "createdAt",
+              ${cursorTimeSql('created_at')} AS "cursorAt"
+         FROM payment.clerk_queue WHERE state = $1 AND ${SCOPE}
+          AND ($4::timestamptz IS NULL OR (created_at, position, item_id) > ($4::timestamptz, $5, $6::uuid))
+        ORDER BY created_at, position, item_id LIMIT $3`,
+      [state, prefixes, page.limit + 1, page.after?.[0] ?? null, page.after?.[1] ?? null, page.after?.[2] ?? null],
     );
+  }
+
+  /** Open items of the tenants (`prefixes`; null: all): how many, and since when the oldest waits. */
+  async openQueueSummary(manager: EntityManager, prefixes: string[] | null): Promise<{ count: number; oldestAt: Date | null }> {
+    const [row] = await manager.query<{ count: number; oldest_at: Date | null }[]>(
+      `SELECT count(*)::int AS count, min(created_at) AS oldest_at FROM payment.clerk_queue WHERE state = $1 AND ${SCOPE}`,
+      ['open', prefixes],
+    );
+    return { count: row?.count ?? 0, oldestAt: row?.oldest_at ?? null };
   }
 
   async lockQueueItem(

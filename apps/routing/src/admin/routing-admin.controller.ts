@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { CurrentPrincipal, Permission, auditScopeOf, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { CurrentPrincipal, Permission, auditScopeOf, tenantScopeOf, validateQuery, type Principal } from '@poststelle/platform';
 import { randomUUID } from 'node:crypto';
 import { isValidProcedureId, validateContract } from '@poststelle/contracts';
 import { RoutingErrorCode, RoutingException } from '../routing/routing.exception';
 import { CreateRoutingRuleRequest, UpsertProcedureRequest } from './admin.requests';
 import { RoutingAdminRepository } from './routing-admin.repository';
 import { RoutingConfigUseCase } from './routing-config.use-case';
+import { RoutingRuleTester, RoutingTestQuery } from './routing-rule-tester';
 
 /**
  * Admin API for procedures and routing rules: requests are validated here, changes made by {@link RoutingConfigUseCase}
@@ -17,6 +18,7 @@ export class RoutingAdminController {
   constructor(
     private readonly repository: RoutingAdminRepository,
     private readonly config: RoutingConfigUseCase,
+    private readonly tester: RoutingRuleTester,
   ) {}
 
   @Permission('config:write')
@@ -55,6 +57,13 @@ export class RoutingAdminController {
   @Delete('routing-rules/:ruleId')
   retireRule(@Param('ruleId') ruleId: string, @CurrentPrincipal() principal?: Principal) {
     return this.config.retireRule(ruleId, principal);
+  }
+
+  /** Which procedure a case of this service and region would get now, and why (the real resolution, nothing stored). */
+  @Permission('config:read')
+  @Get('routing-rules/test')
+  testRules(@Query() query: unknown, @CurrentPrincipal() principal?: Principal) {
+    return this.tester.test(validateQuery(RoutingTestQuery, query), tenantScopeOf(principal));
   }
 
   @Permission('config:read')

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
 import { openDatabase } from '@poststelle/persistence';
-import { ALL_TENANTS, auditScopeOf, tenantScopeOf, type Principal, type TenantScope } from '@poststelle/platform';
+import { ALL_TENANTS, auditScopeOf, pageOf, tenantScopeOf, toProblem, type Principal, type TenantScope } from '@poststelle/platform';
 import { createTestDatabase } from '@poststelle/testing';
 import { RoutingReadsRepository } from '../routing/routing-reads.repository';
+import { ProceduresRepository } from '../routing/procedures.repository';
 import { RoutingAdminRepository } from './routing-admin.repository';
+import { RoutingRuleTester } from './routing-rule-tester';
 import { ROUTING_MIGRATIONS } from '../routing.migrations';
 
 // Real PostgreSQL: the tenant scope is applied in the queries of both routing repositories.
@@ -24,6 +26,7 @@ const principal = (roles: string[], tenants: string[]): Principal => ({
 const potsdam = tenantScopeOf(principal(['caseworker'], [POTSDAM]));
 const kiel = tenantScopeOf(principal(['caseworker'], [KIEL]));
 const none: TenantScope = tenantScopeOf(principal(['caseworker'], []));
+const FIRST = { limit: 100, after: null };
 
 describe('routing repositories scope every read to the caller’s tenants (real PostgreSQL)', () => {
   let dataSource: DataSource;
@@ -126,9 +129,9 @@ describe('routing repositories scope every read to the caller’s tenants (real 
   });
 
   it('shows the manual-routing queue, decisions, status and notifications of the caller’s tenants only', async () => {
-    expect((await reads.queue('open', potsdam)).map((i) => i['caseId'])).toEqual([cases.potsdam]);
-    expect((await reads.queue('open', ALL_TENANTS)).length).toBe(2);
-    expect(await reads.queue('open', none)).toEqual([]);
+    expect((await reads.queue('open', potsdam, FIRST)).map((i) => i['caseId'])).toEqual([cases.potsdam]);
+    expect((await reads.queue('open', ALL_TENANTS, FIRST)).length).toBe(2);
+    expect(await reads.queue('open', none, FIRST)).toEqual([]);
     await dataSource.transaction(async (m) => {
       expect(await reads.queueItemForUpdate(m, items.kiel, potsdam)).toBeUndefined();
       expect(await reads.queueItemForUpdate(m, items.potsdam, potsdam)).toMatchObject({ case_id: cases.potsdam, status: 'open' });
@@ -144,5 +147,68 @@ describe('routing repositories scope every read to the caller’s tenants (real 
     expect((await reads.bundleMembers(bundle, potsdam)).map((m) => m.caseId)).toEqual([cases.potsdam]);
     expect((await reads.bundleMembers(bundle, ALL_TENANTS)).map((m) => m.caseId)).toEqual([cases.potsdam, cases.kiel]);
     expect(await reads.bundleMembers(bundle, none)).toEqual([]);
+  });
+
+  it('pages the manual-routing queue oldest first and counts what is open, per tenant', async () => {
+    const createdAt = '2000-01-01T00:00:00.000001Z';
+    const added: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const caseId = randomUUID();
+      added.push(caseId);
+      await dataSource.query(
+        `INSERT INTO routing.manual_routing_queue (item_id, case_id, reason_code, reason, canonical, created_at)
+         VALUES ($1, $2, 'NO_RULE', 'no rule', $3, $4)`,
+        [randomUUID(), caseId, JSON.stringify({ caseId, tenant: { ars: '120540000077' } }), createdAt],
+      );
+    }
+    const seen: unknown[] = [];
+    let after: string[] | null = null;
+    do {
+      const rows = await reads.queue('open', potsdam, { limit: 2, after });
+      const page = pageOf(rows, 2, (r) => [r.cursorAt, r.itemId]);
+      seen.push(...page.items.map((r) => r['caseId']));
+      after = page.nextCursor ? [page.items[1]!.cursorAt, page.items[1]!.itemId] : null;
+    } while (after);
+    // The three items of 2000 first (same microsecond, none lost or repeated), then the one of today.
+    expect(new Set(seen.slice(0, 3))).toEqual(new Set(added));
+    expect(seen).toHaveLength(4);
+    expect(seen[3]).toBe(cases.potsdam);
+    expect(await reads.openQueueSummary(potsdam)).toEqual({ count: 4, oldestAt: new Date(createdAt) });
+    expect(await reads.openQueueSummary(kiel)).toMatchObject({ count: 1 });
+    expect(await reads.openQueueSummary(none)).toEqual({ count: 0, oldestAt: null });
+  });
+
+  it('tests LeiKa × ARS with the rules in effect, in the routing explanation’s words, for the admin’s regions only', async () => {
+    const tester = new RoutingRuleTester(dataSource, new ProceduresRepository(dataSource));
+    const query = { leikaKey: '99050012104000', ars: '120540001234' };
+    expect(await tester.test(query, potsdam)).toEqual({
+      outcome: 'routed',
+      procedureId: 'parking-potsdam',
+      explanation:
+        'service 99050012104000 in region 120540001234: rule parking-potsdam (version 1) for region prefix 12054 (5 digits, the most specific entry) names procedure parking-potsdam',
+      matchedRule: { ruleId: 'parking-potsdam', version: 1, arsPrefix: '12054', procedureId: 'parking-potsdam', active: true },
+    });
+    expect(await tester.test({ ...query, leikaKey: '99999999999999' }, potsdam)).toMatchObject({
+      outcome: 'no-rule',
+      procedureId: null,
+      explanation: expect.stringContaining('no routing rule for service 99999999999999') as string,
+    });
+    // A more specific rule changes the answer at once (rules are read per question, as per case).
+    await admin.transaction(async (m) => {
+      await admin.insertRuleVersion(m, {
+        ruleId: 'parking-kiel-in-potsdam',
+        version: 1,
+        leikaKey: '99050012104000',
+        arsPrefix: '120540001',
+        procedureId: 'parking-kiel',
+      });
+    });
+    expect(await tester.test(query, potsdam)).toMatchObject({
+      outcome: 'routed',
+      procedureId: 'parking-kiel',
+      matchedRule: { arsPrefix: '120540001' },
+    });
+    const foreign = await tester.test({ ...query, ars: KIEL }, potsdam).catch((e: unknown) => toProblem(e));
+    expect(foreign).toMatchObject({ status: 403, title: 'FOREIGN_TENANT' });
   });
 });

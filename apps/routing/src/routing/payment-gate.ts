@@ -6,6 +6,7 @@ import { Logger } from '@poststelle/telemetry';
 import { RecordStatusUseCase } from '../status/record-status.use-case';
 import { PaymentGateRepository, type GateState } from './payment-gate.repository';
 import { RoutingDecisionsRepository } from './routing-decisions.repository';
+import { routingDecisions } from './routing-metrics';
 
 /**
  * Holds a case whose fee is `mandatory-before-processing` until payment reports it BOOKED. Routing knows the policy
@@ -35,6 +36,7 @@ export class PaymentGate {
       `${decision.explanation}; held until its fee (mandatory before processing) is paid`,
     );
     await this.gates.hold(manager, kase, decision);
+    routingDecisions.inc({ outcome: 'held-payment' });
     const kz = gate?.kassenzeichen ? ` with Kassenzeichen ${gate.kassenzeichen}` : '';
     const amount = gate?.amount ? ` of ${gate.amount} EUR` : '';
     await this.status(

@@ -25,6 +25,7 @@ import { HeldCasesRepository } from './held-cases.repository';
 import { ProceduresRepository, type ProcedureDemands } from './procedures.repository';
 import { resolveRoute } from './route-resolution';
 import { RoutingDecisionsRepository } from './routing-decisions.repository';
+import { routingDecisions } from './routing-metrics';
 
 /** Decides and records which procedure handles a case, and publishes the case to it (outbox, same transaction). */
 @Injectable()
@@ -85,6 +86,7 @@ export class RouteCaseUseCase {
   ): Promise<void> {
     const itemId = randomUUID();
     await this.decisions.queueForClerk(manager, kase, { itemId, reasonCode, reason });
+    routingDecisions.inc({ outcome: 'manual' });
     await addToOutbox<ManualRoutingRequiredV1>(manager, {
       topic: Topics.routingManual,
       key: kase.caseId,
@@ -144,6 +146,7 @@ export class RouteCaseUseCase {
     const explanation = `${decision.explanation}; held until the applicant provides: ${reasons.join(' ')}`;
     await this.decisions.decide(manager, kase, 'action-required', decision, explanation);
     await this.heldCases.hold(manager, kase, decision, reasons);
+    routingDecisions.inc({ outcome: 'held-evidence' });
     const status: CaseStatusChangedV1 = {
       caseId: kase.caseId,
       procedureId: decision.procedureId,
@@ -163,6 +166,7 @@ export class RouteCaseUseCase {
   async publishRouted(manager: EntityManager, kase: CaseV1, causationId: string | undefined, decision: RoutingDecisionDto): Promise<void> {
     if (await this.paymentGate.holds(manager, kase, decision)) return;
     await this.decisions.decide(manager, kase, 'routed', decision, decision.explanation);
+    routingDecisions.inc({ outcome: 'routed' });
     const payload: CaseRoutedV1 = { case: await this.forwardable(kase), decision };
     const common = {
       key: kase.caseId,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type CaseV1 } from '@poststelle/contracts';
-import { tenantScopeParam, tenantScopeSql, type TenantScope } from '@poststelle/platform';
+import { cursorTimeSql, tenantScopeParam, tenantScopeSql, type PageRequest, type TenantScope } from '@poststelle/platform';
 
 export interface QueueItem {
   case_id: string;
@@ -45,13 +45,30 @@ export class RoutingReadsRepository {
     return row;
   }
 
-  queue(status: 'open' | 'resolved', scope: TenantScope): Promise<Record<string, unknown>[]> {
+  /** Oldest first, one page after the cursor's item (keyset on creation time and item id); `cursorAt` is the key. */
+  queue(
+    status: 'open' | 'resolved',
+    scope: TenantScope,
+    page: PageRequest,
+  ): Promise<(Record<string, unknown> & { itemId: string; cursorAt: string })[]> {
     return this.dataSource.query(
       `SELECT item_id AS "itemId", case_id AS "caseId", ${QUEUE_TENANT} AS "tenantArs", reason_code AS "reasonCode", reason, status,
-              created_at AS "createdAt", resolved_procedure_id AS "resolvedProcedureId"
-         FROM routing.manual_routing_queue WHERE status = $1 AND ${tenantScopeSql(QUEUE_TENANT, '$2')} ORDER BY created_at`,
-      [status, tenantScopeParam(scope)],
+              created_at AS "createdAt", resolved_procedure_id AS "resolvedProcedureId", ${cursorTimeSql('created_at')} AS "cursorAt"
+         FROM routing.manual_routing_queue WHERE status = $1 AND ${tenantScopeSql(QUEUE_TENANT, '$2')}
+          AND ($4::timestamptz IS NULL OR (created_at, item_id) > ($4::timestamptz, $5::uuid))
+        ORDER BY created_at, item_id LIMIT $3`,
+      [status, tenantScopeParam(scope), page.limit + 1, page.after?.[0] ?? null, page.after?.[1] ?? null],
     );
+  }
+
+  /** Open items in the scope: how many, and since when the oldest waits. */
+  async openQueueSummary(scope: TenantScope): Promise<{ count: number; oldestAt: Date | null }> {
+    const [row] = await this.dataSource.query<{ count: number; oldest_at: Date | null }[]>(
+      `SELECT count(*)::int AS count, min(created_at) AS oldest_at FROM routing.manual_routing_queue
+        WHERE status = 'open' AND ${tenantScopeSql(QUEUE_TENANT, '$1')}`,
+      [tenantScopeParam(scope)],
+    );
+    return { count: row?.count ?? 0, oldestAt: row?.oldest_at ?? null };
   }
 
   /** The queue item, locked, if it is in the scope. */

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { CurrentPrincipal, Permission, tenantScopeOf, type Principal } from '@poststelle/platform';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { type Response } from 'express';
+import { CurrentPrincipal, Permission, type Principal, queuePageWithHeader, tenantScopeOf } from '@poststelle/platform';
 import { validateContract } from '@poststelle/contracts';
 import { ResolveManualRoutingRequest } from '../admin/admin.requests';
 import { ResolveManualRoutingUseCase } from './resolve-manual-routing.use-case';
@@ -23,10 +24,22 @@ export class RoutingController {
     return { caseId, ...row };
   }
 
+  /** Oldest first, one page (`limit`, `cursor`); the body stays a bare array, the next cursor is in `Next-Cursor`. */
   @Permission('queue:work')
   @Get('manual-routing')
-  queue(@Query('status') status = 'open', @CurrentPrincipal() principal?: Principal) {
-    return this.reads.queue(status === 'resolved' ? 'resolved' : 'open', tenantScopeOf(principal));
+  async queue(
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    const status = query['status'] === 'resolved' ? 'resolved' : 'open';
+    return queuePageWithHeader(
+      query,
+      ['timestamp', 'uuid'],
+      (page) => this.reads.queue(status, tenantScopeOf(principal), page),
+      (r) => [r.cursorAt, r.itemId],
+      res,
+    );
   }
 
   /** A clerk names the procedure; the case is routed to it at once. */

@@ -8,6 +8,7 @@ import { MessagingRuntime } from '@poststelle/messaging';
 import { registry } from '@poststelle/telemetry';
 import { Public } from '../auth/principal';
 import { ServiceException } from '../http/problem';
+import { QueueBoard } from './queue-board';
 
 /** docs/openapi.yaml in the installation root: the nearest ancestor folder that has a package.json. */
 function openapiPath(from = __dirname): string {
@@ -27,6 +28,7 @@ export class OperationsController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly messaging: MessagingRuntime,
+    private readonly queues: QueueBoard,
   ) {}
 
   @Get('health')
@@ -57,13 +59,20 @@ export class OperationsController {
       checks: { database, kafka },
       problems,
       consumers: messaging.consumers,
-      outbox: { relay: messaging.relay, parked: messaging.parkedOutboxRows },
+      consumerLag: { total: messaging.consumerLag },
+      outbox: {
+        relay: messaging.relay,
+        parked: messaging.parkedOutboxRows,
+        backlog: messaging.outboxBacklog.rows,
+        oldestAgeSeconds: messaging.outboxBacklog.oldestAgeSeconds,
+      },
       deadLetters: { open: messaging.openDeadLetters },
     });
   }
 
   @Get('metrics')
   async metrics(@Res() res: Response): Promise<void> {
+    await this.queues.refreshMetrics();
     res.type(registry.contentType).send(await registry.metrics());
   }
 

@@ -19,6 +19,8 @@ import { type PlatformSettings } from '../config/service-env';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { HttpMetricsInterceptor } from './http-metrics.interceptor';
 import { OperationsController } from './operations.controller';
+import { QueueBoard } from './queue-board';
+import { QueuesController } from './queues.controller';
 import { RepairController } from './repair.controller';
 import { BLOB_STORE, PLATFORM_SETTINGS } from './tokens';
 
@@ -63,7 +65,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [DiscoveryModule],
-      controllers: [OperationsController, RepairController],
+      controllers: [OperationsController, RepairController, QueuesController],
       providers: [
         { provide: PLATFORM_SETTINGS, useValue: settings },
         {
@@ -89,6 +91,7 @@ export class PlatformModule {
             }),
         },
         { provide: BLOB_STORE, useValue: new FileSystemBlobStore(settings.blobDir) },
+        { provide: QueueBoard, useValue: new QueueBoard(settings.service) },
         PlatformLifecycle,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
@@ -96,7 +99,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         AccessPolicyCheck,
       ],
-      exports: [PLATFORM_SETTINGS, DataSource, MessagingRuntime, BLOB_STORE],
+      exports: [PLATFORM_SETTINGS, DataSource, MessagingRuntime, BLOB_STORE, QueueBoard],
     };
   }
 }

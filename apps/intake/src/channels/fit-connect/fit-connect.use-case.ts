@@ -335,6 +335,7 @@ export class FitConnectUseCase {
         requestSha512: row.metadataSha512,
         // The channel was checked on arrival (`fit-connect`); the case is a portal case.
         submitter: { id: submitter.id, mayAssert: submitter.mayAssert },
+        viaFitConnect: true,
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { cursorTimeSql, type PageRequest } from '@poststelle/platform';
 import { type ReadScope, scopeCondition } from '../../core';
 import { type ClassificationRule } from './scan-rules';
 import { batchVisible } from './scan.repository';
@@ -30,14 +31,32 @@ export class ClassificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The queue items of the batches visible in the scope (their authority, `tenantArs` of the index). */
-  async queue(status: 'open' | 'resolved' | 'all', scope: ReadScope): Promise<QueueItemRow[]> {
+  /** Oldest first, one page after the cursor's item (keyset on queued time and item id); `cursorAt` is the key. */
+  async queue(status: 'open' | 'resolved' | 'all', scope: ReadScope, page: PageRequest): Promise<(QueueItemRow & { cursorAt: string })[]> {
     const params: unknown[] = [status];
-    const rows = await this.dataSource.query<QueueDb[]>(
-      `SELECT q.* FROM intake.scan_classification_queue q JOIN intake.scan_batches b ON b.batch_id = q.batch_id
-        WHERE ($1 = 'all' OR q.status = $1) AND ${batchVisible(scope, params)} ORDER BY q.queued_at LIMIT 500`,
+    const visible = batchVisible(scope, params);
+    params.push(page.limit + 1, page.after?.[0] ?? null, page.after?.[1] ?? null);
+    const n = params.length;
+    const rows = await this.dataSource.query<(QueueDb & { cursor_at: string })[]>(
+      `SELECT q.*, ${cursorTimeSql('q.queued_at')} AS cursor_at FROM intake.scan_classification_queue q
+         JOIN intake.scan_batches b ON b.batch_id = q.batch_id
+        WHERE ($1 = 'all' OR q.status = $1) AND ${visible}
+          AND ($${n - 1}::timestamptz IS NULL OR (q.queued_at, q.item_id) > ($${n - 1}::timestamptz, $${n}::uuid))
+        ORDER BY q.queued_at, q.item_id LIMIT $${n - 2}`,
       params,
     );
-    return rows.map(queueOf);
+    return rows.map((r) => ({ ...queueOf(r), cursorAt: r.cursor_at }));
+  }
+
+  /** Open items in the scope: how many, and since when the oldest waits. */
+  async openSummary(scope: ReadScope): Promise<{ count: number; oldestAt: Date | null }> {
+    const params: unknown[] = [];
+    const [row] = await this.dataSource.query<{ count: number; oldest_at: Date | null }[]>(
+      `SELECT count(*)::int AS count, min(q.queued_at) AS oldest_at FROM intake.scan_classification_queue q
+         JOIN intake.scan_batches b ON b.batch_id = q.batch_id WHERE q.status = 'open' AND ${batchVisible(scope, params)}`,
+      params,
+    );
+    return { count: row?.count ?? 0, oldestAt: row?.oldest_at ?? null };
   }
 
   /** The item, locked, if its batch is visible in the scope; with the client that delivered the batch. */

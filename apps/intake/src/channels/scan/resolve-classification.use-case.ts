@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { caseReferenceOf } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
+import { pageOf, type PageRequest } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { AcceptSubmissionUseCase, coversTenant, IntakeErrorCode, IntakeException, type ReadScope, SubmissionCommand } from '../../core';
 import { ClassificationRepository, type QueueResolution } from './classification.repository';
@@ -26,8 +27,15 @@ export class ResolveClassificationUseCase {
     private readonly messaging: MessagingRuntime,
   ) {}
 
-  async queue(status: 'open' | 'resolved' | 'all', scope: ReadScope) {
-    return this.classification.queue(status, scope);
+  /** One page of the queue, oldest first. */
+  async queue(status: 'open' | 'resolved' | 'all', scope: ReadScope, page: PageRequest) {
+    const rows = await this.classification.queue(status, scope, page);
+    return pageOf(
+      rows,
+      page.limit,
+      (r) => [r.cursorAt, r.itemId],
+      ({ cursorAt: _, ...item }) => item,
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { type Request, type Response } from 'express';
 import { ContractValidationError, validateContract } from '@poststelle/contracts';
 import { type BlobStore } from '@poststelle/persistence';
-import { BLOB_STORE, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
+import { BLOB_STORE, CurrentPrincipal, Permission, QUEUE_PAGE, pageRequestOf, type Principal } from '@poststelle/platform';
 import { coversTenant, IntakeErrorCode, IntakeException, ownScopeOf, readScopeOf, requireChannel, submitterOf } from '../../core';
 import { ClassificationRepository } from './classification.repository';
 import { ResolveClassificationUseCase } from './resolve-classification.use-case';
@@ -119,14 +119,15 @@ export class ScanController {
 
   @Permission('queue:work')
   @Get('scan/classification-queue')
-  async queue(@Query('status') status: string | undefined, @CurrentPrincipal() principal: Principal | undefined) {
-    const s = status ?? 'open';
-    if (!['open', 'resolved', 'all'].includes(s)) {
+  async queue(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal | undefined) {
+    const s = query['status'] ?? 'open';
+    if (typeof s !== 'string' || !['open', 'resolved', 'all'].includes(s)) {
       throw new IntakeException(IntakeErrorCode.ScanResolutionInvalid, 'status must be open, resolved or all', {
         errors: [{ field: 'status', message: 'must be open, resolved or all' }],
       });
     }
-    return { items: await this.clerks.queue(s as 'open' | 'resolved' | 'all', readScopeOf(principal)) };
+    const page = pageRequestOf(query, ['timestamp', 'uuid'], QUEUE_PAGE);
+    return this.clerks.queue(s as 'open' | 'resolved' | 'all', readScopeOf(principal), page);
   }
 
   @Permission('queue:work')

@@ -11,6 +11,7 @@ import { ScanBatchQuery } from './scan-batch.query';
 import { ScanFollowUp } from './scan-follow-up';
 import { ScanRecognition } from './scan-recognition';
 import { ScanProcessor } from './scan-processor';
+import { ScanQueues } from './scan-queues';
 import { ScanController } from './scan.controller';
 import { BARCODE_PORT, INDEX_SEAL_PORT, OCR_PORT } from './scan.ports';
 import { ScanRepository } from './scan.repository';
@@ -50,6 +51,7 @@ const DOCUMENT_TOOLS = Symbol('DOCUMENT_TOOLS');
     ProcessScanBatchUseCase,
     ScanProcessor,
     ScanDropFolder,
+    ScanQueues,
   ],
 })
 export class ScanModule {}

@@ -1,4 +1,4 @@
-import { tenantPrefixesOf, type Principal } from '@poststelle/platform';
+import { tenantPrefixesOf, type Principal, type TenantScope } from '@poststelle/platform';
 
 /**
  * What a caller may read in intake (ADR 0016): everything (platform-admin), the objects of its tenants (their ARS
@@ -27,6 +27,11 @@ export function readScopeOf(principal: Principal | undefined): ReadScope {
     arsPrefixes: tenantPrefixesOf(principal.tenants),
     ...(principal.roles.includes('channel') ? { submitter: submitterIdOf(principal) } : {}),
   };
+}
+
+/** A tenant scope (the queue board's) as intake's read scope: the tenants only, never a channel's own submissions. */
+export function readScopeOfTenants(scope: TenantScope): ReadScope {
+  return scope.all ? { all: true, arsPrefixes: [] } : { all: false, arsPrefixes: [...scope.prefixes] };
 }
 
 /** The caller's own submissions only (to continue one it started, e.g. FIT-Connect uploads); platform-admin: all. */

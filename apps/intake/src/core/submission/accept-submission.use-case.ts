@@ -22,6 +22,7 @@ import { assembleCase, duplicateFingerprint, type AssembledFormData } from './ca
 import { IntakeErrorCode, IntakeException } from '../intake.exception';
 import { type AcceptSubmissionCommand, type SubmissionCommand } from './submission.command';
 import { SubmissionsRepository } from './submissions.repository';
+import { casesReceived } from '../intake-metrics';
 
 export interface AcceptedSubmission {
   submissionId: string;
@@ -183,6 +184,7 @@ export class AcceptSubmissionUseCase {
       correlationId: caseId,
       tenant: canonical.tenant.ars,
     });
+    casesReceived.inc({ channel: command.viaFitConnect ? 'fit-connect' : canonical.channel.kind });
     this.log.info('case received', {
       caseId,
       submissionId,

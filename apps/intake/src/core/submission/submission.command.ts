@@ -22,6 +22,8 @@ export interface AcceptSubmissionCommand {
   submitter: Submitter;
   /** The scan seal facts in the payload were established by intake itself (scan batches), not the sender's word. */
   scanSealVerifiedByIntake?: boolean;
+  /** Set by intake's FIT-Connect API: the case counts as channel `fit-connect` in metrics (its kind stays `portal`). */
+  viaFitConnect?: boolean;
 }
 
 /**

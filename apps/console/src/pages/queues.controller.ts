@@ -66,7 +66,7 @@ export class QueuesController {
       view,
       t('queues.title'),
       table(view, t('queues.summary'), [t('queues.queue'), t('queues.count'), t('queues.oldest'), t('queues.deadlines')], rows, (r) => [
-        html`<a href="${r.href}">${r.queue}</a>`,
+        html`<a href="${r.href}">${t(`queueName.${r.queue}` as MessageKey)}</a>`,
         r.count === undefined ? t('queues.unknown') : String(r.count),
         r.oldestAt ? html`${when(view, r.oldestAt)} (${age(view, r.oldestAt)})` : '–',
         r.deadlines

@@ -47,5 +47,13 @@ describe('typedErrors', () => {
     expect(kept).toBeInstanceOf(WingException);
     expect(kept).toMatchObject({ code: 'WING_CLOSED', status: 403, message: 'closed', extensions: { wing: 'east', rejectionId: 'r-1' } });
     expect(error.extensions).toEqual({ wing: 'east' });
+    const restated = error.restated('the east wing closes at six', { opens: '09:00' });
+    expect(restated).toBeInstanceOf(WingException);
+    expect(restated).toMatchObject({
+      code: 'WING_CLOSED',
+      status: 403,
+      message: 'the east wing closes at six',
+      extensions: { opens: '09:00' },
+    });
   });
 });

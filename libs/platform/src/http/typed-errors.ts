@@ -11,6 +11,8 @@ export interface TypedError<C extends string> extends ServiceException {
   readonly code: C;
   /** The same error with more problem extensions (e.g. the id its rejected input was kept under). */
   with(extensions: ProblemExtensions): this;
+  /** An error of the same class and code with another message and only the given extensions. */
+  restated(message: string, extensions?: ProblemExtensions): this;
 }
 
 /** The class `typedErrors` makes: `new X(code, message, extensions?)`, and what it knows of its codes. */
@@ -70,7 +72,11 @@ export function typedErrors<C extends string, B extends ServiceException = Servi
     }
 
     with(extensions: ProblemExtensions): this {
-      return new Typed(this.code, this.message, { ...this.extensions, ...extensions }) as this;
+      return this.restated(this.message, { ...this.extensions, ...extensions });
+    }
+
+    restated(message: string, extensions: ProblemExtensions = {}): this {
+      return new Typed(this.code, message, extensions) as this;
     }
   }
   Object.defineProperty(Typed, 'name', { value: name });

@@ -1,10 +1,10 @@
 // The split of intake's errors into the core's and each channel's (ADR 0017) keeps every HTTP answer as it was:
 // each code below answered with this status before the split, as docs/openapi.yaml and the e2e specs expect.
-import { IntakeError, IntakeErrorCode, IntakeException, isInputRejection } from '../core';
-import { EmailErrorCode, EmailException, emailRefusal } from './email/email.exception';
-import { FitErrorCode, FitException } from './fit-connect/fit-connect.exception';
-import { PortalErrorCode, PortalException } from './portal/portal.exception';
-import { ScanErrorCode, ScanException } from './scan/scan.exception';
+import { IntakeError, IntakeErrorCode, IntakeException, isInputRejection } from './core';
+import { EmailErrorCode, EmailException, emailRefusal } from './channels/email/email.exception';
+import { FitErrorCode, FitException } from './channels/fit-connect/fit-connect.exception';
+import { PortalErrorCode, PortalException } from './channels/portal/portal.exception';
+import { ScanErrorCode, ScanException } from './channels/scan/scan.exception';
 
 const ANSWERED_BEFORE_THE_SPLIT: Record<number, string[]> = {
   400: ['INVALID_IDEMPOTENCY_KEY', 'INVALID_UTF8', 'MALFORMED_JSON'],

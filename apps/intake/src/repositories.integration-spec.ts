@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { type CaseV1 } from '@poststelle/contracts';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
 import { EmailRepository } from './channels/email/email.repository';
 import { PortalRepository } from './channels/portal/portal.repository';
 import { SubmissionsRepository } from './core/submission/submissions.repository';
-import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
-import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
-import { IntakeDuplicates1732300000120 } from './migrations/1732300000120-intake-duplicates.migration';
-import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.migration';
-import { IntakeInvoiceMailboxes1732300000137 } from './migrations/1732300000137-intake-invoice-mailboxes.migration';
-import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
-import { IntakeScanResolution1732300000150 } from './migrations/1732300000150-intake-scan-resolution.migration';
-import { IntakeCaseReference1732300000160 } from './migrations/1732300000160-intake-case-reference.migration';
-import { IntakeSubmittedBy1733600000100 } from './migrations/1733600000100-intake-submitted-by.migration';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
+import { INTAKE_MIGRATIONS } from './intake.migrations';
 
 // The repositories that took over the SQL of the core use-case, the portal channel and the e-invoice forwarding
 // (ADR 0017), against real PostgreSQL with the intake migrations.
@@ -23,7 +13,7 @@ jest.setTimeout(120_000);
 
 describe('intake repositories (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   const submissions = new SubmissionsRepository();
 
   const accept = async (options: { fingerprint?: string; bundleId?: string; key?: string } = {}) => {
@@ -54,30 +44,12 @@ describe('intake repositories (real PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'intake', poolSize: 4 },
-      [],
-      [
-        CreateMessagingTables1732300000000,
-        IntakeSchema1732300000100,
-        IntakeChannels1732300000110,
-        IntakeDuplicates1732300000120,
-        IntakeScan1732300000130,
-        IntakeInvoiceMailboxes1732300000137,
-        IntakeScanSeal1732300000140,
-        IntakeScanResolution1732300000150,
-        IntakeCaseReference1732300000160,
-        IntakeSubmittedBy1733600000100,
-      ],
-    );
-    await dataSource.runMigrations();
+    db = await openTestDatabase('intake', INTAKE_MIGRATIONS);
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   describe('SubmissionsRepository (core)', () => {

@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
 import { type Principal } from '@poststelle/platform';
-import { createTestDatabase } from '@poststelle/testing';
 import { CasesRepository } from './cases/cases.repository';
 import { EmailRepository } from './channels/email/email.repository';
 import { FitConnectRepository } from './channels/fit-connect/fit-connect.repository';
-import { IntakeSchema1732300000100 } from './migrations/1732300000100-intake-schema.migration';
-import { IntakeChannels1732300000110 } from './migrations/1732300000110-intake-channels.migration';
-import { IntakeDuplicates1732300000120 } from './migrations/1732300000120-intake-duplicates.migration';
-import { IntakeScan1732300000130 } from './migrations/1732300000130-intake-scan.migration';
-import { IntakeInvoiceMailboxes1732300000137 } from './migrations/1732300000137-intake-invoice-mailboxes.migration';
-import { IntakeScanSeal1732300000140 } from './migrations/1732300000140-intake-scan-seal.migration';
-import { IntakeScanResolution1732300000150 } from './migrations/1732300000150-intake-scan-resolution.migration';
-import { IntakeCaseReference1732300000160 } from './migrations/1732300000160-intake-case-reference.migration';
-import { IntakeSubmittedBy1733600000100 } from './migrations/1733600000100-intake-submitted-by.migration';
 import { ClassificationRepository } from './channels/scan/classification.repository';
 import { type ScanIndexDto } from './channels/scan/scan-index';
 import { ScanRepository } from './channels/scan/scan.repository';
 import { RejectedInputsRepository } from './core/rejected-inputs/rejected-inputs.repository';
 import { readScopeOf } from './core/access/read-scope';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
+import { INTAKE_MIGRATIONS } from './intake.migrations';
 
 // Real PostgreSQL: the scope is a condition of each repository query (ADR 0016), so it is tested where it runs.
 jest.setTimeout(120_000);
@@ -43,7 +33,7 @@ const stranger = readScopeOf(principal({ clientId: 'channel-untrusted', roles: [
 
 describe('tenant-scoped reads (intake repositories, real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
 
   /** A case of Potsdam (ARS inside Kreis 12054), handed in by `channel-demo`. */
   const seedCase = async (ars = '120540000123') => {
@@ -63,30 +53,12 @@ describe('tenant-scoped reads (intake repositories, real PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'intake', poolSize: 4 },
-      [],
-      [
-        CreateMessagingTables1732300000000,
-        IntakeSchema1732300000100,
-        IntakeChannels1732300000110,
-        IntakeDuplicates1732300000120,
-        IntakeScan1732300000130,
-        IntakeInvoiceMailboxes1732300000137,
-        IntakeScanSeal1732300000140,
-        IntakeScanResolution1732300000150,
-        IntakeCaseReference1732300000160,
-        IntakeSubmittedBy1733600000100,
-      ],
-    );
-    await dataSource.runMigrations();
+    db = await openTestDatabase('intake', INTAKE_MIGRATIONS);
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   it('shows a case to its tenant (by significant prefix) and platform-admin, to nobody else', async () => {

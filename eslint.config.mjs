@@ -85,6 +85,7 @@ export default tseslint.config(
             { sourceTag: 'scope:payment', onlyDependOnLibsWithTags: ['scope:payment', 'scope:shared'] },
             { sourceTag: 'scope:erechnung', onlyDependOnLibsWithTags: ['scope:erechnung', 'scope:shared'] },
             { sourceTag: 'scope:archive', onlyDependOnLibsWithTags: ['scope:archive', 'scope:shared'] },
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
           ],
         },
       ],

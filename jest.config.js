@@ -16,10 +16,32 @@ const base = {
   setupFiles: ['reflect-metadata'],
 };
 
+// The fault specs (their own broker cluster or database server, processes killed under a 1,000-case load) run one at a
+// time (`e2e-serial`) after the others, which run two at a time (`e2e`), each with its own database, topic namespace
+// and ports, so they cannot see each other.
+const SERIAL_E2E = ['test/e2e/faults/*.e2e-spec.ts'];
+const serialPattern = (glob) => '/' + glob.replace(/[.]/g, '\\.').replace('*', '[^/]*') + '$';
+
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench,test}/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'], slowTestThreshold: 30 },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'], slowTestThreshold: 120 },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: [...base.testPathIgnorePatterns, ...SERIAL_E2E.map(serialPattern)],
+      slowTestThreshold: 120,
+      // A step of an end-to-end test talks to running services (two stacks share the machine): 5 s is too tight.
+      testTimeout: 60000,
+    },
+    {
+      ...base,
+      displayName: 'e2e-serial',
+      testMatch: SERIAL_E2E.map((glob) => `<rootDir>/${glob}`),
+      slowTestThreshold: 120,
+      // A step of an end-to-end test talks to running services (two stacks share the machine): 5 s is too tight.
+      testTimeout: 60000,
+    },
   ],
 };

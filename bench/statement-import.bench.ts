@@ -14,8 +14,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { parseStringPromise, processors } from 'xml2js';
-import { Stack, waitFor } from '@poststelle/testing';
-import { largeStatement, seedOpenPayments } from '../test/e2e/payment-camt-builder';
+import { Stack, largeStatement, seedOpenPayments, waitFor } from '@poststelle/testing';
 
 const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 10000);
 const TENANT = '120540000000';

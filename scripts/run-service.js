@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Starts a built service: `node scripts/run-service.js <intake|routing|payment|erechnung|archive>`.
+// Starts a built service: `node scripts/run-service.js <intake|routing|payment|erechnung|archive|console>`.
 // Resolves the @poststelle/* path aliases against the compiled output in dist/.
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
 const tsconfigPaths = require('tsconfig-paths');
 
-const SERVICES = ['intake', 'routing', 'payment', 'erechnung', 'archive'];
+const SERVICES = ['intake', 'routing', 'payment', 'erechnung', 'archive', 'console'];
 const service = process.argv[2];
 if (!SERVICES.includes(service)) {
   console.error(`usage: run-service.js <${SERVICES.join('|')}>`);

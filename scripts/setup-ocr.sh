@@ -17,19 +17,6 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 echo "OCR tools missing: ${missing[*]}; installing ${PACKAGES[*]}"
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  SUDO=(sudo -n)
-else
-  echo "error: cannot install the OCR tools: not root and no password-less sudo." >&2
-  echo "       Install them by hand: apt-get install -y --no-install-recommends ${PACKAGES[*]}" >&2
-  exit 1
-fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: apt-get not found; install ${PACKAGES[*]} with this system's package manager" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+apt_install "the OCR tools" "${PACKAGES[@]}"

@@ -3,7 +3,8 @@
 #   install → build → Kafka broker (KRaft, from Maven Central) + PostgreSQL → five services → demo tenant,
 #   routes and fees → demo applications through every channel → prints where to look. Ctrl-C stops everything.
 # Needs nothing beside the clone. Options (environment):
-#   POSTSTELLE_PORT_BASE=8081        HTTP port of intake; routing, payment, erechnung, archive take the next four
+#   POSTSTELLE_PORT_BASE=8081        HTTP port of intake; routing, payment, erechnung, archive take the next four,
+#                                    the operator console the one after (8086; CONSOLE_PORT overrides it)
 #   POSTSTELLE_DB_NAME=poststelle    the database created (if missing) and used on the PostgreSQL server found
 #   POSTSTELLE_EXIT_AFTER_DEMO=1     stop everything and exit 0 once the demo has completed (exit 1 if it failed)
 #   POSTSTELLE_KAFKA_NODES=3         cluster mode: a three-broker KRaft cluster on 29092-29094, topics created with
@@ -36,6 +37,8 @@ fi
 SERVICES=(intake routing payment erechnung archive)
 PORTS=()
 for i in "${!SERVICES[@]}"; do PORTS+=($((PORT_BASE + i))); done
+CONSOLE_PORT=${CONSOLE_PORT:-$((PORT_BASE + 5))}
+CONSOLE_URL="http://127.0.0.1:$CONSOLE_PORT"
 LOGS="$ROOT/.data/logs"
 pids=()
 started_kafka=0
@@ -109,10 +112,17 @@ if ! openssl x509 -in "$SCAN_CENTRE/signer.pem" -noout -checkend 86400 >/dev/nul
   )
 fi
 export SCAN_CENTRE_TRUST_DIR=${SCAN_CENTRE_TRUST_DIR:-$SCAN_CENTRE/trust} DEMO_SCAN_CENTRE_DIR="$SCAN_CENTRE"
+# Payment's key for the provider credentials at rest (AES-256-GCM): made once, kept like the OIDC keys.
+PAYMENT_KEY_FILE="$ROOT/.data/payment-credentials.key"
+if [ ! -s "$PAYMENT_KEY_FILE" ]; then
+  (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))' >"$PAYMENT_KEY_FILE")
+fi
+if [ -z "${PAYMENT_CREDENTIALS_KEY:-}" ]; then export PAYMENT_CREDENTIALS_KEY_FILE=${PAYMENT_CREDENTIALS_KEY_FILE:-$PAYMENT_KEY_FILE}; fi
 OIDC_PORT=${OIDC_PORT:-$((PORT_BASE + 9))}
 export OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_DATA_DIR="$ROOT/.data/oidc"
 say "starting the OpenID provider on $OIDC_ISSUER"
-OIDC_PORT=$OIDC_PORT node deploy/local/oidc/provider.mjs >"$LOGS/oidc.log" 2>&1 &
+OIDC_PORT=$OIDC_PORT OIDC_CONSOLE_REDIRECT_URIS="$CONSOLE_URL/callback,http://localhost:$CONSOLE_PORT/callback" \
+  node deploy/local/oidc/provider.mjs >"$LOGS/oidc.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do
   if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$OIDC_ISSUER/.well-known/openid-configuration"; then break; fi
@@ -123,14 +133,25 @@ for i in "${!SERVICES[@]}"; do
   HTTP_PORT=${PORTS[$i]} node scripts/run-service.js "${SERVICES[$i]}" >"$LOGS/${SERVICES[$i]}.log" 2>&1 &
   pids+=($!)
 done
-for i in "${!SERVICES[@]}"; do
-  for _ in $(seq 1 120); do
-    if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:${PORTS[$i]}/health"; then break; fi
-    if ! kill -0 "${pids[$((i + 1))]}" 2>/dev/null; then say "${SERVICES[$i]} failed to start:"; tail -20 "$LOGS/${SERVICES[$i]}.log"; exit 1; fi
+# Waits until <url>/health answers 200 (120 s); stops start-up with the log's tail if the process <pid> ended.
+wait_healthy() {
+  local name=$1 url=$2 pid=$3
+  for _ in $(seq 1 240); do
+    if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url/health"; then
+      say "$name ready on $url"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then say "$name failed to start:"; tail -20 "$LOGS/$name.log"; exit 1; fi
     sleep 0.5
   done
-  say "${SERVICES[$i]} ready on http://127.0.0.1:${PORTS[$i]}"
-done
+  say "$name did not become healthy in 120 s"
+  exit 1
+}
+for i in "${!SERVICES[@]}"; do wait_healthy "${SERVICES[$i]}" "http://127.0.0.1:${PORTS[$i]}" "${pids[$((i + 1))]}"; done
+# The operator console: people sign in at the provider and work through the services' APIs with their own token.
+CONSOLE_PORT=$CONSOLE_PORT CONSOLE_PUBLIC_URL=$CONSOLE_URL node scripts/run-service.js console >"$LOGS/console.log" 2>&1 &
+pids+=($!)
+wait_healthy console "$CONSOLE_URL" "$!"
 
 node scripts/run-ts.js scripts/demo.ts
 if [ "$EXIT_AFTER_DEMO" = 1 ]; then
@@ -139,6 +160,10 @@ if [ "$EXIT_AFTER_DEMO" = 1 ]; then
 fi
 
 cat <<TXT
+
+Operator console   $CONSOLE_URL
+  Sign in with any password as clerk-potsdam (caseworker, Potsdam), clerk-other (caseworker, another tenant),
+  admin-potsdam (tenant admin), auditor-demo (audit log) or platform-admin (repair, health, everything).
 
 Where to look (each API call needs a token: add -H "authorization: Bearer \$(npm run -s token -- operator-potsdam)")
   Cases            curl $INTAKE_URL/v1/cases/<caseId>        (the case and where it went)

@@ -39,7 +39,7 @@ run_jest() {
   npx jest -c jest.config.js --selectProjects "$tier" --json --outputFile="$results/$tier.json" "$@"
 }
 
-run_jest unit
+run_jest unit --maxWorkers=2
 
 step "infrastructure: Kafka broker and PostgreSQL"
 started_kafka=0
@@ -55,11 +55,16 @@ DATABASE_URL=$(node deploy/local/postgres.js url)
 export DATABASE_URL
 
 run_jest integration --runInBand
-run_jest e2e --runInBand
+step "browser for the console's end-to-end tests (Debian package chromium, installed only when missing)"
+bash scripts/setup-browser.sh
+# Two end-to-end specs at a time (each its own stack: database, topic namespace, ports); then, one at a time, the fault
+# specs (their own broker cluster or database server, processes killed under a 1,000-case load).
+run_jest e2e --maxWorkers=2
+run_jest e2e-serial --runInBand
 
 node -e '
   const fs = require("fs"); let passed = 0, failed = 0;
-  for (const tier of ["unit", "integration", "e2e"]) {
+  for (const tier of ["unit", "integration", "e2e", "e2e-serial"]) {
     const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + tier + ".json", "utf8"));
     console.log(`${tier}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
     passed += r.numPassedTests; failed += r.numFailedTests;

@@ -37,7 +37,11 @@ const access = new Map<string, string | undefined>();
 async function declaredRoutes(): Promise<Map<string, string>> {
   const routes = new Map<string, string>();
   const files = [
-    ...fs.readdirSync(path.join(ROOT, 'apps')).flatMap((app) => controllerFiles(path.join(ROOT, 'apps', app, 'src'))),
+    // The operator console serves HTML to people, not an API (ADR 0021: its pages are documented in the README).
+    ...fs
+      .readdirSync(path.join(ROOT, 'apps'))
+      .filter((app) => app !== 'console')
+      .flatMap((app) => controllerFiles(path.join(ROOT, 'apps', app, 'src'))),
     ...controllerFiles(path.join(ROOT, 'libs', 'platform', 'src')),
   ];
   for (const file of files) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Stack, portalSubmission, testKafka, waitFor, type DemoClient } from '@poststelle/testing';
+import { Stack, portalSubmission, statusReport, testKafka, waitFor, type DemoClient } from '@poststelle/testing';
 
 const TENANT = '120540000000';
 const PROCEDURE = 'replay-parking';
@@ -61,21 +61,7 @@ describe('dead letters: inspect, replay after the cause is fixed, exactly once',
 
     // The back office reports on the case before it is routed to it, and its client sends the report twice.
     const messageId = randomUUID();
-    const report = {
-      id: messageId,
-      type: 'case.status-changed',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      correlationId: caseId,
-      tenant: TENANT,
-      payload: {
-        caseId,
-        procedureId: PROCEDURE,
-        status: 'PROCESSING',
-        reportedBy: `procedure:${PROCEDURE}`,
-        reportedAt: new Date().toISOString(),
-      },
-    };
+    const report = statusReport({ caseId, procedureId: PROCEDURE, tenant: TENANT, id: messageId });
     const producer = testKafka().producer();
     await producer.connect();
     const topic = `procedure.${PROCEDURE}.status.v1`;

@@ -21,7 +21,7 @@ async function freePortBase(): Promise<number> {
     });
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const base = 20000 + Math.floor(Math.random() * 20000);
-    const all = await Promise.all([0, 1, 2, 3, 4, 9].map((i) => free(base + i)));
+    const all = await Promise.all([0, 1, 2, 3, 4, 5, 9].map((i) => free(base + i)));
     if (all.every(Boolean)) return base;
   }
   throw new Error('no five consecutive free ports found');
@@ -94,6 +94,7 @@ describe('a fresh clone starts anywhere', () => {
       if (code !== 0 || !output.includes('Demo completed')) console.log(output.slice(-8000));
       expect(output).not.toMatch(/ENOENT[^\n]*shared/);
       expect(output).toContain(`intake ready on http://127.0.0.1:${portBase}`);
+      expect(output).toContain(`console ready on http://127.0.0.1:${portBase + 5}`);
       expect(output).toContain('Demo completed');
       expect(code).toBe(0);
     },

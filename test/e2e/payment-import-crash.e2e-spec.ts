@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { Stack, waitFor } from '@poststelle/testing';
-import { largeStatement, seedOpenPayments } from './payment-camt-builder';
+import { Stack, largeStatement, seedOpenPayments, waitFor } from '@poststelle/testing';
 
 const TENANT = '120540000000';
 const ENTRIES = 10000;

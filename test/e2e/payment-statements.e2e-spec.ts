@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { KafkaProbe, Stack, portalSubmission, waitFor } from '@poststelle/testing';
-import { camt053 } from './payment-camt-builder';
+import { KafkaProbe, Stack, camt053, camt054, pdfToText, portalSubmission, waitFor } from '@poststelle/testing';
 
 const CAMT = resolve(__dirname, '../../../shared/testdata/camt');
 const LEIKA = '99050012104000';
@@ -67,7 +66,7 @@ describe('ePayment: fees, Kassenzeichen, bank statements and the clerk queue', (
     stack = await new Stack({ extraEnv: { STATEMENT_DROP_DIR: dropDir, STATEMENT_DROP_POLL_MS: '200' } }).start();
     await stack.seedRoute({ procedureId: 'parking-potsdam', tenantArs: TENANT, leikaKey: LEIKA, arsPrefix: '12054' });
     await stack.seedRoute({ procedureId: 'gated-potsdam', tenantArs: TENANT, leikaKey: GATED, arsPrefix: '12054' });
-    probe = await new KafkaProbe().start([stack.topic('procedure.gated-potsdam.cases.v1')]);
+    probe = await new KafkaProbe().start([stack.topic('procedure.gated-potsdam.cases.v1'), stack.topic('payments.events.v1')]);
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
   }, 120000);
@@ -276,11 +275,11 @@ describe('ePayment: fees, Kassenzeichen, bank statements and the clerk queue', (
       const r = await status();
       return r.body.status === 'ACTION_REQUIRED' && r.body.history.some((h) => h.message?.includes(kassenzeichen));
     });
-    expect(probe.messages.filter((m) => m.key === caseId)).toEqual([]);
+    expect(probe.messages.filter((m) => m.key === caseId && m.topic.includes('procedure.'))).toEqual([]);
 
     const paid = await importXml(camt053(`MSG-${randomUUID()}`, 'S-G', [[{ amount: '25.00', ustrd: [`KASSENZEICHEN ${kassenzeichen}`] }]]));
     await finished(paid.body.importId);
-    const [released] = await probe.waitForCount((m) => m.key === caseId, 1, 30000);
+    const [released] = await probe.waitForCount((m) => m.key === caseId && m.topic.includes('procedure.'), 1, 30000);
     expect(JSON.parse(released!.value!)).toMatchObject({ type: 'case.routed', payload: { case: { caseId } } });
 
     const returned = await importXml(
@@ -291,6 +290,85 @@ describe('ePayment: fees, Kassenzeichen, bank statements and the clerk queue', (
     await waitFor('caseworker told of the return', async () => {
       const r = await status();
       return r.body.history.some((h) => h.message?.includes('returned by the bank (reason MS03)'));
+    });
+  }, 90000);
+
+  it('fee notice PDF with the Kassenzeichen; one booking for a credit in camt.054 and camt.053; a refund; the case timeline says so', async () => {
+    const payee = (iban: string) =>
+      json(`/v1/admin/payment-payee/${TENANT}`, {
+        as: 'admin-potsdam',
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ authorityName: 'Landeshauptstadt Potsdam', accountHolder: 'Stadtkasse Potsdam', iban, bic: 'BYLADEM1001' }),
+      });
+    expect((await payee('DE03120300000000202051')).status).toBe(422);
+    expect((await payee('DE02120300000000202051')).status).toBe(200);
+    const caseId = await submit();
+    const { kassenzeichen, paymentId } = await paymentOf(caseId);
+
+    const notice = await stack.fetch('payment', `/v1/cases/${caseId}/payment/notice`, { as: 'operator-potsdam' });
+    expect(notice.status).toBe(200);
+    expect(notice.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await notice.arrayBuffer());
+    const text = (await pdfToText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain(`Kassenzeichen ${kassenzeichen}`);
+    expect(text).toContain('Gebühr 30,50 EUR');
+    expect(text).toContain('IBAN DE02 1203 0000 0000 2020 51');
+    const sha512 = createHash('sha512').update(pdf).digest('hex');
+    expect(notice.headers.get('etag')).toBe(`"${sha512}"`);
+    const stored = await db.query<{ notice_sha512: string }>('SELECT notice_sha512 FROM payment.payments WHERE payment_id = $1', [
+      paymentId,
+    ]);
+    expect(stored.rows[0]!.notice_sha512).toBe(sha512);
+    expect((await stack.fetch('payment', `/v1/cases/${caseId}/payment/notice`, { as: 'channel-demo' })).status).toBe(200);
+    expect((await stack.fetch('payment', `/v1/cases/${caseId}/payment/notice`, { as: 'operator-other' })).status).toBe(404);
+
+    const entry = { amount: '30.50', ustrd: [`KZ ${kassenzeichen}`], acctSvcrRef: `BANKREF-${randomUUID()}` };
+    const intraday = await importXml(camt054(`N-${randomUUID()}`, 'N-1', [[entry]]));
+    await finished(intraday.body.importId);
+    const endOfDay = await importXml(camt053(`S-${randomUUID()}`, 'S-EOD', [[entry]]));
+    expect(await finished(endOfDay.body.importId)).toMatchObject({ booked: 0, alreadyBooked: 1 });
+    const items = await json<{ state: string; duplicateOf: { importId: string } }[]>(`/v1/statements/${endOfDay.body.importId}/items`, {
+      as: 'admin-potsdam',
+    });
+    expect(items.body[0]).toMatchObject({ state: 'already-booked', duplicateOf: { importId: intraday.body.importId } });
+    expect((await json<Payment>(`/v1/payments/${paymentId}`, { as: 'operator-potsdam' })).body).toMatchObject({
+      status: 'BOOKED',
+      amountPaid: '30.50',
+    });
+
+    const refund = (key: string, as: 'operator-potsdam' | 'operator-other' | 'channel-demo' = 'operator-potsdam') =>
+      json<{ paymentStatus: string; amountPaid: string; replayed: boolean; refundId: string }>(`/v1/payments/${paymentId}/refunds`, {
+        as,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ amount: '30.50', reason: 'Antrag zurückgenommen' }),
+      });
+    const first = await refund('refund-1');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ paymentStatus: 'REFUNDED', amountPaid: '0.00', replayed: false });
+    const again = await refund('refund-1');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ refundId: first.body.refundId, replayed: true });
+    expect((await refund('refund-2', 'operator-other')).status).toBe(404);
+    expect((await refund('refund-3', 'channel-demo')).status).toBe(403);
+    const refunded = await probe.waitForCount(
+      (m) =>
+        m.key === caseId &&
+        m.topic.includes('payments.events') &&
+        (JSON.parse(m.value!) as { payload: { status?: string } }).payload.status === 'REFUNDED',
+      1,
+      30000,
+    );
+    expect(refunded).toHaveLength(1);
+    await waitFor('the case timeline shows the refund', async () => {
+      const r = await stack.json<{ timeline: { type: string; message?: string }[] }>('intake', `/v1/cases/${caseId}`, {
+        as: 'operator-potsdam',
+      });
+      return r.body.timeline.some(
+        (t) =>
+          t.type === 'payment.status-changed' && t.message === `payment refunded: 0.00 of 30.50 EUR paid, Kassenzeichen ${kassenzeichen}`,
+      );
     });
   }, 90000);
 });

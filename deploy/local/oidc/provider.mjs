@@ -11,6 +11,8 @@
 //   OIDC_DATA_DIR=.data/oidc        signing key (signing-key.json) and demo client secrets (clients.json), made at
 //                                   first start and kept, so tokens and secrets stay valid across restarts
 //   OIDC_ACCESS_TOKEN_TTL=3600      seconds
+//   OIDC_CONSOLE_REDIRECT_URIS      redirect URIs of the `console` client, comma-separated
+//                                   (default http://127.0.0.1:8086/callback,http://localhost:8086/callback)
 // Prints one line `{"issuer": "...", "port": ...}` on stdout once it listens.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -72,6 +74,12 @@ await new Promise((res, rej) => {
 const port = server.address().port;
 const issuer = process.env.OIDC_ISSUER ?? `http://127.0.0.1:${port}`;
 
+// Where the console (apps/console, port 8086) receives the authorization code; comma-separated.
+const consoleRedirectUris = (process.env.OIDC_CONSOLE_REDIRECT_URIS ?? 'http://127.0.0.1:8086/callback,http://localhost:8086/callback')
+  .split(',')
+  .map((uri) => uri.trim())
+  .filter(Boolean);
+
 const claimsOf = (grant) => ({
   roles: grant.roles ?? [],
   tenants: grant.tenants ?? [],
@@ -97,7 +105,9 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      redirect_uris: (process.env.OIDC_CONSOLE_REDIRECT_URIS ?? 'http://127.0.0.1:8099/callback,http://localhost:8099/callback').split(','),
+      redirect_uris: consoleRedirectUris,
+      // After sign-out the provider sends the browser back to the console's signed-out page.
+      post_logout_redirect_uris: consoleRedirectUris.map((uri) => uri.replace(/\/callback$/, '/signed-out')),
       scope: 'openid api',
     },
   ],

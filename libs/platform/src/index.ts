@@ -13,7 +13,7 @@ export {
 } from './http/typed-errors';
 export { ProblemDetailsFilter, toProblem } from './http/problem-details.filter';
 export { PlatformModule, type PlatformModuleOptions } from './nest/platform.module';
-export { bootstrapService, keepRawBody, type RawBodyRequest } from './nest/bootstrap';
+export { NestJsonLogger, bootstrapService, keepRawBody, type RawBodyRequest } from './nest/bootstrap';
 export {
   BodyErrorCode,
   JSON_MEDIA_TYPES,

@@ -30,3 +30,30 @@ export function portalSubmission(overrides: Record<string, unknown> = {}): Recor
     ...overrides,
   };
 }
+
+/**
+ * A back office's status report on a case (`case.status-changed` envelope, as sent to
+ * `procedure.<procedureId>.status.v1`); override any part of the payload.
+ */
+export function statusReport(
+  opts: { caseId: string; procedureId: string; tenant: string; id?: string },
+  payload: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const now = new Date().toISOString();
+  return {
+    id: opts.id ?? randomUUID(),
+    type: 'case.status-changed',
+    version: 1,
+    occurredAt: now,
+    correlationId: opts.caseId,
+    tenant: opts.tenant,
+    payload: {
+      caseId: opts.caseId,
+      procedureId: opts.procedureId,
+      status: 'PROCESSING',
+      reportedBy: `procedure:${opts.procedureId}`,
+      reportedAt: now,
+      ...payload,
+    },
+  };
+}

@@ -2,10 +2,10 @@ export { testInfra, uniqueName, createTestDatabase, waitFor } from './env';
 export { openTestDatabase, type TestDatabase } from './test-database';
 export { KafkaProbe, testKafka, type KafkaProbeOptions, type ProbedMessage } from './kafka-probe';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
-export { ServiceProcess, SERVICES, freePort, type ServiceName } from './service-process';
+export { ServiceProcess, SERVICES, freePort, type ProcessName, type ServiceName } from './service-process';
 export { Stack, type StackOptions, type StackRequestInit } from './stack';
-export { OidcProvider, API_AUDIENCE, type DemoClient } from './oidc-provider';
-export { portalSubmission } from './factories';
+export { OidcProvider, API_AUDIENCE, type DemoClient, type OidcProviderOptions } from './oidc-provider';
+export { portalSubmission, statusReport } from './factories';
 export { DedicatedPostgres, type PostgresStopMode } from './dedicated-postgres';
 export { KafkaCluster } from './kafka-cluster';
 export {
@@ -24,6 +24,7 @@ export {
 } from './load-and-verify';
 export { SmtpSink, type SunkMail } from './smtp-sink';
 export { minimalPdf } from './pdf';
+export { camt053, camt054, kassenzeichenOf, largeStatement, seedOpenPayments, type CamtTx } from './camt-builder';
 export {
   textPdf,
   scannedPage,

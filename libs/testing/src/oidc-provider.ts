@@ -20,6 +20,14 @@ export type DemoClient =
 
 export const API_AUDIENCE = 'urn:poststelle:api';
 
+export interface OidcProviderOptions {
+  /** Redirect URIs of the public `console` client (OIDC_CONSOLE_REDIRECT_URIS), e.g. a test console's callback. */
+  consoleRedirectUris?: string[];
+}
+
+/** The redirect URI `signIn` uses unless told otherwise; always registered on the test provider. */
+const TEST_REDIRECT_URI = 'http://127.0.0.1:8099/callback';
+
 /**
  * The embedded OpenID provider (deploy/local/oidc/provider.mjs) as its own process on a free port, with its own
  * signing key and client secrets in a temporary folder. Tokens come from its token endpoint (client credentials).
@@ -31,11 +39,19 @@ export class OidcProvider {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   issuer = '';
 
+  constructor(private readonly options: OidcProviderOptions = {}) {}
+
   async start(): Promise<this> {
     this.dataDir = await mkdtemp(join(tmpdir(), 'ps-oidc-'));
     const child = spawn(process.execPath, [resolve(ROOT, 'deploy/local/oidc/provider.mjs')], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', OIDC_PORT: '0', OIDC_DATA_DIR: this.dataDir, OIDC_AUDIENCE: API_AUDIENCE },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        OIDC_PORT: '0',
+        OIDC_DATA_DIR: this.dataDir,
+        OIDC_AUDIENCE: API_AUDIENCE,
+        OIDC_CONSOLE_REDIRECT_URIS: [TEST_REDIRECT_URI, ...(this.options.consoleRedirectUris ?? [])].join(','),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -95,7 +111,7 @@ export class OidcProvider {
    * A person's access token, as the console gets it: authorization code + PKCE through the public `console` client,
    * signing in as `login` on the provider's development login page (any password) and consenting.
    */
-  async signIn(login: string, redirectUri = 'http://127.0.0.1:8099/callback'): Promise<string> {
+  async signIn(login: string, redirectUri = TEST_REDIRECT_URI): Promise<string> {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const jar = new Map<string, string>();

@@ -5,6 +5,8 @@ import { waitFor } from './env';
 
 export const SERVICES = ['intake', 'routing', 'payment', 'erechnung', 'archive'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** What a ServiceProcess can run: a service, or the operator console (started only when a stack asks for it). */
+export type ProcessName = ServiceName | 'console';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -29,7 +31,7 @@ export class ServiceProcess {
   readonly baseUrl: string;
 
   constructor(
-    readonly name: ServiceName,
+    readonly name: ProcessName,
     readonly port: number,
     private readonly env: Record<string, string>,
     /** 0 for the first instance of a service, 1 for the second, ... */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,11 @@ export interface StackOptions {
   oidc?: OidcProvider;
   /** The demo client whose token `json(...)` and `fetch(...)` send unless told otherwise (default platform-admin). */
   defaultClient?: DemoClient;
+  /**
+   * Also start the operator console (apps/console) on a free port, after the services; the stack's own OpenID
+   * provider then registers its callback as a redirect URI of the `console` client. Needs the stack's own provider.
+   */
+  console?: boolean;
 }
 
 /** A request of a test: `as` picks the demo client whose token is sent (`null`: no token at all). */
@@ -49,9 +55,20 @@ export class Stack {
   oidc: OidcProvider;
   private readonly ownOidc: boolean;
 
+  /** The operator console (StackOptions.console), once started. */
+  console: ServiceProcess | undefined;
+  private consolePort = 0;
+
   constructor(private readonly options: StackOptions = {}) {
     this.ownOidc = !options.oidc;
+    if (options.console && options.oidc) throw new Error('a stack with the console starts its own OpenID provider');
     this.oidc = options.oidc ?? new OidcProvider();
+  }
+
+  /** Base URL of the console (StackOptions.console). */
+  get consoleUrl(): string {
+    if (!this.console) throw new Error('the console is not started (StackOptions.console)');
+    return this.console.baseUrl;
   }
 
   topic(logical: string): string {
@@ -89,6 +106,10 @@ export class Stack {
     this.blobDir = await mkdtemp(join(tmpdir(), 'ps-blobs-'));
     const scanCentreTrustDir = await this.makeScanCentre();
     this.smtpPort = await freePort();
+    if (this.options.console) {
+      this.consolePort = await freePort();
+      this.oidc = new OidcProvider({ consoleRedirectUris: [`http://127.0.0.1:${this.consolePort}/callback`] });
+    }
     if (this.ownOidc) await this.oidc.start();
     const env: Record<string, string> = {
       OIDC_ISSUER: this.oidc.issuer,
@@ -103,6 +124,8 @@ export class Stack {
       HTTP_HOST: '127.0.0.1',
       // Intake refuses unsealed scan batch indexes by default: the stack's scan centre is trusted (sealIndex).
       SCAN_CENTRE_TRUST_DIR: scanCentreTrustDir,
+      // Payment encrypts provider credentials at rest with this key (a fresh one per stack).
+      PAYMENT_CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       ...(this.options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint } : {}),
       ...this.options.extraEnv,
     };
@@ -121,11 +144,28 @@ export class Stack {
     for (let i = 0; i < instances; i += 1) {
       for (const name of SERVICES) await this.service(name, i).start();
     }
+    if (this.options.console) await this.startConsole(env);
     return this;
   }
 
+  private async startConsole(env: Record<string, string>): Promise<void> {
+    const url = (name: ServiceName) => this.url(name);
+    this.console = new ServiceProcess('console', this.consolePort, {
+      OIDC_ISSUER: env['OIDC_ISSUER']!,
+      HTTP_HOST: '127.0.0.1',
+      CONSOLE_PUBLIC_URL: `http://127.0.0.1:${this.consolePort}`,
+      INTAKE_URL: url('intake'),
+      ROUTING_URL: url('routing'),
+      PAYMENT_URL: url('payment'),
+      ERECHNUNG_URL: url('erechnung'),
+      ARCHIVE_URL: url('archive'),
+      ...this.options.extraEnv,
+    });
+    await this.console.start();
+  }
+
   async stop(): Promise<void> {
-    await Promise.all(this.processes().map((s) => s.stop()));
+    await Promise.all([...this.processes(), ...(this.console ? [this.console] : [])].map((s) => s.stop()));
     await this.dropDatabase?.();
     if (this.blobDir) await rm(this.blobDir, { recursive: true, force: true });
     if (this.scanCentreDir) await rm(this.scanCentreDir, { recursive: true, force: true });
@@ -159,9 +199,7 @@ export class Stack {
   }
 
   logs(): string {
-    return this.processes()
-      .map((s) => `--- ${s.label} ---\n${s.logs()}`)
-      .join('\n');
+    return [...this.processes(), ...(this.console ? [this.console] : [])].map((s) => `--- ${s.label} ---\n${s.logs()}`).join('\n');
   }
 
   /** `{ authorization: 'Bearer ...' }` of a demo client (default: the stack's default client). */

@@ -47,6 +47,34 @@ describe('the case timeline reads only validated events', () => {
     );
   });
 
+  it('records a payment transition in words, without the free-text reason', async () => {
+    const { record, recordTimelineEntry } = consumer();
+    const changed = {
+      paymentId: randomUUID(),
+      caseId,
+      tenantArs: '120540000000',
+      kassenzeichen: '12054-2026-0000042-7',
+      policy: 'mandatory-before-processing',
+      previousStatus: 'INITIAL',
+      status: 'BOOKED',
+      amountDue: '25.00',
+      amountPaid: '25.00',
+      currency: 'EUR',
+      reason: 'credit of 25.00 from Erika Mustermann',
+      source: 'statement:4f1c/0.0.0',
+      changedAt: '2026-12-06T10:00:00.000Z',
+    };
+    await record(envelope(EventTypes.paymentStatusChanged, changed));
+    const [, entry] = recordTimelineEntry.mock.calls[0]!;
+    expect(entry).toMatchObject({ caseId, eventType: 'payment.status-changed' });
+    expect(entry.summary).toMatchObject({
+      message: 'payment booked: 25.00 of 25.00 EUR paid, Kassenzeichen 12054-2026-0000042-7',
+      status: 'BOOKED',
+      reportedBy: 'statement',
+    });
+    expect(JSON.stringify(entry.summary)).not.toContain('Mustermann');
+  });
+
   it('an invalid payload is refused with its field errors (dead-lettered) and nothing is recorded', async () => {
     const { record, recordTimelineEntry } = consumer();
     const error = await record(envelope(EventTypes.feeDue, { ...fee, amount: 'thirty' })).catch((e: unknown) => e);
@@ -61,6 +89,7 @@ describe('the case timeline reads only validated events', () => {
     EventTypes.archiveFileOpened,
     EventTypes.invoiceFeeRecorded,
     EventTypes.invoiceIssued,
+    EventTypes.paymentStatusChanged,
   ])('a %s event that breaks its contract is refused', async (type) => {
     const { record, recordTimelineEntry } = consumer();
     await expect(record(envelope(type, { caseId: 'not-a-uuid' }))).rejects.toBeInstanceOf(ContractValidationError);

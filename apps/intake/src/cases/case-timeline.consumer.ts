@@ -7,6 +7,7 @@ import {
   InvoiceFeeRecordedV1,
   ManualRoutingRequiredV1,
   OutboundInvoiceIssuedV1,
+  PaymentStatusChangedV1,
   Topics,
   validateContract,
   type EventEnvelope,
@@ -20,6 +21,7 @@ const CONTRACTS: Record<string, new () => object> = {
   [EventTypes.manualRoutingRequired]: ManualRoutingRequiredV1,
   [EventTypes.feeDue]: FeeEventV1,
   [EventTypes.feeNotRequired]: FeeEventV1,
+  [EventTypes.paymentStatusChanged]: PaymentStatusChangedV1,
   [EventTypes.archiveFileOpened]: ArchiveFileOpenedV1,
   [EventTypes.invoiceFeeRecorded]: InvoiceFeeRecordedV1,
   [EventTypes.invoiceIssued]: OutboundInvoiceIssuedV1,
@@ -34,6 +36,33 @@ export function validateTimelineEvent(envelope: EventEnvelope): void {
   const contract = CONTRACTS[envelope.type];
   if (!contract) throw new NonRetriableError(MessagingErrorCode.UnknownEventType, `no timeline contract for event type '${envelope.type}'`);
   validateContract(contract, envelope.payload);
+}
+
+const PAYMENT_WORDS: Record<string, string> = {
+  INITIAL: 'payment open',
+  BOOKED: 'payment booked',
+  FAILED: 'payment failed',
+  CANCELED: 'payment cancelled',
+  RETURNED: 'payment returned by the bank',
+  REFUNDED: 'payment refunded',
+  PARTIALLY_PAID: 'payment partially paid',
+  OVERPAID: 'payment overpaid',
+};
+
+/** A payment transition in words ("payment booked: 25.00 of 25.00 EUR paid, Kassenzeichen …"); the free-text reason stays out. */
+function paymentSummary(p: Record<string, unknown>): Record<string, unknown> {
+  const s = (k: string) => (typeof p[k] === 'string' ? p[k] : '');
+  const code = s('returnReasonCode') ? ` (reason ${s('returnReasonCode')})` : '';
+  return {
+    message: `${PAYMENT_WORDS[s('status')] ?? s('status')}${code}: ${s('amountPaid')} of ${s('amountDue')} ${s('currency')} paid, Kassenzeichen ${s('kassenzeichen')}`,
+    ...Object.fromEntries(
+      ['paymentId', 'previousStatus', 'status', 'amountDue', 'amountPaid', 'currency', 'kassenzeichen', 'returnReasonCode']
+        .filter((k) => k in p)
+        .map((k) => [k, p[k]]),
+    ),
+    // Who reported it (provider, statement, clerk:<subject>, refund:<subject>), without the subject.
+    reportedBy: s('source').split(/[:/]/)[0],
+  };
 }
 
 /** Summaries without personal data: ids, procedure, amounts, references. */
@@ -54,6 +83,8 @@ export function summarise(envelope: EventEnvelope): { caseId: string; summary: R
     case 'fee.due':
     case 'fee.not-required':
       return { caseId, summary: pick(p, ['kind', 'feeId', 'amount', 'currency', 'kassenzeichen', 'policy']) };
+    case 'payment.status-changed':
+      return { caseId, summary: paymentSummary(p) };
     case 'archive.file-opened':
       return {
         caseId,

@@ -67,6 +67,22 @@ describe('payment lifecycle', () => {
   });
 });
 
+describe('refunds', () => {
+  const paid = (amountPaid: string) => ({ status: 'BOOKED' as const, amountDue: '30.50', amountPaid });
+  it('refunding an overpayment’s excess leaves the fee paid; less than the fee is a (partial) refund', () => {
+    expect(nextState({ ...paid('35.50'), status: 'OVERPAID' }, { kind: 'refund', amount: '5.00' })).toMatchObject({
+      status: 'BOOKED',
+      amountPaid: '30.50',
+    });
+    const partial = nextState(paid('30.50'), { kind: 'refund', amount: '10.00' })!;
+    expect(partial).toMatchObject({ status: 'REFUNDED', amountPaid: '20.50' });
+    expect(partial.reason).toContain('partial refund');
+    const whole = nextState(paid('30.50'), { kind: 'refund', amount: '30.50' })!;
+    expect(whole).toMatchObject({ status: 'REFUNDED', amountPaid: '0.00' });
+    expect(whole.reason).toContain('nothing of 30.50 remains paid');
+  });
+});
+
 describe('tenant scope', () => {
   const p = (tenants: string[], roles = ['tenant-admin']) => ({ subject: 's', clientId: 'c', roles, tenants, channels: [], mayAssert: [] });
   it('compares by the significant prefix', () => {

@@ -58,8 +58,15 @@ export function nextState(state: PaymentState, fact: PaymentFact): Transition | 
       return { status: 'RETURNED', amountPaid, reason: `the bank returned ${fact.amount}${code}; ${amountPaid} remains paid` };
     }
     case 'refund': {
-      const newPaid = paid - toUnits(fact.amount);
-      return { status: 'REFUNDED', amountPaid: fromUnits(newPaid > 0n ? newPaid : 0n), reason: `${fact.amount} refunded to the payer` };
+      // Refunding an overpayment's excess leaves the fee paid (BOOKED, or still OVERPAID); anything below the fee is
+      // REFUNDED, wholly or in part, and the reason says which.
+      const newPaid = paid - toUnits(fact.amount) > 0n ? paid - toUnits(fact.amount) : 0n;
+      const amountPaid = fromUnits(newPaid);
+      const what = `${fromUnits(toUnits(fact.amount))} refunded to the payer`;
+      if (due > 0n && newPaid >= due) return byAmount(newPaid, what);
+      if (newPaid > 0n)
+        return { status: 'REFUNDED', amountPaid, reason: `${what} (partial refund): ${amountPaid} of ${state.amountDue} remains paid` };
+      return { status: 'REFUNDED', amountPaid, reason: `${what}: nothing of ${state.amountDue} remains paid` };
     }
   }
 }

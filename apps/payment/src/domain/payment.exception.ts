@@ -14,6 +14,12 @@ export enum PaymentErrorCode {
   TransitionNotAllowed = 'TRANSITION_NOT_ALLOWED',
   ProviderNotConfigured = 'PROVIDER_NOT_CONFIGURED',
   ProviderUnavailable = 'PROVIDER_UNAVAILABLE',
+  RefundRequestReused = 'REFUND_REQUEST_REUSED',
+  RefundExceedsPaid = 'REFUND_EXCEEDS_PAID',
+  IdempotencyKeyRequired = 'IDEMPOTENCY_KEY_REQUIRED',
+  InvalidPayee = 'INVALID_PAYEE',
+  InvalidRefundAmount = 'INVALID_REFUND_AMOUNT',
+  PayeeNotFound = 'PAYEE_NOT_FOUND',
 }
 
 /** Exhaustive: a new code does not compile until it has its status. */
@@ -31,6 +37,12 @@ const STATUS: Record<PaymentErrorCode, HttpStatus> = {
   [PaymentErrorCode.TransitionNotAllowed]: 409,
   [PaymentErrorCode.ProviderNotConfigured]: 409,
   [PaymentErrorCode.ProviderUnavailable]: 503,
+  [PaymentErrorCode.RefundRequestReused]: 409,
+  [PaymentErrorCode.RefundExceedsPaid]: 409,
+  [PaymentErrorCode.IdempotencyKeyRequired]: 400,
+  [PaymentErrorCode.InvalidPayee]: 422,
+  [PaymentErrorCode.InvalidRefundAmount]: 422,
+  [PaymentErrorCode.PayeeNotFound]: 404,
 };
 
 export const PaymentException = typedErrors('PaymentException', STATUS);

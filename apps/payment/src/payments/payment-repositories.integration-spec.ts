@@ -5,6 +5,7 @@ import { openDatabase } from '@poststelle/persistence';
 import { createTestDatabase } from '@poststelle/testing';
 import { PaymentSchema1732300000300 } from '../migrations/1732300000300-payment-schema.migration';
 import { PaymentLifecycle1733620000000 } from '../migrations/1733620000000-payment-lifecycle.migration';
+import { PaymentNoticeRefunds1733700000000 } from '../migrations/1733700000000-payment-notice-refunds.migration';
 import { type CamtItem } from '../statements/camt-parser';
 import { StatementsRepository } from '../statements/statements.repository';
 import { PaymentsRepository } from './payments.repository';
@@ -43,7 +44,7 @@ describe('payment repositories against PostgreSQL', () => {
     dataSource = await openDatabase(
       { url: db.url, schema: 'payment', poolSize: 12 },
       [],
-      [CreateMessagingTables1732300000000, PaymentSchema1732300000300, PaymentLifecycle1733620000000],
+      [CreateMessagingTables1732300000000, PaymentSchema1732300000300, PaymentLifecycle1733620000000, PaymentNoticeRefunds1733700000000],
     );
   }, 60000);
 

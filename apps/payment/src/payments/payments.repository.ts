@@ -9,6 +9,8 @@ export interface PaymentRow {
   feeId: string;
   tenantArs: string;
   leikaKey: string;
+  /** The service's name as the case named it (for the fee notice). */
+  serviceName: string | null;
   kassenzeichen: string;
   portalReference: string | null;
   amountDue: string;
@@ -24,10 +26,12 @@ export interface PaymentRow {
   updatedAt: string;
 }
 
-export type NewPayment = Omit<PaymentRow, 'amountPaid' | 'status' | 'paypageUrl' | 'createdAt' | 'updatedAt'>;
+export type NewPayment = Omit<PaymentRow, 'amountPaid' | 'status' | 'paypageUrl' | 'createdAt' | 'updatedAt' | 'serviceName'> & {
+  serviceName?: string | null;
+};
 
 const COLUMNS = `payment_id AS "paymentId", case_id AS "caseId", fee_id AS "feeId", tenant_ars AS "tenantArs", leika_key AS "leikaKey",
-  kassenzeichen, portal_reference AS "portalReference", amount_due::text AS "amountDue", amount_paid::text AS "amountPaid",
+  service_name AS "serviceName", kassenzeichen, portal_reference AS "portalReference", amount_due::text AS "amountDue", amount_paid::text AS "amountPaid",
   currency, policy, booking_text AS "bookingText", payment_method AS "paymentMethod", status,
   provider_transaction_id AS "providerTransactionId", paypage_url AS "paypageUrl", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
@@ -64,8 +68,8 @@ export class PaymentsRepository {
   async insert(manager: EntityManager, p: NewPayment): Promise<void> {
     await manager.query(
       `INSERT INTO payment.payments (payment_id, case_id, fee_id, tenant_ars, leika_key, kassenzeichen, portal_reference, amount_due, currency,
-         policy, booking_text, payment_method, status, provider_transaction_id, next_poll_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'INITIAL', $13, CASE WHEN $13::text IS NULL THEN NULL ELSE now() END)`,
+         policy, booking_text, payment_method, status, provider_transaction_id, next_poll_at, service_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'INITIAL', $13, CASE WHEN $13::text IS NULL THEN NULL ELSE now() END, $14)`,
       [
         p.paymentId,
         p.caseId,
@@ -80,8 +84,14 @@ export class PaymentsRepository {
         p.bookingText,
         p.paymentMethod,
         p.providerTransactionId,
+        p.serviceName ?? null,
       ],
     );
+  }
+
+  /** The SHA-512 of the fee notice last rendered for the payment (its bytes are in the blob store). */
+  async setNotice(manager: EntityManager, paymentId: string, sha512: string): Promise<void> {
+    await manager.query(`UPDATE payment.payments SET notice_sha512 = $2 WHERE payment_id = $1`, [paymentId, sha512]);
   }
 
   async insertWithoutFee(manager: EntityManager, caseId: string, tenantArs: string, leikaKey: string): Promise<void> {

@@ -40,6 +40,7 @@ export class RecordFeeUseCase {
         feeId,
         tenantArs: kase.tenant.ars,
         leikaKey: kase.service.leikaKey,
+        serviceName: kase.service.name ?? null,
         kassenzeichen: kz,
         portalReference: info?.transactionReference ?? null,
         amountDue: fee.amount,

@@ -22,7 +22,9 @@ export class ProviderPoller implements OnApplicationBootstrap, OnApplicationShut
     this.loop = new PollingLoop('provider-poller', () => this.round(), settings.provider.pollMs);
   }
 
-  onApplicationBootstrap(): void {
+  /** Credentials stored in clear before encryption existed are encrypted first, then polling starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource.transaction((m) => this.provider.encryptLegacyCredentials(m));
     this.loop.start();
   }
 

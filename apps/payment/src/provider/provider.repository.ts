@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { PAYMENT_SETTINGS, type PaymentSettings } from '../payment.config';
+import { CredentialsCipher } from './credentials-cipher';
 import { type ProviderConfig } from './xbezahldienste.client';
 
 export interface PollCandidate {
@@ -9,14 +11,23 @@ export interface PollCandidate {
   attempts: number;
 }
 
-/** Per-tenant provider configuration and the status-poll schedule of online payments. */
+/**
+ * Per-tenant provider configuration and the status-poll schedule of online payments. The credentials column only
+ * ever holds AES-256-GCM ciphertext (`enc:v1:…`): encrypted on write, decrypted on read (ADR 0019).
+ */
 @Injectable()
 export class ProviderRepository {
+  private readonly cipher: CredentialsCipher;
+
+  constructor(@Inject(PAYMENT_SETTINGS) settings: Pick<PaymentSettings, 'provider'>) {
+    this.cipher = new CredentialsCipher(settings.provider.credentialsKey);
+  }
+
   async upsertConfig(manager: EntityManager, c: ProviderConfig, by: string): Promise<void> {
     await manager.query(
       `INSERT INTO payment.provider_configs (tenant_ars, endpoint, merchant_id, credentials, updated_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_ars) DO UPDATE SET endpoint = $2, merchant_id = $3, credentials = $4, updated_by = $5, updated_at = now()`,
-      [c.tenantArs, c.endpoint, c.merchantId, c.credentials, by],
+      [c.tenantArs, c.endpoint, c.merchantId, this.cipher.encrypt(c.credentials, c.tenantArs), by],
     );
   }
 
@@ -25,7 +36,23 @@ export class ProviderRepository {
       `SELECT tenant_ars AS "tenantArs", endpoint, merchant_id AS "merchantId", credentials FROM payment.provider_configs WHERE tenant_ars = $1`,
       [tenantArs],
     );
-    return row;
+    if (!row) return undefined;
+    const encrypted = CredentialsCipher.isEncrypted(row.credentials);
+    return { ...row, credentials: encrypted ? this.cipher.decrypt(row.credentials, row.tenantArs.trim()) : row.credentials };
+  }
+
+  /** Encrypts credentials stored in clear before encryption existed; returns how many rows it encrypted. */
+  async encryptLegacyCredentials(manager: EntityManager): Promise<number> {
+    const rows = await manager.query<{ tenantArs: string; credentials: string }[]>(
+      `SELECT tenant_ars AS "tenantArs", credentials FROM payment.provider_configs WHERE credentials NOT LIKE 'enc:v1:%' FOR UPDATE`,
+    );
+    for (const r of rows) {
+      await manager.query(`UPDATE payment.provider_configs SET credentials = $2 WHERE tenant_ars = $1`, [
+        r.tenantArs,
+        this.cipher.encrypt(r.credentials, r.tenantArs.trim()),
+      ]);
+    }
+    return rows.length;
   }
 
   async setTransaction(manager: EntityManager, paymentId: string, transactionId: string, paypageUrl: string): Promise<void> {

@@ -18,6 +18,11 @@ export interface CamtItem {
   remittance: string;
   structuredRefs: string[];
   endToEndId: string | undefined;
+  /**
+   * The bank's own reference of the transaction (`Refs/AcctSvcrRef`, else the entry's `AcctSvcrRef`): the same in the
+   * intraday camt.054 and the day's camt.053, so a credit reported twice is known again.
+   */
+  accountServicerRef?: string | undefined;
   returnReasonCode: string | undefined;
   /** Charges the bank took for this item, as decimal strings. */
   charges: string[];
@@ -128,7 +133,7 @@ export async function parseCamt(xml: string): Promise<CamtMessage> {
         statementId,
         reversal: text(entry, 'RvslInd') === 'true',
         status: text(entry, 'Sts', 'Cd') ?? text(entry, 'Sts'),
-        bookingDate: text(entry, 'BookgDt', 'Dt') ?? text(entry, 'BookgDt', 'DtTm'),
+        bookingDate: text(entry, 'BookgDt', 'Dt') ?? text(entry, 'BookgDt', 'DtTm')?.slice(0, 10),
         batchSize: batch !== undefined ? Number(batch) : undefined,
       };
       if (txs.length === 0) {
@@ -140,6 +145,7 @@ export async function parseCamt(xml: string): Promise<CamtMessage> {
           remittance: '',
           structuredRefs: [],
           endToEndId: undefined,
+          accountServicerRef: text(entry, 'AcctSvcrRef'),
           returnReasonCode: text(entry, 'RtrInf', 'Rsn', 'Cd'),
           charges: chargesOf(entry),
           debtorName: undefined,
@@ -164,6 +170,7 @@ export async function parseCamt(xml: string): Promise<CamtMessage> {
             .flatMap((r) => children(r, 'Strd').map((st) => text(st, 'CdtrRefInf', 'Ref')))
             .filter((v): v is string => v !== undefined),
           endToEndId: text(tx, 'Refs', 'EndToEndId'),
+          accountServicerRef: text(tx, 'Refs', 'AcctSvcrRef') ?? (txs.length === 1 ? text(entry, 'AcctSvcrRef') : undefined),
           returnReasonCode: text(tx, 'RtrInf', 'Rsn', 'Cd'),
           charges: [...chargesOf(tx), ...(t === 0 ? chargesOf(entry) : [])],
           debtorName: text(tx, 'RltdPties', 'Dbtr', 'Nm') ?? text(tx, 'RltdPties', 'Dbtr', 'Pty', 'Nm'),

@@ -31,18 +31,45 @@ export function referencesOf(item: CamtItem): { kassenzeichen: string[]; referen
 }
 
 /**
+ * A debit without return information is money we sent. Naming one of our payments (its Kassenzeichen), it is the
+ * refund of (part of) what was paid; a debit naming none of ours is not our business here (ADR 0019).
+ */
+function outflow(item: CamtItem, candidates: Candidate[]): MatchDecision {
+  if (candidates.length === 0)
+    return { kind: 'ignore', reason: 'a debit without return information (an outgoing payment), nothing to match' };
+  const names = candidates.map((c) => c.kassenzeichen).join(', ');
+  if (candidates.length > 1 || item.currency !== 'EUR') {
+    return {
+      kind: 'queue',
+      reason: `an outgoing payment of ${item.amount} ${item.currency} names ${names}: which refund it is, a clerk decides`,
+    };
+  }
+  const match = candidates[0]!;
+  if (toUnits(item.amount) > toUnits(match.amountPaid)) {
+    return {
+      kind: 'queue',
+      reason: `an outgoing payment of ${item.amount} names Kassenzeichen ${names}, but only ${fromUnits(toUnits(match.amountPaid))} of it is paid`,
+    };
+  }
+  return {
+    kind: 'apply',
+    paymentId: match.paymentId,
+    fact: { kind: 'refund', amount: fromUnits(toUnits(item.amount)) },
+    note: 'an outgoing transfer naming the Kassenzeichen (refund)',
+  };
+}
+
+/**
  * Decides one item: a booked credit in EUR with a reference to exactly one of the tenant's payments is applied (the
  * amount decides BOOKED, PARTIALLY_PAID or OVERPAID); a debit with return information or a reversal returns money;
- * everything else that could be ours goes to the clerk queue with the reason matching failed.
+ * another debit naming one of our payments refunds it; everything else that could be ours goes to the clerk queue with the reason matching failed.
  */
 export function decide(item: CamtItem, candidates: Candidate[], openWithSameAmount: number): MatchDecision {
   if (item.status !== undefined && item.status !== 'BOOK') {
     return { kind: 'ignore', reason: `entry status ${item.status}: not booked by the bank (yet)` };
   }
   const isReturn = item.direction === 'DBIT' && (item.returnReasonCode !== undefined || item.reversal);
-  if (item.direction === 'DBIT' && !isReturn) {
-    return { kind: 'ignore', reason: 'a debit without return information (an outgoing payment), nothing to match' };
-  }
+  if (item.direction === 'DBIT' && !isReturn) return outflow(item, candidates);
   const refs = referencesOf(item);
   const named = refs.kassenzeichen.length > 0 ? `Kassenzeichen ${refs.kassenzeichen.join(', ')}` : undefined;
   if (item.direction === 'CRDT' && item.returnReasonCode !== undefined) {

@@ -4,16 +4,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Logger } from '@poststelle/telemetry';
 import { PaymentsRepository, type PaymentRow } from '../payments/payments.repository';
 import { TransitionPaymentUseCase } from '../payments/transition-payment.use-case';
-import { decide, referencesOf } from './matcher';
-
-import { StatementsRepository, type ClaimedItem } from './statements.repository';
-
-type Outcome = Parameters<StatementsRepository['settleItems']>[1][number];
+import { RefundPaymentUseCase } from '../refunds/refund-payment.use-case';
+import { sameTransaction, type BookedItemFacts } from './double-booking';
+import { decide, referencesOf, type MatchDecision } from './matcher';
+import { StatementsRepository, type ClaimedItem, type ItemOutcome as Outcome } from './statements.repository';
 
 /**
  * Works off pending statement items in chunks, one transaction per chunk: an item's booking, its outcome and the
  * import's progress commit together, so a process killed mid-import resumes where it stopped and books every match
- * exactly once (the payment transition is also idempotent per `statement:<importId>/<position>`).
+ * exactly once (the payment transition is also idempotent per `statement:<importId>/<position>`). A credit (or debit)
+ * another import already booked (the intraday camt.054 and the day's camt.053 report the same transaction) is
+ * booked once: the later item says which import booked it.
  */
 @Injectable()
 export class ReconcileItemsUseCase {
@@ -24,6 +25,7 @@ export class ReconcileItemsUseCase {
     private readonly statements: StatementsRepository,
     private readonly payments: PaymentsRepository,
     private readonly transition: TransitionPaymentUseCase,
+    private readonly refunds: RefundPaymentUseCase,
   ) {}
 
   /** Reconciles up to `limit` items; returns how many. */
@@ -78,19 +80,8 @@ export class ReconcileItemsUseCase {
     const source = `statement:${c.importId}/${c.position}`;
     const at = { importId: c.importId, position: c.position };
     switch (decision.kind) {
-      case 'apply': {
-        const outcome = await this.transition.execute(manager, decision.paymentId, decision.fact, {
-          requestId: source,
-          source,
-          ...(decision.note ? { note: decision.note } : {}),
-        });
-        return {
-          ...at,
-          state: 'booked',
-          paymentId: decision.paymentId,
-          text: `${decision.fact.kind} → ${outcome.status}${outcome.result === 'applied' ? '' : ` (${outcome.result})`}`,
-        };
-      }
+      case 'apply':
+        return this.apply(manager, c, decision, source);
       case 'queue':
         await this.statements.enqueue(manager, randomUUID(), c, decision.reason);
         this.log.info('statement item queued for a clerk', { importId: c.importId, position: c.position, reason: decision.reason });
@@ -98,5 +89,64 @@ export class ReconcileItemsUseCase {
       case 'ignore':
         return { ...at, state: 'ignored', paymentId: null, text: decision.reason };
     }
+  }
+
+  /** Books a matched item once: unless an earlier import's report of the same transaction booked it already. */
+  private async apply(
+    manager: EntityManager,
+    c: ClaimedItem,
+    decision: Extract<MatchDecision, { kind: 'apply' }>,
+    source: string,
+  ): Promise<Outcome> {
+    const at = { importId: c.importId, position: c.position };
+    const facts: BookedItemFacts = {
+      kind: c.kind,
+      direction: c.item.direction,
+      bookingDate: c.item.bookingDate ?? null,
+      accountServicerRef: c.item.accountServicerRef ?? null,
+      endToEndId: c.item.endToEndId ?? null,
+    };
+    const booking = {
+      ...at,
+      ...facts,
+      tenantArs: c.tenantArs,
+      paymentId: decision.paymentId,
+      messageId: c.messageId,
+      amount: decision.fact.kind === 'provider-status' ? '0' : decision.fact.amount,
+    };
+    await this.payments.lock(manager, decision.paymentId); // one decision per payment at a time, across imports
+    const earlier = (
+      await this.statements.unpairedBookings(manager, {
+        paymentId: decision.paymentId,
+        direction: facts.direction,
+        amount: booking.amount,
+        importId: c.importId,
+      })
+    ).find((b) => sameTransaction(b, facts));
+    if (earlier) {
+      const duplicateOf = { importId: earlier.importId, kind: earlier.kind, messageId: earlier.messageId, position: earlier.position };
+      await this.statements.recordBooking(manager, { ...booking, pairedWith: duplicateOf });
+      this.log.info('statement item already booked by an earlier import', { ...at, duplicateOf });
+      return {
+        ...at,
+        state: 'already-booked',
+        paymentId: decision.paymentId,
+        text: `already booked by import ${earlier.importId} (${earlier.kind} message ${earlier.messageId}, item ${earlier.position}): not booked again`,
+        duplicateOf,
+      };
+    }
+    let text: string;
+    if (decision.fact.kind === 'refund') {
+      text = await this.refunds.fromStatement(manager, decision.paymentId, decision.fact.amount, source, decision.note);
+    } else {
+      const outcome = await this.transition.execute(manager, decision.paymentId, decision.fact, {
+        requestId: source,
+        source,
+        ...(decision.note ? { note: decision.note } : {}),
+      });
+      text = `${decision.fact.kind} → ${outcome.status}${outcome.result === 'applied' ? '' : ` (${outcome.result})`}`;
+    }
+    await this.statements.recordBooking(manager, booking);
+    return { ...at, state: 'booked', paymentId: decision.paymentId, text };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { PaymentErrorCode, PaymentException } from '../domain/payment.exception';
 import { type CamtItem } from './camt-parser';
+import { type BookedItemFacts } from './double-booking';
 
 export interface NewImport {
   importId: string;
@@ -20,12 +21,32 @@ export interface NewImport {
 export interface ClaimedItem {
   importId: string;
   tenantArs: string;
+  /** `camt.053` or `camt.054`, and the message id, of the item's import. */
+  kind: string;
+  messageId: string;
   position: string;
   item: CamtItem;
 }
 
+/** Where an item was booked first: the import, its message and the item's position. */
+export interface BookedAt {
+  importId: string;
+  kind: string;
+  messageId: string;
+  position: string;
+}
+
+export type ItemOutcome = {
+  importId: string;
+  position: string;
+  state: 'booked' | 'queued' | 'ignored' | 'already-booked';
+  paymentId: string | null;
+  text: string;
+  duplicateOf?: BookedAt;
+};
+
 const IMPORT_COLUMNS = `import_id AS "importId", tenant_ars AS "tenantArs", message_id AS "messageId", statement_ids AS "statementIds", kind, version,
-  source, file_name AS "fileName", sha256, state, total, done, booked, queued, ignored, imported_by AS "importedBy", created_at AS "createdAt",
+  source, file_name AS "fileName", sha256, state, total, done, booked, queued, ignored, already_booked AS "alreadyBooked", imported_by AS "importedBy", created_at AS "createdAt",
   finished_at AS "finishedAt"`;
 const SCOPE = `($2::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE tenant_ars LIKE p || '%'))`;
 
@@ -83,7 +104,7 @@ export class StatementsRepository {
   /** Up to `limit` pending items of running imports, locked for this transaction (others skip them). */
   async claimPending(manager: EntityManager, limit: number): Promise<ClaimedItem[]> {
     return manager.query<ClaimedItem[]>(
-      `SELECT i.import_id AS "importId", s.tenant_ars AS "tenantArs", i.position, i.item
+      `SELECT i.import_id AS "importId", s.tenant_ars AS "tenantArs", s.kind, s.message_id AS "messageId", i.position, i.item
          FROM payment.statement_items i JOIN payment.statement_imports s ON s.import_id = i.import_id
         WHERE i.state = 'pending' AND s.state = 'running'
         ORDER BY s.created_at, i.seq LIMIT $1 FOR UPDATE OF i SKIP LOCKED`,
@@ -92,27 +113,78 @@ export class StatementsRepository {
   }
 
   /** Records the outcome of a chunk's items and advances each import's progress (one statement each). */
-  async settleItems(
-    manager: EntityManager,
-    outcomes: { importId: string; position: string; state: 'booked' | 'queued' | 'ignored'; paymentId: string | null; text: string }[],
-  ): Promise<void> {
+  async settleItems(manager: EntityManager, outcomes: ItemOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await manager.query(
-      `UPDATE payment.statement_items i SET state = x.state, payment_id = x."paymentId", outcome = x.text
-         FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, position text, state text, "paymentId" uuid, text text)
+      `UPDATE payment.statement_items i SET state = x.state, payment_id = x."paymentId", outcome = x.text, duplicate_of = x."duplicateOf"
+         FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, position text, state text, "paymentId" uuid, text text, "duplicateOf" jsonb)
         WHERE i.import_id = x."importId" AND i.position = x.position`,
       [JSON.stringify(outcomes)],
     );
     await manager.query(
       `UPDATE payment.statement_imports s SET done = s.done + c.n, booked = s.booked + c.booked, queued = s.queued + c.queued, ignored = s.ignored + c.ignored,
+              already_booked = s.already_booked + c.already,
               state = CASE WHEN s.done + c.n >= s.total THEN 'done' ELSE s.state END,
               finished_at = CASE WHEN s.done + c.n >= s.total THEN now() END
          FROM (SELECT "importId", count(*)::int AS n, count(*) FILTER (WHERE state = 'booked')::int AS booked,
-                      count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'ignored')::int AS ignored
+                      count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'ignored')::int AS ignored,
+                      count(*) FILTER (WHERE state = 'already-booked')::int AS already
                  FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, state text) GROUP BY "importId") c
         WHERE s.import_id = c."importId"`,
       [JSON.stringify(outcomes.map((o) => ({ importId: o.importId, state: o.state })))],
     );
+  }
+
+  /**
+   * Items of other imports booked to this payment with this direction and amount that no later report has been
+   * paired with yet (candidates for "the same credit reported again"), oldest first. The caller holds the payment's
+   * row lock, so two imports of one credit are decided one after the other.
+   */
+  async unpairedBookings(
+    manager: EntityManager,
+    q: { paymentId: string; direction: string; amount: string; importId: string },
+  ): Promise<(BookedAt & BookedItemFacts)[]> {
+    return manager.query(
+      `SELECT import_id AS "importId", kind, message_id AS "messageId", position, direction, booking_date AS "bookingDate",
+              acct_svcr_ref AS "accountServicerRef", end_to_end_id AS "endToEndId"
+         FROM payment.statement_bookings
+        WHERE payment_id = $1 AND direction = $2 AND amount = $3::numeric AND import_id <> $4 AND paired_import_id IS NULL
+        ORDER BY created_at, import_id, position`,
+      [q.paymentId, q.direction, q.amount, q.importId],
+    );
+  }
+
+  /** Notes what an item booked (or, with `pairedWith`, which earlier booking it repeated; that one is paired back). */
+  async recordBooking(
+    manager: EntityManager,
+    b: BookedAt & BookedItemFacts & { tenantArs: string; paymentId: string; amount: string; pairedWith?: BookedAt },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO payment.statement_bookings (import_id, position, tenant_ars, kind, message_id, payment_id, direction, amount, booking_date,
+         acct_svcr_ref, end_to_end_id, paired_import_id, paired_position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+      [
+        b.importId,
+        b.position,
+        b.tenantArs,
+        b.kind,
+        b.messageId,
+        b.paymentId,
+        b.direction,
+        b.amount,
+        b.bookingDate,
+        b.accountServicerRef,
+        b.endToEndId,
+        b.pairedWith?.importId ?? null,
+        b.pairedWith?.position ?? null,
+      ],
+    );
+    if (b.pairedWith) {
+      await manager.query(
+        `UPDATE payment.statement_bookings SET paired_import_id = $3, paired_position = $4 WHERE import_id = $1 AND position = $2`,
+        [b.pairedWith.importId, b.pairedWith.position, b.importId, b.position],
+      );
+    }
   }
 
   async finishEmpty(manager: EntityManager, importId: string): Promise<void> {
@@ -131,7 +203,8 @@ export class StatementsRepository {
 
   async items(manager: EntityManager, importId: string): Promise<unknown[]> {
     return manager.query(
-      `SELECT position, item->>'amount' AS amount, item->>'currency' AS currency, item->>'direction' AS direction, state, payment_id AS "paymentId", outcome
+      `SELECT position, item->>'amount' AS amount, item->>'currency' AS currency, item->>'direction' AS direction, state, payment_id AS "paymentId", outcome,
+              duplicate_of AS "duplicateOf"
          FROM payment.statement_items WHERE import_id = $1 ORDER BY seq`,
       [importId],
     );

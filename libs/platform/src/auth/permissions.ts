@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'case:read',
   /** Work the queues: manual routing, scan classification. */
   'queue:work',
+  /** Record that a fee was paid back (a refund): caseworkers and tenant-admins. */
+  'payment:refund',
   /** Read the configuration: procedures, routing rules, mailboxes, classification rules, invoice issuers. */
   'config:read',
   /** Change it: procedures, routing rules, fees, mailboxes, classification rules, invoice issuers, Leitweg-IDs. */
@@ -29,8 +31,8 @@ export type RoleName = (typeof ROLES)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<RoleName, readonly PermissionName[]>> = {
   channel: ['submission:create', 'submission:read'],
-  caseworker: ['case:read', 'submission:read', 'queue:work'],
-  'tenant-admin': ['config:read', 'config:write'],
+  caseworker: ['case:read', 'submission:read', 'queue:work', 'payment:refund'],
+  'tenant-admin': ['config:read', 'config:write', 'payment:refund'],
   auditor: ['audit:read'],
   'platform-admin': PERMISSIONS,
 };

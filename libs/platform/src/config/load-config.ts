@@ -14,7 +14,7 @@ function describe(errors: ValidationError[]): string[] {
 }
 
 /** Secrets that may be given as a file (`<NAME>_FILE`, e.g. a mounted Docker/Kubernetes secret) instead of a value. */
-export const SECRET_FILE_VARIABLES = ['KAFKA_SASL_PASSWORD', 'DATABASE_URL'] as const;
+export const SECRET_FILE_VARIABLES = ['KAFKA_SASL_PASSWORD', 'DATABASE_URL', 'PAYMENT_CREDENTIALS_KEY'] as const;
 
 /**
  * Resolves `<NAME>_FILE` into `<NAME>` (the file's content, one trailing line break removed), so no secret has to

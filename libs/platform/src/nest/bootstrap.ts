@@ -17,7 +17,7 @@ import {
 const QUIET_CONTEXTS = new Set(['RouterExplorer', 'RoutesResolver', 'InstanceLoader', 'NestFactory', 'NestApplication']);
 
 /** Routes Nest's own log lines into the JSON logger. */
-class NestJsonLogger implements LoggerService {
+export class NestJsonLogger implements LoggerService {
   private readonly out = new Logger('nest');
   private write(level: 'info' | 'warn' | 'error' | 'debug', message: unknown, context?: unknown): void {
     if (level === 'info' && typeof context === 'string' && QUIET_CONTEXTS.has(context)) return;

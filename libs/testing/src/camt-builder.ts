@@ -1,4 +1,4 @@
-/** Builds camt.053.001.08 statements for tests and the bench (amounts as the decimal strings given). */
+/** Builds camt.053.001.08 statements and camt.054.001.08 notifications for tests and the bench (amounts as given). */
 export interface CamtTx {
   amount: string;
   direction?: 'CRDT' | 'DBIT';
@@ -6,6 +6,8 @@ export interface CamtTx {
   ustrd?: string[];
   structuredRef?: string;
   endToEndId?: string;
+  /** The bank's reference (`Refs/AcctSvcrRef`), the same in a camt.054 and the day's camt.053. */
+  acctSvcrRef?: string;
   returnReason?: string;
   charges?: string;
   currency?: string;
@@ -14,7 +16,8 @@ export interface CamtTx {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function tx(t: CamtTx): string {
-  return `<TxDtls><Refs><EndToEndId>${esc(t.endToEndId ?? 'NOTPROVIDED')}</EndToEndId></Refs>
+  const ref = t.acctSvcrRef ? `<AcctSvcrRef>${esc(t.acctSvcrRef)}</AcctSvcrRef>` : '';
+  return `<TxDtls><Refs>${ref}<EndToEndId>${esc(t.endToEndId ?? 'NOTPROVIDED')}</EndToEndId></Refs>
 <Amt Ccy="${t.currency ?? 'EUR'}">${t.amount}</Amt><CdtDbtInd>${t.direction ?? 'CRDT'}</CdtDbtInd>${
     t.charges ? `<Chrgs><Rcrd><Amt Ccy="EUR">${t.charges}</Amt><CdtDbtInd>DBIT</CdtDbtInd></Rcrd></Chrgs>` : ''
   }<RltdPties><Dbtr><Pty><Nm>Erika Mustermann</Nm></Pty></Dbtr></RltdPties>
@@ -23,9 +26,8 @@ function tx(t: CamtTx): string {
   }</RmtInf>${t.returnReason ? `<RtrInf><Rsn><Cd>${t.returnReason}</Cd></Rsn></RtrInf>` : ''}</TxDtls>`;
 }
 
-/** One statement; each element of `entries` is an entry, a batch (`Btch`) when it has several transactions. */
-export function camt053(messageId: string, statementId: string, entries: CamtTx[][]): string {
-  const ntry = entries
+function entriesXml(entries: CamtTx[][]): string {
+  return entries
     .map((txs) => {
       const total = txs.map((t) => t.amount).reduce((a, b) => (Number(a) + Number(b)).toFixed(2), '0');
       const batch = txs.length > 1 ? `<Btch><NbOfTxs>${txs.length}</NbOfTxs></Btch>` : '';
@@ -33,11 +35,28 @@ export function camt053(messageId: string, statementId: string, entries: CamtTx[
 <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-12-01</Dt></BookgDt><NtryDtls>${batch}${txs.map(tx).join('')}</NtryDtls></Ntry>`;
     })
     .join('\n');
+}
+
+function message(kind: '053' | '054', messageId: string, reportId: string, entries: CamtTx[][]): string {
+  const [body, report, at] =
+    kind === '053'
+      ? ['BkToCstmrStmt', 'Stmt', '2026-12-01T18:00:00+01:00']
+      : ['BkToCstmrDbtCdtNtfctn', 'Ntfctn', '2026-12-01T11:00:00+01:00'];
   return `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>2026-12-01T18:00:00+01:00</CreDtTm></GrpHdr>
-<Stmt><Id>${statementId}</Id><CreDtTm>2026-12-01T18:00:00+01:00</CreDtTm><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
-${ntry}
-</Stmt></BkToCstmrStmt></Document>`;
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${kind}.001.08"><${body}><GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>${at}</CreDtTm></GrpHdr>
+<${report}><Id>${reportId}</Id><CreDtTm>${at}</CreDtTm><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
+${entriesXml(entries)}
+</${report}></${body}></Document>`;
+}
+
+/** One statement; each element of `entries` is an entry, a batch (`Btch`) when it has several transactions. */
+export function camt053(messageId: string, statementId: string, entries: CamtTx[][]): string {
+  return message('053', messageId, statementId, entries);
+}
+
+/** One intraday debit/credit notification (camt.054), entries as for {@link camt053}. */
+export function camt054(messageId: string, notificationId: string, entries: CamtTx[][]): string {
+  return message('054', messageId, notificationId, entries);
 }
 
 /** ISO/IEC 7064 MOD 11,10 (the Kassenzeichen check digit, as apps/payment computes it). */

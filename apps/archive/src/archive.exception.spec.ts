@@ -1,10 +1,10 @@
-import { ArchiveErrorCode, ArchiveException, archiveStatusOf } from './archive.exception';
+import { ArchiveErrorCode, ArchiveException } from './archive.exception';
 
 describe('archive errors', () => {
   it('maps every code to one status; only archive’s own invalid xdomea messages are server errors', () => {
-    const serverErrors = Object.values(ArchiveErrorCode).filter((code) => archiveStatusOf(code) >= 500);
+    const serverErrors = Object.values(ArchiveErrorCode).filter((code) => ArchiveException.statusOf(code) >= 500);
     expect(serverErrors.sort()).toEqual([ArchiveErrorCode.ExportFailsSchema, ArchiveErrorCode.OfferFailsSchema].sort());
-    for (const code of Object.values(ArchiveErrorCode)) expect(archiveStatusOf(code)).toBeGreaterThanOrEqual(400);
+    for (const code of Object.values(ArchiveErrorCode)) expect(ArchiveException.statusOf(code)).toBeGreaterThanOrEqual(400);
   });
 
   it('carries code, status and extensions', () => {

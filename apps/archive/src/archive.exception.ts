@@ -1,4 +1,4 @@
-import { ServiceException } from '@poststelle/platform';
+import { typedErrors, type HttpStatus } from '@poststelle/platform';
 
 /** Every error archive answers with; the code is the problem `type`, the status follows from the code. */
 export enum ArchiveErrorCode {
@@ -23,7 +23,7 @@ export enum ArchiveErrorCode {
 }
 
 /** Exhaustive: a new code does not compile until it has its status. */
-const STATUS: Record<ArchiveErrorCode, number> = {
+const STATUS: Record<ArchiveErrorCode, HttpStatus> = {
   [ArchiveErrorCode.FileNotFound]: 404,
   [ArchiveErrorCode.HoldNotFound]: 404,
   [ArchiveErrorCode.HoldLifted]: 409,
@@ -41,11 +41,5 @@ const STATUS: Record<ArchiveErrorCode, number> = {
   [ArchiveErrorCode.FileSettingsNotFound]: 404,
 };
 
-export const archiveStatusOf = (code: ArchiveErrorCode): number => STATUS[code];
-
-export class ArchiveException extends ServiceException {
-  constructor(code: ArchiveErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(code, STATUS[code], message, extensions);
-    this.name = 'ArchiveException';
-  }
-}
+export const ArchiveException = typedErrors('ArchiveException', STATUS);
+export type ArchiveException = InstanceType<typeof ArchiveException>;

@@ -1,9 +1,9 @@
-import { ErechnungErrorCode, ErechnungException, erechnungStatusOf } from './erechnung.exception';
+import { ErechnungErrorCode, ErechnungException } from './erechnung.exception';
 
 describe('erechnung errors', () => {
   it('answers every code with a client error, never 500 (a caller can always act on it)', () => {
     for (const code of Object.values(ErechnungErrorCode)) {
-      const status = erechnungStatusOf(code);
+      const status = ErechnungException.statusOf(code);
       expect({ code, clientError: status >= 400 && status < 500 }).toEqual({ code, clientError: true });
     }
   });

@@ -1,4 +1,4 @@
-import { ServiceException } from '@poststelle/platform';
+import { typedErrors, type HttpStatus } from '@poststelle/platform';
 
 /** Every error erechnung answers with; the code is the problem `type`, the status follows from the code. */
 export enum ErechnungErrorCode {
@@ -21,7 +21,7 @@ export enum ErechnungErrorCode {
 }
 
 /** Exhaustive: a new code does not compile until it has its status. */
-const STATUS: Record<ErechnungErrorCode, number> = {
+const STATUS: Record<ErechnungErrorCode, HttpStatus> = {
   [ErechnungErrorCode.UnsupportedMediaType]: 415,
   [ErechnungErrorCode.InvoiceRejected]: 422,
   [ErechnungErrorCode.InvoiceNotFound]: 404,
@@ -38,11 +38,5 @@ const STATUS: Record<ErechnungErrorCode, number> = {
   [ErechnungErrorCode.ForeignTenant]: 403,
 };
 
-export const erechnungStatusOf = (code: ErechnungErrorCode): number => STATUS[code];
-
-export class ErechnungException extends ServiceException {
-  constructor(code: ErechnungErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(code, STATUS[code], message, extensions);
-    this.name = 'ErechnungException';
-  }
-}
+export const ErechnungException = typedErrors('ErechnungException', STATUS);
+export type ErechnungException = InstanceType<typeof ErechnungException>;

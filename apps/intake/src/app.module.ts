@@ -1,13 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@poststelle/platform';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.config';
-import { INTAKE_MIGRATIONS } from './intake.migrations';
 import { CasesModule } from './cases/cases.module';
 import { EmailModule } from './channels/email/email.module';
 import { FitConnectModule } from './channels/fit-connect/fit-connect.module';
 import { KafkaAdapterModule } from './channels/kafka-adapter/kafka-adapter.module';
 import { PortalModule } from './channels/portal/portal.module';
 import { ScanModule } from './channels/scan/scan.module';
+import { INTAKE_MIGRATIONS } from './intake.migrations';
 
 /** Intake: the core (./core) plus one module per channel and case tracking (ADR 0017). */
 @Module({})

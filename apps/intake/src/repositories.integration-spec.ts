@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { type CaseV1 } from '@poststelle/contracts';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
-import { INTAKE_MIGRATIONS } from './intake.migrations';
 import { EmailRepository } from './channels/email/email.repository';
 import { PortalRepository } from './channels/portal/portal.repository';
 import { SubmissionsRepository } from './core/submission/submissions.repository';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
+import { INTAKE_MIGRATIONS } from './intake.migrations';
 
 // The repositories that took over the SQL of the core use-case, the portal channel and the e-invoice forwarding
 // (ADR 0017), against real PostgreSQL with the intake migrations.
@@ -15,7 +13,7 @@ jest.setTimeout(120_000);
 
 describe('intake repositories (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   const submissions = new SubmissionsRepository();
 
   const accept = async (options: { fingerprint?: string; bundleId?: string; key?: string } = {}) => {
@@ -46,19 +44,12 @@ describe('intake repositories (real PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'intake', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...INTAKE_MIGRATIONS],
-    );
-    await dataSource.runMigrations();
+    db = await openTestDatabase('intake', INTAKE_MIGRATIONS);
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   describe('SubmissionsRepository (core)', () => {

@@ -3,10 +3,8 @@ import { CaseQueues } from './cases/case-queues';
 import { caseReferenceOf } from '@poststelle/contracts';
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
 import { InvalidQueryException, tenantScopeOf, toProblem, type Principal } from '@poststelle/platform';
-import { createTestDatabase } from '@poststelle/testing';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
 import { INTAKE_MIGRATIONS } from './intake.migrations';
 import { CasesRepository } from './cases/cases.repository';
 import { EmailRepository } from './channels/email/email.repository';
@@ -38,7 +36,7 @@ const stranger = readScopeOf(principal({ clientId: 'channel-untrusted', roles: [
 
 describe('tenant-scoped reads (intake repositories, real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
 
   /** A case of Potsdam (ARS inside Kreis 12054), handed in by `channel-demo`. */
   const seedCase = async (ars = '120540000123') => {
@@ -58,19 +56,12 @@ describe('tenant-scoped reads (intake repositories, real PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'intake', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...INTAKE_MIGRATIONS],
-    );
-    await dataSource.runMigrations();
+    db = await openTestDatabase('intake', INTAKE_MIGRATIONS);
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   it('shows a case to its tenant (by significant prefix) and platform-admin, to nobody else', async () => {

@@ -3,6 +3,14 @@ import 'reflect-metadata';
 export { loadConfig, ConfigError } from './config/load-config';
 export { ServiceEnv, platformSettings, type PlatformSettings } from './config/service-env';
 export { ServiceException, PROBLEM_BASE, type ProblemDetails } from './http/problem';
+export {
+  typedErrors,
+  type HttpStatus,
+  type ProblemExtensions,
+  type ServiceExceptionBase,
+  type TypedError,
+  type TypedErrorClass,
+} from './http/typed-errors';
 export { ProblemDetailsFilter, toProblem } from './http/problem-details.filter';
 export { PlatformModule, type PlatformModuleOptions } from './nest/platform.module';
 export { NestJsonLogger, bootstrapService, keepRawBody, type RawBodyRequest } from './nest/bootstrap';

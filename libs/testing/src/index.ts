@@ -1,4 +1,5 @@
 export { testInfra, uniqueName, createTestDatabase, waitFor } from './env';
+export { openTestDatabase, type TestDatabase } from './test-database';
 export { KafkaProbe, testKafka, type KafkaProbeOptions, type ProbedMessage } from './kafka-probe';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { ServiceProcess, SERVICES, freePort, type ProcessName, type ServiceName } from './service-process';

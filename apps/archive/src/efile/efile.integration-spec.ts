@@ -3,9 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DataSource } from 'typeorm';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
 import { ARCHIVE_MIGRATIONS } from '../app.module';
 import { type ArchiveSettings } from '../archive.config';
 import { verifyChain } from '../journal/journal-chain';
@@ -15,6 +12,7 @@ import { DisposalRepository } from '../retention/disposal.repository';
 import { LegalHoldRepository } from '../retention/legal-hold.repository';
 import { FileSystemContentStore } from '../storage/content-store';
 import { EFileRepository } from './efile.repository';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
 
 // Real PostgreSQL: the e-file tables, the journal's append-only trigger, retention dates and the disposal path.
 jest.setTimeout(120_000);
@@ -23,7 +21,7 @@ const settings = { journalKey: 'integration-key-0123456789abcdef0123' } as Archi
 
 describe('e-file repositories against PostgreSQL', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   let contentDir: string;
   const files = new EFileRepository();
   const journalRepo = new JournalRepository();
@@ -89,18 +87,12 @@ describe('e-file repositories against PostgreSQL', () => {
 
   beforeAll(async () => {
     contentDir = await mkdtemp(join(tmpdir(), 'efile-int-'));
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'archive', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...ARCHIVE_MIGRATIONS],
-    );
+    db = await openTestDatabase('archive', ARCHIVE_MIGRATIONS);
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
     await rm(contentDir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AdminAuditLog, ADMIN_AUDIT_COLUMNS, type AdminAuditEntry } from '@poststelle/persistence';
 import { tenantScopeParam, tenantScopeSql, type TenantScope } from '@poststelle/platform';
 import { type InvoiceIssuer } from '../outbound/fee-invoice-model';
 import { ISSUER_COLUMNS } from '../outbound/outbound-invoices.repository';
@@ -14,17 +15,8 @@ export interface DestinationValues {
   destination: string;
 }
 
-/** One audit record: the token's subject and client, the tenant, what changed, old and new value. */
-export interface AuditEntry {
-  subject: string;
-  clientId: string | undefined;
-  tenantArs: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  oldValue: unknown;
-  newValue: unknown;
-}
+/** One audit record: who (the token's subject and client), what, for which tenant or region, old and new value. */
+export type AuditEntry = AdminAuditEntry;
 
 /**
  * erechnung's configuration (invoice issuers, Leitweg-ID destinations) and its audit log. Every change is written
@@ -32,6 +24,8 @@ export interface AuditEntry {
  */
 @Injectable()
 export class ErechnungAdminRepository {
+  private readonly auditTrail = new AdminAuditLog('erechnung');
+
   constructor(private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
@@ -101,28 +95,14 @@ export class ErechnungAdminRepository {
     );
   }
 
-  async audit(m: EntityManager, e: AuditEntry): Promise<void> {
-    await m.query(
-      `INSERT INTO erechnung.audit_log (actor, client_id, tenant_ars, action, entity, entity_id, old_value, new_value)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        e.subject,
-        e.clientId ?? null,
-        e.tenantArs,
-        e.action,
-        e.entity,
-        e.entityId,
-        e.oldValue === undefined ? null : JSON.stringify(e.oldValue),
-        e.newValue === undefined ? null : JSON.stringify(e.newValue),
-      ],
-    );
+  audit(m: EntityManager, e: AuditEntry): Promise<void> {
+    return this.auditTrail.record(m, e);
   }
 
   /** The audit trail, oldest first, optionally of one entity; `actor` is the subject of the token that made the change. */
   auditLog(scope: TenantScope, filter: { entity?: string | undefined; entityId?: string | undefined }): Promise<Record<string, unknown>[]> {
     return this.dataSource.query(
-      `SELECT actor, client_id AS "clientId", tenant_ars AS "tenantArs", action, entity, entity_id AS "entityId",
-              old_value AS "oldValue", new_value AS "newValue", at
+      `SELECT ${ADMIN_AUDIT_COLUMNS}
          FROM erechnung.audit_log
         WHERE ($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_id = $2) AND ${tenantScopeSql('tenant_ars', '$3')}
         ORDER BY id`,

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
 import { ALL_TENANTS, auditScopeOf, tenantScopeOf, type Principal } from '@poststelle/platform';
-import { createTestDatabase } from '@poststelle/testing';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
 import { ErechnungAuditAndReplyRecipients1733610000400 } from '../migrations/1733610000400-erechnung-audit-and-reply-recipients.migration';
 import { ERECHNUNG_MIGRATIONS } from '../erechnung.migrations';
 import { InvoiceReadsRepository } from '../invoices/invoice-reads.repository';
@@ -47,25 +45,19 @@ const issuer = (tenantArs: string, iban: string): IssuerValues => ({
 
 describe('erechnung repositories scope to the caller’s tenants and audit changes (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   let admin: ErechnungAdminRepository;
   let reads: InvoiceReadsRepository;
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'erechnung', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...ERECHNUNG_MIGRATIONS],
-    );
+    db = await openTestDatabase('erechnung', ERECHNUNG_MIGRATIONS);
+    dataSource = db.dataSource;
     admin = new ErechnungAdminRepository(dataSource);
     reads = new InvoiceReadsRepository(dataSource);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   it('keeps an issuer with its audit trail (subject, client, old and new IBAN) and reads it only within the scope', async () => {
@@ -165,13 +157,13 @@ describe('erechnung repositories scope to the caller’s tenants and audit chang
 
 describe('upgrading to answers only for authenticated senders (real PostgreSQL)', () => {
   it('withholds answers still queued for an unverified address and keeps those already sent', async () => {
-    const db = await createTestDatabase();
-    const dataSource = await openDatabase(
-      { url: db.url, schema: 'erechnung', poolSize: 2 },
-      [],
-      // Every migration before the one under test.
-      [CreateMessagingTables1732300000000, ...ERECHNUNG_MIGRATIONS.filter((m) => m !== ErechnungAuditAndReplyRecipients1733610000400)],
+    // Every migration before the one under test.
+    const db = await openTestDatabase(
+      'erechnung',
+      ERECHNUNG_MIGRATIONS.filter((m) => m !== ErechnungAuditAndReplyRecipients1733610000400),
+      { poolSize: 2 },
     );
+    const { dataSource } = db;
     try {
       const queued = randomUUID();
       const sent = randomUUID();
@@ -202,8 +194,7 @@ describe('upgrading to answers only for authenticated senders (real PostgreSQL)'
       });
       expect(rows.find((r) => r.invoice_id === sent)).toMatchObject({ state: 'sent', recipient: 'reply-to@anyone.example' });
     } finally {
-      await dataSource.destroy();
-      await db.drop();
+      await db.close();
     }
   });
 });

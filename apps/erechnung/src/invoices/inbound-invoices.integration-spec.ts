@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
 import { type ValidationReport } from '@poststelle/xrechnung';
 import { ErechnungAdminRepository } from '../admin/erechnung-admin.repository';
 import { FeeRecordsRepository } from '../fees/fee-records.repository';
 import { InboundInvoicesRepository, type NewInboundInvoice } from './inbound-invoices.repository';
 import { InvoiceRepliesRepository } from './invoice-replies.repository';
 import { ERECHNUNG_MIGRATIONS } from '../erechnung.migrations';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
 
 // Real PostgreSQL: the statements erechnung runs per inbound invoice, per answer sent and per fee recorded.
 jest.setTimeout(120_000);
@@ -30,7 +28,7 @@ const report = (accepted: boolean, number = 'R-1'): ValidationReport => ({
 
 describe('erechnung invoice repositories (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   const invoices = new InboundInvoicesRepository();
   const replies = new InvoiceRepliesRepository();
   const fees = new FeeRecordsRepository();
@@ -50,13 +48,8 @@ describe('erechnung invoice repositories (real PostgreSQL)', () => {
   });
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'erechnung', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...ERECHNUNG_MIGRATIONS],
-    );
+    db = await openTestDatabase('erechnung', ERECHNUNG_MIGRATIONS);
+    dataSource = db.dataSource;
     const admin = new ErechnungAdminRepository(dataSource);
     await admin.transaction((m) =>
       admin.upsertDestination(m, { leitwegId: LEITWEG, tenantArs: BREMEN, name: 'Bremen', destination: 'sap-bremen' }),
@@ -64,8 +57,7 @@ describe('erechnung invoice repositories (real PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   it('resolves a Leitweg-ID to its destination; an unknown one to nothing', async () => {

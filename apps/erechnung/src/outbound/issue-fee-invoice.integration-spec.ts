@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DataSource } from 'typeorm';
 import { OutboundInvoiceIssuedV1, validateContract, type FeeEventV1 } from '@poststelle/contracts';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { FileSystemBlobStore, openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
+import { FileSystemBlobStore } from '@poststelle/persistence';
 import { XRechnungValidator, readFeeInvoice } from '@poststelle/xrechnung';
-import { ErechnungSchema1732300000400 } from '../migrations/1732300000400-erechnung-schema.migration';
-import { ErechnungInboundInvoices1732300000410 } from '../migrations/1732300000410-erechnung-inbound-invoices.migration';
-import { ErechnungOutboundInvoices1732300000420 } from '../migrations/1732300000420-erechnung-outbound-invoices.migration';
 import { IssueFeeInvoiceUseCase, type IssueOutcome } from './issue-fee-invoice.use-case';
 import { OutboundInvoicesRepository } from './outbound-invoices.repository';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
+import { ERECHNUNG_MIGRATIONS } from '../erechnung.migrations';
 
 // Real PostgreSQL and the real XRechnung engine (rules from `npm run build:rules`).
 jest.setTimeout(180_000);
@@ -46,7 +43,7 @@ const fee = (tenantArs: string, overrides: Partial<FeeEventV1> = {}): FeeEventV1
 
 describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   let validator: XRechnungValidator;
   let useCase: IssueFeeInvoiceUseCase;
   let blobs: FileSystemBlobStore;
@@ -71,18 +68,8 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
     ).map((r) => Number(r.sequence));
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'erechnung', poolSize: 12 },
-      [],
-      [
-        CreateMessagingTables1732300000000,
-        ErechnungSchema1732300000400,
-        ErechnungInboundInvoices1732300000410,
-        ErechnungOutboundInvoices1732300000420,
-      ],
-    );
+    db = await openTestDatabase('erechnung', ERECHNUNG_MIGRATIONS, { poolSize: 12 });
+    dataSource = db.dataSource;
     validator = await XRechnungValidator.start({ workers: 2 });
     blobDir = await mkdtemp(join(tmpdir(), 'ps-erechnung-blobs-'));
     blobs = new FileSystemBlobStore(blobDir);
@@ -93,8 +80,7 @@ describe('issuing fee invoices against PostgreSQL and the XRechnung engine', () 
 
   afterAll(async () => {
     await validator?.close();
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
     if (blobDir) await rm(blobDir, { recursive: true, force: true });
   });
 

@@ -10,7 +10,15 @@ export { certificateFacts, cmsDer, filesIn, loadTrustStore, verifyCmsSignature }
 export type { CertificateFacts, CmsFailure, CmsVerification, CmsVerifyOptions } from './content/cms-signature';
 export { sha512Hex } from './hashing';
 export { isCollectionPost, type HttpMount } from './http-mount';
-export { IntakeErrorCode, IntakeException, isInputRejection } from './intake.exception';
+export {
+  channelErrors,
+  IntakeError,
+  IntakeErrorCode,
+  IntakeException,
+  isCoreRefusal,
+  isInputRejection,
+  refusalOf,
+} from './intake.exception';
 export { RejectedInputsRepository, type Rejection } from './rejected-inputs/rejected-inputs.repository';
 export { AcceptSubmissionUseCase, type AcceptedSubmission } from './submission/accept-submission.use-case';
 export { SubmissionCommand, type AcceptSubmissionCommand } from './submission/submission.command';

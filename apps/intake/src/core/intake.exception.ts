@@ -1,5 +1,17 @@
-import { ServiceException } from '@poststelle/platform';
+import { ServiceException, typedErrors, type HttpStatus, type ProblemExtensions, type TypedErrorClass } from '@poststelle/platform';
 
+/**
+ * Every error of intake, the core's and each channel's (ADR 0017): the core tells a refusal of input (kept as a
+ * rejected input) from a lookup or a refusal of access by this class and the status, whichever channel threw it.
+ */
+export abstract class IntakeError extends ServiceException {
+  /** The same error with more problem extensions (e.g. the id its rejected input was kept under). */
+  abstract with(extensions: ProblemExtensions): this;
+  /** An error of the same class and code with another message and only the given extensions. */
+  abstract restated(message: string, extensions?: ProblemExtensions): this;
+}
+
+/** The core's codes: submission validation, content, cases and submissions, rejected inputs, access. */
 export enum IntakeErrorCode {
   InvalidSubmission = 'INVALID_SUBMISSION',
   MalformedJson = 'MALFORMED_JSON',
@@ -8,7 +20,6 @@ export enum IntakeErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   RejectionNotFound = 'REJECTION_NOT_FOUND',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
-  InvalidIdempotencyKey = 'INVALID_IDEMPOTENCY_KEY',
   ReplyChannelAmbiguous = 'REPLY_CHANNEL_NOT_EXACTLY_ONE',
   AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
   SubmissionTooLarge = 'SUBMISSION_TOO_LARGE',
@@ -17,23 +28,6 @@ export enum IntakeErrorCode {
   DuplicateAttachmentId = 'DUPLICATE_ATTACHMENT_ID',
   CaseNotFound = 'CASE_NOT_FOUND',
   SubmissionNotFound = 'SUBMISSION_NOT_FOUND',
-  // Email channel
-  EmailNotRfc822 = 'EMAIL_NOT_RFC822',
-  EmailTooLarge = 'EMAIL_TOO_LARGE',
-  EmailTooManyAttachments = 'EMAIL_TOO_MANY_ATTACHMENTS',
-  EmailUnparseable = 'EMAIL_UNPARSEABLE',
-  EmailBounce = 'EMAIL_BOUNCE',
-  EmailReadReceipt = 'EMAIL_READ_RECEIPT',
-  EmailAutoReply = 'EMAIL_AUTO_REPLY',
-  EmailFeedbackReport = 'EMAIL_FEEDBACK_REPORT',
-  EmailSpam = 'EMAIL_SPAM',
-  EmailUnroutable = 'EMAIL_UNROUTABLE',
-  EmailNoReplyAddress = 'EMAIL_NO_REPLY_ADDRESS',
-  EmailNoInvoice = 'EMAIL_NO_INVOICE',
-  EmailRawNotFound = 'EMAIL_RAW_NOT_FOUND',
-  InboundMessageNotFound = 'INBOUND_MESSAGE_NOT_FOUND',
-  InvalidMailbox = 'INVALID_MAILBOX',
-  MailboxNotFound = 'MAILBOX_NOT_FOUND',
   // Hostile content, any channel
   FormDataMalformed = 'FORM_DATA_MALFORMED',
   XmlDoctypeForbidden = 'XML_DOCTYPE_FORBIDDEN',
@@ -42,52 +36,13 @@ export enum IntakeErrorCode {
   ContentTypeMismatch = 'CONTENT_TYPE_MISMATCH',
   PdfCorrupt = 'PDF_CORRUPT',
   PdfEncrypted = 'PDF_ENCRYPTED',
-  // FIT-Connect
-  FitMetadataSchemaViolation = 'FIT_METADATA_SCHEMA_VIOLATION',
-  FitSubmissionNotFound = 'FIT_SUBMISSION_NOT_FOUND',
-  FitSubmissionState = 'FIT_SUBMISSION_WRONG_STATE',
-  FitAttachmentUnannounced = 'FIT_ATTACHMENT_UNANNOUNCED',
-  FitAttachmentMissing = 'FIT_ATTACHMENT_MISSING',
-  FitAttachmentHashMismatch = 'FIT_ATTACHMENT_HASH_MISMATCH',
-  FitAttachmentTooLarge = 'FIT_ATTACHMENT_TOO_LARGE',
-  FitDataHashMismatch = 'FIT_DATA_HASH_MISMATCH',
-  FitMetadataMismatch = 'FIT_METADATA_MISMATCH',
-  FitUnsupportedService = 'FIT_UNSUPPORTED_SERVICE',
-  // Paper scan
-  ScanIndexMalformed = 'SCAN_INDEX_MALFORMED',
-  ScanIndexInvalid = 'SCAN_INDEX_INVALID',
-  ScanIndexTooLarge = 'SCAN_INDEX_TOO_LARGE',
-  ScanNotXml = 'SCAN_INDEX_NOT_XML',
-  ScanBatchTooLarge = 'SCAN_BATCH_TOO_LARGE',
-  ScanBatchDuplicate = 'SCAN_BATCH_DUPLICATE',
-  ScanBatchNotFound = 'SCAN_BATCH_NOT_FOUND',
-  ScanBatchState = 'SCAN_BATCH_WRONG_STATE',
-  ScanDocumentUnknown = 'SCAN_DOCUMENT_UNKNOWN',
-  ScanDocumentNotFound = 'SCAN_DOCUMENT_NOT_FOUND',
-  ScanDocumentTooLarge = 'SCAN_DOCUMENT_TOO_LARGE',
-  ScanDocumentHashMismatch = 'SCAN_DOCUMENT_HASH_MISMATCH',
-  ScanDocumentMissing = 'SCAN_DOCUMENT_MISSING',
-  ScanUnsupportedMedia = 'SCAN_UNSUPPORTED_MEDIA_TYPE',
-  ScanPdfEncrypted = 'SCAN_PDF_ENCRYPTED',
-  ScanPdfDamaged = 'SCAN_PDF_DAMAGED',
-  ScanPageCountMismatch = 'SCAN_PAGE_COUNT_MISMATCH',
-  ScanOcrFailed = 'SCAN_OCR_FAILED',
-  ScanNoReplyChannel = 'SCAN_NO_REPLY_CHANNEL',
-  ScanQueueItemNotFound = 'SCAN_QUEUE_ITEM_NOT_FOUND',
-  ScanQueueItemResolved = 'SCAN_QUEUE_ITEM_ALREADY_RESOLVED',
-  ScanResolutionInvalid = 'SCAN_RESOLUTION_INVALID',
-  ScanResolutionCaseUnknown = 'SCAN_RESOLUTION_CASE_UNKNOWN',
-  ScanResolutionCaseAmbiguous = 'SCAN_RESOLUTION_CASE_REFERENCE_AMBIGUOUS',
-  ScanRuleInvalid = 'SCAN_CLASSIFICATION_RULE_INVALID',
-  ScanIndexSealMissing = 'SCAN_INDEX_SEAL_MISSING',
-  ScanIndexSealInvalid = 'SCAN_INDEX_SEAL_INVALID',
-  ScanIndexSealUntrusted = 'SCAN_INDEX_SEAL_UNTRUSTED',
   // Access (ADR 0016)
   ChannelNotAllowed = 'CHANNEL_NOT_ALLOWED',
   TenantNotAllowed = 'TENANT_NOT_ALLOWED',
 }
 
-const STATUS: Record<IntakeErrorCode, number> = {
+/** Exhaustive: a new code does not compile until it has its status. */
+const STATUS: Record<IntakeErrorCode, HttpStatus> = {
   [IntakeErrorCode.InvalidSubmission]: 422,
   [IntakeErrorCode.MalformedJson]: 400,
   [IntakeErrorCode.JsonContentRefused]: 422,
@@ -95,7 +50,6 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.PayloadTooLarge]: 413,
   [IntakeErrorCode.RejectionNotFound]: 404,
   [IntakeErrorCode.IdempotencyKeyReused]: 422,
-  [IntakeErrorCode.InvalidIdempotencyKey]: 400,
   [IntakeErrorCode.ReplyChannelAmbiguous]: 422,
   [IntakeErrorCode.AttachmentTooLarge]: 422,
   [IntakeErrorCode.SubmissionTooLarge]: 422,
@@ -104,22 +58,6 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.DuplicateAttachmentId]: 422,
   [IntakeErrorCode.CaseNotFound]: 404,
   [IntakeErrorCode.SubmissionNotFound]: 404,
-  [IntakeErrorCode.EmailNotRfc822]: 415,
-  [IntakeErrorCode.EmailTooLarge]: 413,
-  [IntakeErrorCode.EmailTooManyAttachments]: 422,
-  [IntakeErrorCode.EmailUnparseable]: 422,
-  [IntakeErrorCode.EmailBounce]: 422,
-  [IntakeErrorCode.EmailReadReceipt]: 422,
-  [IntakeErrorCode.EmailAutoReply]: 422,
-  [IntakeErrorCode.EmailFeedbackReport]: 422,
-  [IntakeErrorCode.EmailSpam]: 422,
-  [IntakeErrorCode.EmailUnroutable]: 422,
-  [IntakeErrorCode.EmailNoReplyAddress]: 422,
-  [IntakeErrorCode.EmailNoInvoice]: 422,
-  [IntakeErrorCode.EmailRawNotFound]: 404,
-  [IntakeErrorCode.InboundMessageNotFound]: 404,
-  [IntakeErrorCode.InvalidMailbox]: 422,
-  [IntakeErrorCode.MailboxNotFound]: 404,
   [IntakeErrorCode.FormDataMalformed]: 422,
   [IntakeErrorCode.XmlDoctypeForbidden]: 422,
   [IntakeErrorCode.ArchiveBomb]: 422,
@@ -127,73 +65,38 @@ const STATUS: Record<IntakeErrorCode, number> = {
   [IntakeErrorCode.ContentTypeMismatch]: 422,
   [IntakeErrorCode.PdfCorrupt]: 422,
   [IntakeErrorCode.PdfEncrypted]: 422,
-  [IntakeErrorCode.FitMetadataSchemaViolation]: 422,
-  [IntakeErrorCode.FitSubmissionNotFound]: 404,
-  [IntakeErrorCode.FitSubmissionState]: 409,
-  [IntakeErrorCode.FitAttachmentUnannounced]: 422,
-  [IntakeErrorCode.FitAttachmentMissing]: 422,
-  [IntakeErrorCode.FitAttachmentHashMismatch]: 422,
-  [IntakeErrorCode.FitAttachmentTooLarge]: 413,
-  [IntakeErrorCode.FitDataHashMismatch]: 422,
-  [IntakeErrorCode.FitMetadataMismatch]: 422,
-  [IntakeErrorCode.FitUnsupportedService]: 422,
-  [IntakeErrorCode.ScanIndexMalformed]: 422,
-  [IntakeErrorCode.ScanIndexInvalid]: 422,
-  [IntakeErrorCode.ScanIndexTooLarge]: 413,
-  [IntakeErrorCode.ScanNotXml]: 415,
-  [IntakeErrorCode.ScanBatchTooLarge]: 413,
-  [IntakeErrorCode.ScanBatchDuplicate]: 409,
-  [IntakeErrorCode.ScanBatchNotFound]: 404,
-  [IntakeErrorCode.ScanBatchState]: 409,
-  [IntakeErrorCode.ScanDocumentUnknown]: 422,
-  [IntakeErrorCode.ScanDocumentNotFound]: 404,
-  [IntakeErrorCode.ScanDocumentTooLarge]: 413,
-  [IntakeErrorCode.ScanDocumentHashMismatch]: 422,
-  [IntakeErrorCode.ScanDocumentMissing]: 422,
-  [IntakeErrorCode.ScanUnsupportedMedia]: 415,
-  [IntakeErrorCode.ScanPdfEncrypted]: 422,
-  [IntakeErrorCode.ScanPdfDamaged]: 422,
-  [IntakeErrorCode.ScanPageCountMismatch]: 422,
-  [IntakeErrorCode.ScanOcrFailed]: 422,
-  [IntakeErrorCode.ScanNoReplyChannel]: 422,
-  [IntakeErrorCode.ScanQueueItemNotFound]: 404,
-  [IntakeErrorCode.ScanQueueItemResolved]: 409,
-  [IntakeErrorCode.ScanResolutionInvalid]: 422,
-  [IntakeErrorCode.ScanResolutionCaseUnknown]: 422,
-  [IntakeErrorCode.ScanResolutionCaseAmbiguous]: 422,
-  [IntakeErrorCode.ScanRuleInvalid]: 422,
-  [IntakeErrorCode.ScanIndexSealMissing]: 422,
-  [IntakeErrorCode.ScanIndexSealInvalid]: 422,
-  [IntakeErrorCode.ScanIndexSealUntrusted]: 422,
   [IntakeErrorCode.ChannelNotAllowed]: 403,
   [IntakeErrorCode.TenantNotAllowed]: 403,
 };
 
-export class IntakeException extends ServiceException {
-  declare readonly code: IntakeErrorCode;
+export const IntakeException = typedErrors('IntakeException', STATUS, IntakeError);
+export type IntakeException = InstanceType<typeof IntakeException>;
 
-  constructor(code: IntakeErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(code, STATUS[code], message, extensions);
-    this.name = 'IntakeException';
-  }
+/** A channel's own exception class, from its code enum and exhaustive status map; its errors are IntakeErrors. */
+export function channelErrors<C extends string>(name: string, statuses: Readonly<Record<C, HttpStatus>>): TypedErrorClass<C, IntakeError> {
+  return typedErrors(name, statuses, IntakeError);
 }
 
-const LOOKUPS: IntakeErrorCode[] = [
-  IntakeErrorCode.CaseNotFound,
-  IntakeErrorCode.SubmissionNotFound,
-  IntakeErrorCode.RejectionNotFound,
-  IntakeErrorCode.EmailRawNotFound,
-  IntakeErrorCode.InboundMessageNotFound,
-  IntakeErrorCode.MailboxNotFound,
-  IntakeErrorCode.FitSubmissionNotFound,
-  IntakeErrorCode.ScanBatchNotFound,
-  IntakeErrorCode.ScanDocumentNotFound,
-  IntakeErrorCode.ScanQueueItemNotFound,
-  IntakeErrorCode.ChannelNotAllowed,
-  IntakeErrorCode.TenantNotAllowed,
-];
+/**
+ * Builds a refusal whose code is the channel's own or the core's (a channel's rules use both), as the error of
+ * whichever owns the code.
+ */
+export function refusalOf<C extends string>(
+  Channel: TypedErrorClass<C, IntakeError>,
+): (code: C | IntakeErrorCode, message: string, extensions?: ProblemExtensions) => IntakeError {
+  return (code, message, extensions = {}) =>
+    Channel.owns(code) ? new Channel(code, message, extensions) : new IntakeException(code, message, extensions);
+}
 
-/** Rejections caused by the input itself (kept as rejected inputs); the rest are lookups, refusals of access or server faults. */
-export function isInputRejection(error: unknown): error is IntakeException {
-  return error instanceof IntakeException && !LOOKUPS.includes(error.code);
+/** Whether an error is the core's refusal with this code. */
+export function isCoreRefusal(error: unknown, code: IntakeErrorCode): boolean {
+  return error instanceof IntakeException && error.code === code;
+}
+
+/**
+ * Rejections caused by the input itself (kept as rejected inputs), of the core or any channel; the rest are lookups
+ * (404), refusals of access (403) or server faults.
+ */
+export function isInputRejection(error: unknown): error is IntakeError {
+  return error instanceof IntakeError && error.status !== 404 && error.status !== 403;
 }

@@ -1,4 +1,4 @@
-import { ServiceException } from '@poststelle/platform';
+import { typedErrors, type HttpStatus } from '@poststelle/platform';
 
 export enum PaymentErrorCode {
   InvalidFeeKey = 'INVALID_FEE_KEY',
@@ -22,7 +22,8 @@ export enum PaymentErrorCode {
   PayeeNotFound = 'PAYEE_NOT_FOUND',
 }
 
-const STATUS: Record<PaymentErrorCode, number> = {
+/** Exhaustive: a new code does not compile until it has its status. */
+const STATUS: Record<PaymentErrorCode, HttpStatus> = {
   [PaymentErrorCode.InvalidFeeKey]: 422,
   [PaymentErrorCode.TenantNotPermitted]: 403,
   [PaymentErrorCode.PaymentNotFound]: 404,
@@ -44,8 +45,5 @@ const STATUS: Record<PaymentErrorCode, number> = {
   [PaymentErrorCode.PayeeNotFound]: 404,
 };
 
-export class PaymentException extends ServiceException {
-  constructor(code: PaymentErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(code, STATUS[code], message, extensions);
-  }
-}
+export const PaymentException = typedErrors('PaymentException', STATUS);
+export type PaymentException = InstanceType<typeof PaymentException>;

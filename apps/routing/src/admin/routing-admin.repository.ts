@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AdminAuditLog, ADMIN_AUDIT_COLUMNS, type AdminAuditEntry } from '@poststelle/persistence';
 import { tenantScopeParam, tenantScopeSql, type TenantScope } from '@poststelle/platform';
 
 export interface ProcedureRow {
@@ -33,18 +34,8 @@ export interface NewRuleVersion {
   validTo?: string | undefined;
 }
 
-/** One audit record: who (the token's subject and client), what, for which region, old and new value. */
-export interface AuditEntry {
-  subject: string;
-  clientId: string | undefined;
-  action: string;
-  entity: string;
-  entityId: string;
-  /** The ARS or ARS prefix the change concerns (a procedure's tenant, a rule's region): what an auditor is scoped by. */
-  tenantArs: string;
-  oldValue: unknown;
-  newValue: unknown;
-}
+/** One audit record: who (the token's subject and client), what, for which tenant or region, old and new value. */
+export type AuditEntry = AdminAuditEntry;
 
 const PROCEDURE_COLUMNS = `procedure_id AS "procedureId", tenant_ars AS "tenantArs", name, topic,
   required_level_of_assurance AS "requiredLevelOfAssurance", written_form_required AS "writtenFormRequired",
@@ -60,6 +51,8 @@ const RULE_COLUMNS = `rule_id AS "ruleId", version, leika_key AS "leikaKey", ars
  */
 @Injectable()
 export class RoutingAdminRepository {
+  private readonly auditTrail = new AdminAuditLog('routing');
+
   constructor(private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
@@ -142,28 +135,14 @@ export class RoutingAdminRepository {
     );
   }
 
-  async audit(m: EntityManager, e: AuditEntry): Promise<void> {
-    await m.query(
-      `INSERT INTO routing.audit_log (actor, client_id, tenant_ars, action, entity, entity_id, old_value, new_value)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        e.subject,
-        e.clientId ?? null,
-        e.tenantArs,
-        e.action,
-        e.entity,
-        e.entityId,
-        e.oldValue === undefined ? null : JSON.stringify(e.oldValue),
-        e.newValue === undefined ? null : JSON.stringify(e.newValue),
-      ],
-    );
+  audit(m: EntityManager, e: AuditEntry): Promise<void> {
+    return this.auditTrail.record(m, e);
   }
 
   /** The audit trail, oldest first; `actor` is the subject of the token that made the change. */
   auditLog(scope: TenantScope, entityId: string | undefined): Promise<Record<string, unknown>[]> {
     return this.dataSource.query(
-      `SELECT actor, client_id AS "clientId", tenant_ars AS "tenantArs", action, entity, entity_id AS "entityId",
-              old_value AS "oldValue", new_value AS "newValue", at
+      `SELECT ${ADMIN_AUDIT_COLUMNS}
          FROM routing.audit_log WHERE ($1::text IS NULL OR entity_id = $1) AND ${tenantScopeSql('tenant_ars', '$2')} ORDER BY id`,
       [entityId ?? null, tenantScopeParam(scope)],
     );

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
 import { ALL_TENANTS, auditScopeOf, pageOf, tenantScopeOf, toProblem, type Principal, type TenantScope } from '@poststelle/platform';
-import { createTestDatabase } from '@poststelle/testing';
 import { RoutingReadsRepository } from '../routing/routing-reads.repository';
 import { ProceduresRepository } from '../routing/procedures.repository';
 import { RoutingAdminRepository } from './routing-admin.repository';
 import { RoutingRuleTester } from './routing-rule-tester';
 import { ROUTING_MIGRATIONS } from '../routing.migrations';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
 
 // Real PostgreSQL: the tenant scope is applied in the queries of both routing repositories.
 jest.setTimeout(120_000);
@@ -30,7 +28,7 @@ const FIRST = { limit: 100, after: null };
 
 describe('routing repositories scope every read to the caller’s tenants (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   let admin: RoutingAdminRepository;
   let reads: RoutingReadsRepository;
   const cases = { potsdam: randomUUID(), kiel: randomUUID() };
@@ -38,13 +36,8 @@ describe('routing repositories scope every read to the caller’s tenants (real 
   const bundle = randomUUID();
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'routing', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...ROUTING_MIGRATIONS],
-    );
+    db = await openTestDatabase('routing', ROUTING_MIGRATIONS);
+    dataSource = db.dataSource;
     admin = new RoutingAdminRepository(dataSource);
     reads = new RoutingReadsRepository(dataSource);
     for (const [key, ars] of [
@@ -102,8 +95,7 @@ describe('routing repositories scope every read to the caller’s tenants (real 
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   it('lists procedures and rules of the caller’s tenants only; a platform admin sees all', async () => {

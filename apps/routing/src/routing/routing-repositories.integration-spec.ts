@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { type CaseV1, type RoutingDecisionDto } from '@poststelle/contracts';
-import { CreateMessagingTables1732300000000 } from '@poststelle/messaging';
-import { openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
 import { RoutingAdminRepository } from '../admin/routing-admin.repository';
 import { NotificationsRepository } from '../status/notifications.repository';
 import { StatusRepository } from '../status/status.repository';
@@ -11,6 +8,7 @@ import { HeldCasesRepository } from './held-cases.repository';
 import { NO_DEMANDS, ProceduresRepository } from './procedures.repository';
 import { RoutingDecisionsRepository } from './routing-decisions.repository';
 import { ROUTING_MIGRATIONS } from '../routing.migrations';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
 
 // Real PostgreSQL: the statements routing runs per case, per status report and per notification.
 jest.setTimeout(120_000);
@@ -42,7 +40,7 @@ const decision = (procedureId: string, explanation = 'rule r names it'): Routing
 
 describe('routing repositories (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   let procedures: ProceduresRepository;
   const decisions = new RoutingDecisionsRepository();
   const held = new HeldCasesRepository();
@@ -74,13 +72,8 @@ describe('routing repositories (real PostgreSQL)', () => {
     )[0];
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'routing', poolSize: 4 },
-      [],
-      [CreateMessagingTables1732300000000, ...ROUTING_MIGRATIONS],
-    );
+    db = await openTestDatabase('routing', ROUTING_MIGRATIONS);
+    dataSource = db.dataSource;
     procedures = new ProceduresRepository(dataSource);
     await procedure('gewerbe', { writtenFormRequired: true, acceptedSchemas: ['urn:a'] });
     await procedure('off', { active: false });
@@ -91,8 +84,7 @@ describe('routing repositories (real PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
   });
 
   it('reads the latest effective rule versions for a service, with whether the procedure is on', async () => {

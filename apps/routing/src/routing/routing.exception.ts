@@ -1,4 +1,4 @@
-import { ServiceException } from '@poststelle/platform';
+import { typedErrors, type HttpStatus } from '@poststelle/platform';
 
 export enum RoutingErrorCode {
   DecisionNotFound = 'ROUTING_DECISION_NOT_FOUND',
@@ -14,7 +14,8 @@ export enum RoutingErrorCode {
   ForeignTenant = 'FOREIGN_TENANT',
 }
 
-const STATUS: Record<RoutingErrorCode, number> = {
+/** Exhaustive: a new code does not compile until it has its status. */
+const STATUS: Record<RoutingErrorCode, HttpStatus> = {
   [RoutingErrorCode.DecisionNotFound]: 404,
   [RoutingErrorCode.QueueItemNotFound]: 404,
   [RoutingErrorCode.QueueItemResolved]: 409,
@@ -26,9 +27,5 @@ const STATUS: Record<RoutingErrorCode, number> = {
   [RoutingErrorCode.ForeignTenant]: 403,
 };
 
-export class RoutingException extends ServiceException {
-  constructor(code: RoutingErrorCode, message: string) {
-    super(code, STATUS[code], message);
-    this.name = 'RoutingException';
-  }
-}
+export const RoutingException = typedErrors('RoutingException', STATUS);
+export type RoutingException = InstanceType<typeof RoutingException>;

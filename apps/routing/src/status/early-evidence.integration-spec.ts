@@ -4,15 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DataSource } from 'typeorm';
 import { EventTypes, type CaseEvidenceAddedV1, type CaseV1, type EventEnvelope } from '@poststelle/contracts';
-import { CreateMessagingTables1732300000000, type MessageContext, type MessagingRuntime } from '@poststelle/messaging';
-import { FileSystemBlobStore, openDatabase } from '@poststelle/persistence';
-import { createTestDatabase } from '@poststelle/testing';
-import { RoutingSchema1732300000200 } from '../migrations/1732300000200-routing-schema.migration';
-import { RoutingEvidenceStatusAudit1732300000210 } from '../migrations/1732300000210-routing-evidence-status-audit.migration';
-import { RoutingBundles1732300000220 } from '../migrations/1732300000220-routing-bundles.migration';
-import { RoutingAcceptedSchemas1732300000230 } from '../migrations/1732300000230-routing-accepted-schemas.migration';
-import { RoutingEarlyEvidence1732300000240 } from '../migrations/1732300000240-routing-early-evidence.migration';
-import { RoutingPaymentGate1733620000100 } from '../migrations/1733620000100-routing-payment-gate.migration';
+import { type MessageContext, type MessagingRuntime } from '@poststelle/messaging';
+import { FileSystemBlobStore } from '@poststelle/persistence';
 import { PaymentGate } from '../routing/payment-gate';
 import { PaymentGateRepository } from '../routing/payment-gate.repository';
 import { EarlyEvidenceRepository } from '../routing/early-evidence.repository';
@@ -24,6 +17,8 @@ import { ApplyEvidenceUseCase } from './apply-evidence.use-case';
 import { CaseEvidenceConsumer } from './case-evidence.consumer';
 import { StatusRepository } from './status.repository';
 import { RecordStatusUseCase } from './record-status.use-case';
+import { openTestDatabase, type TestDatabase } from '@poststelle/testing';
+import { ROUTING_MIGRATIONS } from '../routing.migrations';
 
 // Real PostgreSQL: evidence that reaches routing before the case is held must not be lost (issue 11).
 jest.setTimeout(120_000);
@@ -79,7 +74,7 @@ const plainEmail = (caseId: string): CaseEvidenceAddedV1 => ({
 
 describe('early follow-up evidence (routing, real PostgreSQL)', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
+  let db: TestDatabase | undefined;
   let blobDir: string;
   let routeCase: RouteCaseUseCase;
   let consumer: CaseEvidenceConsumer;
@@ -123,21 +118,8 @@ describe('early follow-up evidence (routing, real PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    dataSource = await openDatabase(
-      { url: db.url, schema: 'routing', poolSize: 12 },
-      [],
-      [
-        CreateMessagingTables1732300000000,
-        RoutingSchema1732300000200,
-        RoutingEvidenceStatusAudit1732300000210,
-        RoutingBundles1732300000220,
-        RoutingAcceptedSchemas1732300000230,
-        RoutingEarlyEvidence1732300000240,
-        RoutingPaymentGate1733620000100,
-      ],
-    );
+    db = await openTestDatabase('routing', ROUTING_MIGRATIONS, { poolSize: 12 });
+    dataSource = db.dataSource;
     blobDir = await mkdtemp(join(tmpdir(), 'ps-routing-blobs-'));
     const recordStatus = new RecordStatusUseCase(new StatusRepository());
     const early = new EarlyEvidenceRepository();
@@ -167,8 +149,7 @@ describe('early follow-up evidence (routing, real PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await drop?.();
+    await db?.close();
     if (blobDir) await rm(blobDir, { recursive: true, force: true });
   });
 

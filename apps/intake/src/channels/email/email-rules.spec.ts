@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { IntakeErrorCode } from '../../core';
 import {
   classifyNotACase,
   detectSignature,
@@ -13,6 +12,7 @@ import {
 } from './email-rules';
 import { MailauthAdapter, offlineResolver } from './mailauth.adapter';
 import { MailparserAdapter } from './mailparser.adapter';
+import { EmailErrorCode } from './email.exception';
 
 const EML = resolve(__dirname, '../../../../../../shared/testdata/eml');
 const files = readdirSync(EML).filter((f) => f.endsWith('.eml'));
@@ -28,10 +28,10 @@ describe('email rules over the public .eml fixtures', () => {
   });
 
   it.each([
-    ['mailparser__delivery-status.eml', IntakeErrorCode.EmailBounce],
-    ['mimekit__disposition-notification.eml', IntakeErrorCode.EmailReadReceipt],
-    ['zbateson-mmp__m4006.eml', IntakeErrorCode.EmailReadReceipt],
-    ['postal-mime__arf.eml', IntakeErrorCode.EmailFeedbackReport],
+    ['mailparser__delivery-status.eml', EmailErrorCode.Bounce],
+    ['mimekit__disposition-notification.eml', EmailErrorCode.ReadReceipt],
+    ['zbateson-mmp__m4006.eml', EmailErrorCode.ReadReceipt],
+    ['postal-mime__arf.eml', EmailErrorCode.FeedbackReport],
   ])('%s is recognised as not a case (%s)', async (name, code) => {
     expect(classifyNotACase(await parse(name))?.code).toBe(code);
   });
@@ -74,11 +74,11 @@ describe('email rules over the public .eml fixtures', () => {
       hasHtml: false,
       attachments: [],
     });
-    expect(classifyNotACase(mail({ 'auto-submitted': ['auto-replied'] }))?.code).toBe(IntakeErrorCode.EmailAutoReply);
-    expect(classifyNotACase(mail({ 'x-autoreply': ['yes'] }))?.code).toBe(IntakeErrorCode.EmailAutoReply);
-    expect(classifyNotACase(mail({ precedence: ['bulk'] }))?.code).toBe(IntakeErrorCode.EmailAutoReply);
+    expect(classifyNotACase(mail({ 'auto-submitted': ['auto-replied'] }))?.code).toBe(EmailErrorCode.AutoReply);
+    expect(classifyNotACase(mail({ 'x-autoreply': ['yes'] }))?.code).toBe(EmailErrorCode.AutoReply);
+    expect(classifyNotACase(mail({ precedence: ['bulk'] }))?.code).toBe(EmailErrorCode.AutoReply);
     expect(classifyNotACase(mail({ 'auto-submitted': ['no'] }))).toBeUndefined();
-    expect(classifyNotACase(mail({ 'x-spam-flag': ['YES'] }))?.code).toBe(IntakeErrorCode.EmailSpam);
+    expect(classifyNotACase(mail({ 'x-spam-flag': ['YES'] }))?.code).toBe(EmailErrorCode.Spam);
   });
 
   it('never reports a DNS failure as anything but temperror', async () => {
@@ -122,9 +122,9 @@ describe('routing an email to tenant and service', () => {
   it('prefers explicit data over the mailbox, and explains what is missing', () => {
     const mailbox = { address: 'a@b.de', tenantArs: '120540000000', leikaKey: '99000000000000' };
     expect(resolveTarget(mailbox, { leikaKey: '99050012104000' }, {})).toEqual({ tenantArs: '120540000000', leikaKey: '99050012104000' });
-    expect(resolveTarget(undefined, {}, {})).toMatchObject({ code: IntakeErrorCode.EmailUnroutable });
+    expect(resolveTarget(undefined, {}, {})).toMatchObject({ code: EmailErrorCode.Unroutable });
     expect(resolveTarget({ address: 'a@b.de', tenantArs: '120540000000' }, {}, {})).toMatchObject({
-      code: IntakeErrorCode.EmailUnroutable,
+      code: EmailErrorCode.Unroutable,
     });
   });
 });

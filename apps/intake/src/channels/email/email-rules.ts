@@ -1,5 +1,5 @@
 import { ARS, LEIKA_KEY, LEIKA_URN, leikaUrn } from '@poststelle/contracts';
-import { applicationFormOf, IntakeErrorCode } from '../../core';
+import { applicationFormOf } from '../../core';
 import {
   type ParsedAttachment,
   type ParsedEmail,
@@ -7,9 +7,10 @@ import {
   type SignatureKind,
   type SignatureVerification,
 } from './email.ports';
+import { EmailErrorCode, type EmailRefusalCode } from './email.exception';
 
 export interface NotACase {
-  code: IntakeErrorCode;
+  code: EmailRefusalCode;
   reason: string;
 }
 
@@ -30,19 +31,19 @@ export function classifyNotACase(m: ParsedEmail): NotACase | undefined {
     types.includes('message/delivery-status') ||
     /^(mailer-daemon|postmaster)@/i.test(from)
   ) {
-    return { code: IntakeErrorCode.EmailBounce, reason: 'delivery status notification (bounce)' };
+    return { code: EmailErrorCode.Bounce, reason: 'delivery status notification (bounce)' };
   }
   if (
     (m.contentType === 'multipart/report' && reportType === 'disposition-notification') ||
     types.includes('message/disposition-notification')
   ) {
-    return { code: IntakeErrorCode.EmailReadReceipt, reason: 'message disposition notification (read receipt)' };
+    return { code: EmailErrorCode.ReadReceipt, reason: 'message disposition notification (read receipt)' };
   }
   if (/^(read|gelesen|lu)\s*:/i.test(m.subject ?? '') && (m.contentType === 'application/ms-tnef' || first(m, 'x-ms-tnef-correlator'))) {
-    return { code: IntakeErrorCode.EmailReadReceipt, reason: 'Outlook read receipt (TNEF)' };
+    return { code: EmailErrorCode.ReadReceipt, reason: 'Outlook read receipt (TNEF)' };
   }
   if ((m.contentType === 'multipart/report' && reportType === 'feedback-report') || types.includes('message/feedback-report')) {
-    return { code: IntakeErrorCode.EmailFeedbackReport, reason: 'abuse feedback report (ARF)' };
+    return { code: EmailErrorCode.FeedbackReport, reason: 'abuse feedback report (ARF)' };
   }
   const autoSubmitted = (first(m, 'auto-submitted') ?? 'no').toLowerCase();
   const precedence = (first(m, 'precedence') ?? '').toLowerCase();
@@ -52,12 +53,12 @@ export function classifyNotACase(m: ParsedEmail): NotACase | undefined {
     first(m, 'x-autorespond') !== undefined ||
     /^(auto_reply|bulk|junk|list)$/.test(precedence)
   ) {
-    return { code: IntakeErrorCode.EmailAutoReply, reason: 'automatically generated message (auto-reply or bulk)' };
+    return { code: EmailErrorCode.AutoReply, reason: 'automatically generated message (auto-reply or bulk)' };
   }
   const spamFlag = (first(m, 'x-spam-flag') ?? first(m, 'x-spam') ?? '').toLowerCase();
   const spamStatus = (first(m, 'x-spam-status') ?? '').toLowerCase();
   if (spamFlag.startsWith('yes') || spamFlag === 'true' || spamStatus.startsWith('yes')) {
-    return { code: IntakeErrorCode.EmailSpam, reason: 'flagged as spam by an upstream filter' };
+    return { code: EmailErrorCode.Spam, reason: 'flagged as spam by an upstream filter' };
   }
   return undefined;
 }
@@ -157,7 +158,7 @@ export function resolveTarget(
   const leikaKey = form.leikaKey ?? tokens.leikaKey ?? mailbox?.leikaKey;
   if (tenantArs && leikaKey) return { tenantArs, leikaKey };
   return {
-    code: IntakeErrorCode.EmailUnroutable,
+    code: EmailErrorCode.Unroutable,
     reason: !tenantArs
       ? 'no configured mailbox matches a recipient and neither the subject nor form data names a region ([ARS:...])'
       : 'the mailbox has no default service and neither the subject ([LeiKa:...]) nor form data names one',

@@ -8,6 +8,7 @@ import { coversTenant, IntakeErrorCode, IntakeException, readScopeOf, requireCha
 import { EmailRepository } from './email.repository';
 import { MailboxRequest } from './mailbox.request';
 import { ReceiveEmailUseCase, type EmailOutcome } from './receive-email.use-case';
+import { EmailErrorCode, EmailException, type EmailRefusalCode, emailRefusal } from './email.exception';
 
 const SHA512 = /^[a-f0-9]{128}$/;
 
@@ -42,7 +43,7 @@ export class EmailController {
     const submitter = submitterOf(principal);
     requireChannel(submitter, 'email');
     if (!/^message\/rfc822\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
-      throw new IntakeException(IntakeErrorCode.EmailNotRfc822, 'send the raw message with content-type message/rfc822');
+      throw new EmailException(EmailErrorCode.NotRfc822, 'send the raw message with content-type message/rfc822');
     }
     const outcome: EmailOutcome = await this.receiveEmail.receive(
       raw,
@@ -52,7 +53,7 @@ export class EmailController {
     );
     res.location(`/v1/email/messages/${outcome.inboundId}`);
     if (outcome.status === 'rejected') {
-      throw new IntakeException(outcome.reasonCode as IntakeErrorCode, outcome.reason ?? 'rejected', {
+      throw emailRefusal(outcome.reasonCode as EmailRefusalCode, outcome.reason ?? 'rejected', {
         inboundId: outcome.inboundId,
         rawMessageSha512: outcome.rawMessageSha512,
         ...(outcome.errors ? { errors: outcome.errors } : {}),
@@ -71,7 +72,7 @@ export class EmailController {
     @CurrentPrincipal() principal: Principal | undefined,
   ) {
     const found = await this.repo.find(inboundId, readScopeOf(principal));
-    if (!found) throw new IntakeException(IntakeErrorCode.InboundMessageNotFound, `no inbound message ${inboundId}`);
+    if (!found) throw new EmailException(EmailErrorCode.InboundMessageNotFound, `no inbound message ${inboundId}`);
     return found;
   }
 
@@ -80,7 +81,7 @@ export class EmailController {
   @Get('email/raw/:sha512')
   async raw(@Param('sha512') sha512: string, @Res() res: Response, @CurrentPrincipal() principal: Principal | undefined): Promise<void> {
     if (!SHA512.test(sha512) || !(await this.repo.rawKnown(sha512, readScopeOf(principal)))) {
-      throw new IntakeException(IntakeErrorCode.EmailRawNotFound, 'no received message has this sha512');
+      throw new EmailException(EmailErrorCode.RawNotFound, 'no received message has this sha512');
     }
     const stream = await this.blobs.open(sha512);
     res.status(200).type('message/rfc822');
@@ -95,7 +96,7 @@ export class EmailController {
       request = validateContract(MailboxRequest, { ...((body ?? {}) as object), address: address.toLowerCase() });
     } catch (error) {
       if (error instanceof ContractValidationError) {
-        throw new IntakeException(IntakeErrorCode.InvalidMailbox, 'the mailbox is invalid', { errors: error.errors });
+        throw new EmailException(EmailErrorCode.InvalidMailbox, 'the mailbox is invalid', { errors: error.errors });
       }
       throw error;
     }
@@ -120,7 +121,7 @@ export class EmailController {
   async getMailbox(@Param('address') address: string, @CurrentPrincipal() principal: Principal | undefined) {
     const found = await this.repo.findMailbox(address.toLowerCase());
     if (!found || !coversTenant(readScopeOf(principal), found.tenantArs))
-      throw new IntakeException(IntakeErrorCode.MailboxNotFound, 'no such mailbox');
+      throw new EmailException(EmailErrorCode.MailboxNotFound, 'no such mailbox');
     return found;
   }
 }

@@ -7,10 +7,11 @@ import { type BlobStore, type StoredBlob } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
 import { sniffInvoice, type InvoiceSyntax } from '@poststelle/xrechnung';
-import { INTAKE_SETTINGS, IntakeErrorCode, IntakeException, type IntakeSettings, validateContent } from '../../core';
+import { INTAKE_SETTINGS, type IntakeSettings, validateContent } from '../../core';
 import { EmailRepository } from './email.repository';
 import { isPlausibleEmail, safeFileName, safeMediaType, type MailboxEntry } from './email-rules';
 import { type ParsedEmail, type SenderAuthentication, type SmtpEnvelope } from './email.ports';
+import { EmailErrorCode, EmailException } from './email.exception';
 
 export interface ForwardedInvoice {
   /** Key of `invoice.submitted` on `invoices.inbound.v1`; erechnung's invoice carries it as its source. */
@@ -67,8 +68,8 @@ export class ForwardInvoiceEmailUseCase {
       found.push({ index, fileName, mediaType, syntax: sniffed.syntax, content: a.content });
     }
     if (found.length === 0) {
-      throw new IntakeException(
-        IntakeErrorCode.EmailNoInvoice,
+      throw new EmailException(
+        EmailErrorCode.NoInvoice,
         `mail to the invoice mailbox carries no e-invoice: no attachment is a UBL 2.1 Invoice/CreditNote or UN/CEFACT CII ` +
           `CrossIndustryInvoice XML document${otherXml.length ? `; XML attachments with other root elements: ${otherXml.join(', ')}` : ''} ` +
           `(PDFs with embedded XML, ZUGFeRD/Factur-X, are not accepted)`,

@@ -30,6 +30,7 @@ import { EmailRepository } from './email.repository';
 import { ForwardInvoiceEmailUseCase, type ForwardedInvoice } from './forward-invoice-email.use-case';
 import { RecordFollowUpUseCase } from './record-follow-up.use-case';
 import { type ParsedEmail, type SmtpEnvelope } from './email.ports';
+import { EmailErrorCode, type EmailRefusalCode } from './email.exception';
 
 export interface EmailOutcome {
   inboundId: string;
@@ -81,23 +82,20 @@ export class ReceiveEmailUseCase {
       recipients: envelope.rcptTo,
     });
     const base = { inboundId, rawMessageSha512: stored.sha512 };
-    const reject = async (code: IntakeErrorCode, reason: string, evidence?: Record<string, unknown>, errors?: FieldError[]) => {
+    const reject = async (code: EmailRefusalCode, reason: string, evidence?: Record<string, unknown>, errors?: FieldError[]) => {
       await this.repo.recordOutcome(inboundId, { status: 'rejected', reasonCode: code, reason, ...(evidence ? { evidence } : {}) });
       this.log.info('email rejected', { inboundId, code });
       return { ...base, status: 'rejected' as const, reasonCode: code, reason, ...(errors ? { errors } : {}) };
     };
 
     if (raw.length > this.settings.email.maxMessageBytes) {
-      return reject(
-        IntakeErrorCode.EmailTooLarge,
-        `the message has ${raw.length} bytes; the limit is ${this.settings.email.maxMessageBytes}`,
-      );
+      return reject(EmailErrorCode.TooLarge, `the message has ${raw.length} bytes; the limit is ${this.settings.email.maxMessageBytes}`);
     }
     let parsed: ParsedEmail;
     try {
       parsed = await this.reader.parse(raw);
     } catch (error) {
-      return reject(IntakeErrorCode.EmailUnparseable, `the message could not be parsed as RFC 822: ${(error as Error).message}`);
+      return reject(EmailErrorCode.Unparseable, `the message could not be parsed as RFC 822: ${(error as Error).message}`);
     }
     const auth = await this.reader.authenticate(raw, envelope);
     const signature = await this.reader.verifySignature(raw);
@@ -132,7 +130,7 @@ export class ReceiveEmailUseCase {
       }
       if (parsed.attachments.length > MAX_CASE_ATTACHMENTS) {
         const reason = `the message has ${parsed.attachments.length} attachments; a case or follow-up takes at most ${MAX_CASE_ATTACHMENTS} (send the rest in a reply quoting the case reference, or as a ZIP)`;
-        return await reject(IntakeErrorCode.EmailTooManyAttachments, reason, evidence, [
+        return await reject(EmailErrorCode.TooManyAttachments, reason, evidence, [
           { field: 'attachments', message: `${parsed.attachments.length} attachments; at most ${MAX_CASE_ATTACHMENTS} per case` },
         ]);
       }
@@ -156,7 +154,7 @@ export class ReceiveEmailUseCase {
       const target = resolveTarget(mailbox, subjectTokens(parsed.subject), formDataTarget(form?.content));
       if ('code' in target) return await reject(target.code, target.reason, evidence);
       if (![parsed.replyTo, parsed.from, envelope.mailFrom].some(isPlausibleEmail)) {
-        return await reject(IntakeErrorCode.EmailNoReplyAddress, 'the message names no usable sender or Reply-To address', evidence);
+        return await reject(EmailErrorCode.NoReplyAddress, 'the message names no usable sender or Reply-To address', evidence);
       }
       const recipient = mailbox?.address ?? candidates.find(isPlausibleEmail);
       const body = buildEmailSubmission({
@@ -187,7 +185,7 @@ export class ReceiveEmailUseCase {
       }
       if (isInputRejection(error)) {
         const errors = error.extensions['errors'] as FieldError[] | undefined;
-        return reject(error.code, error.message, evidence, errors);
+        return reject(error.code as EmailRefusalCode, error.message, evidence, errors);
       }
       throw error;
     }

@@ -9,7 +9,6 @@ import {
   AcceptSubmissionUseCase,
   INTAKE_SETTINGS,
   IntakeErrorCode,
-  IntakeException,
   type IntakeSettings,
   isInputRejection,
   originalOf,
@@ -26,11 +25,11 @@ import {
 } from '../../core';
 import { FitConnectRepository, type FitSubmissionRow } from './fit-connect.repository';
 import { FitMetadataValidator, type FitMetadata } from './fit-metadata';
+import { FitErrorCode, type FitRefusalCode, fitRefusal } from './fit-connect.exception';
 
 export const FIT_METADATA_VALIDATOR = Symbol('FIT_METADATA_VALIDATOR');
 
-const fail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
-  new IntakeException(code, message, errors ? { errors } : {});
+const fail = (code: FitRefusalCode, message: string, errors?: FieldError[]) => fitRefusal(code, message, errors ? { errors } : {});
 
 /**
  * FIT-Connect compatible submission API: announce (metadata, validated against schema 1.0.0), upload each announced
@@ -67,7 +66,7 @@ export class FitConnectUseCase {
       ...(original.blobSha512 ? { originalBlobSha512: original.blobSha512 } : {}),
       ...(original.submittedBy ? { submittedBy: original.submittedBy } : {}),
     });
-    return new IntakeException(error.code, error.message, { ...error.extensions, errors, rejectionId });
+    return error.with({ errors, rejectionId });
   }
 
   /** `received` is the request body as received: it must be one JSON object in UTF-8 (see `parseJsonObject`). */
@@ -90,20 +89,17 @@ export class FitConnectUseCase {
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const tenantArs = b['tenantArs'];
     if (typeof tenantArs !== 'string' || !/^\d{12}$/.test(tenantArs)) {
-      throw fail(IntakeErrorCode.FitMetadataSchemaViolation, 'tenantArs (the destination region, 12-digit ARS) is required', [
+      throw fail(FitErrorCode.MetadataSchemaViolation, 'tenantArs (the destination region, 12-digit ARS) is required', [
         { field: 'tenantArs', message: 'must be a 12-digit ARS' },
       ]);
     }
     const checked = this.validator.check(b['metadata']);
     if ('errors' in checked) {
-      throw fail(IntakeErrorCode.FitMetadataSchemaViolation, `the metadata violates the FIT-Connect metadata schema 1.0.0`, checked.errors);
+      throw fail(FitErrorCode.MetadataSchemaViolation, `the metadata violates the FIT-Connect metadata schema 1.0.0`, checked.errors);
     }
     const identifier = checked.metadata.publicServiceType?.identifier;
     if (!identifier || !LEIKA_URN.test(identifier)) {
-      throw fail(
-        IntakeErrorCode.FitUnsupportedService,
-        'publicServiceType.identifier must be a LeiKa URN (urn:de:fim:leika:leistung:99...)',
-      );
+      throw fail(FitErrorCode.UnsupportedService, 'publicServiceType.identifier must be a LeiKa URN (urn:de:fim:leika:leistung:99...)');
     }
     const submissionId = randomUUID();
     await this.repo.create({
@@ -129,7 +125,7 @@ export class FitConnectUseCase {
 
   private async open(submissionId: string, scope: ReadScope): Promise<{ row: FitSubmissionRow; metadata: FitMetadata }> {
     const row = await this.repo.find(submissionId, scope);
-    if (!row) throw fail(IntakeErrorCode.FitSubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
+    if (!row) throw fail(FitErrorCode.SubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
     const checked = this.validator.check(row.announced.metadata);
     if ('errors' in checked) throw new Error('stored metadata no longer validates');
     return { row, metadata: checked.metadata };
@@ -148,12 +144,12 @@ export class FitConnectUseCase {
     scope: ReadScope,
   ): Promise<{ sha512: string; sizeBytes: number }> {
     const { row, metadata } = await this.open(submissionId, scope);
-    if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is ${row.status}; uploads are closed`);
+    if (row.status !== 'incomplete') throw fail(FitErrorCode.SubmissionState, `the submission is ${row.status}; uploads are closed`);
     const announced = metadata.contentStructure.attachments.find((a) => a.attachmentId === attachmentId);
     if (!announced) {
       body.resume();
-      await this.reject(submissionId, IntakeErrorCode.FitAttachmentUnannounced, `attachment ${attachmentId} was not announced`, false);
-      throw fail(IntakeErrorCode.FitAttachmentUnannounced, `attachment ${attachmentId} was not announced in contentStructure.attachments`);
+      await this.reject(submissionId, FitErrorCode.AttachmentUnannounced, `attachment ${attachmentId} was not announced`, false);
+      throw fail(FitErrorCode.AttachmentUnannounced, `attachment ${attachmentId} was not announced in contentStructure.attachments`);
     }
     const field = `contentStructure.attachments[${attachmentId}]`;
     const declared = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -172,8 +168,8 @@ export class FitConnectUseCase {
     } catch (error) {
       if (error instanceof BlobTooLargeError) {
         body.resume();
-        await this.reject(submissionId, IntakeErrorCode.FitAttachmentTooLarge, `attachment ${attachmentId} too large`, false);
-        throw fail(IntakeErrorCode.FitAttachmentTooLarge, `attachment ${attachmentId} exceeds ${error.maxBytes} bytes`, [
+        await this.reject(submissionId, FitErrorCode.AttachmentTooLarge, `attachment ${attachmentId} too large`, false);
+        throw fail(FitErrorCode.AttachmentTooLarge, `attachment ${attachmentId} exceeds ${error.maxBytes} bytes`, [
           { field, message: `larger than ${error.maxBytes} bytes` },
         ]);
       }
@@ -183,14 +179,12 @@ export class FitConnectUseCase {
       // The bytes stay in the blob store (kept, referenced by the event) but are not linked to the submission.
       await this.repo.event(submissionId, 'attachment-rejected', {
         attachmentId,
-        code: IntakeErrorCode.FitAttachmentHashMismatch,
+        code: FitErrorCode.AttachmentHashMismatch,
         receivedSha512: stored.sha512,
       });
-      throw fail(
-        IntakeErrorCode.FitAttachmentHashMismatch,
-        `attachment ${attachmentId}: the uploaded bytes do not match the announced sha512`,
-        [{ field: `${field}.hash.content`, message: `uploaded content has sha512 ${stored.sha512}` }],
-      );
+      throw fail(FitErrorCode.AttachmentHashMismatch, `attachment ${attachmentId}: the uploaded bytes do not match the announced sha512`, [
+        { field: `${field}.hash.content`, message: `uploaded content has sha512 ${stored.sha512}` },
+      ]);
     }
     try {
       const total = (await this.repo.uploadedBytes(submissionId, attachmentId)) + stored.sizeBytes;
@@ -234,7 +228,7 @@ export class FitConnectUseCase {
     submitter: Submitter,
   ): Promise<{ submissionId: string; status: string; caseId: string }> {
     const { row, metadata } = await this.open(submissionId, scope);
-    if (row.status !== 'incomplete') throw fail(IntakeErrorCode.FitSubmissionState, `the submission is already ${row.status}`);
+    if (row.status !== 'incomplete') throw fail(FitErrorCode.SubmissionState, `the submission is already ${row.status}`);
     try {
       const result = await this.finish(row, metadata, parseJsonObject(received), submitter);
       await this.repo.setStatus(submissionId, 'accepted', result.caseId);
@@ -248,7 +242,7 @@ export class FitConnectUseCase {
     }
   }
 
-  private async reject(submissionId: string, code: IntakeErrorCode, message: string, final: boolean): Promise<void> {
+  private async reject(submissionId: string, code: string, message: string, final: boolean): Promise<void> {
     if (final) await this.repo.setStatus(submissionId, 'rejected');
     await this.repo.event(submissionId, final ? 'rejected' : 'attachment-rejected', { code, reason: message });
     this.log.info('FIT-Connect submission problem', { submissionId, code });
@@ -260,7 +254,7 @@ export class FitConnectUseCase {
     const missing = metadata.contentStructure.attachments.filter((a) => !uploaded.has(a.attachmentId));
     if (missing.length > 0) {
       throw fail(
-        IntakeErrorCode.FitAttachmentMissing,
+        FitErrorCode.AttachmentMissing,
         `${missing.length} announced attachment(s) were not uploaded`,
         missing.map((a) => ({ field: `attachments.${a.attachmentId}`, message: 'announced but not uploaded' })),
       );
@@ -270,10 +264,10 @@ export class FitConnectUseCase {
     let schemaUri = 'urn:poststelle:fit-connect:no-data';
     const extra: { attachmentId: string; fileName: string; mediaType: string; purpose: 'form'; sha512: string }[] = [];
     if (data) {
-      if (typeof b['data'] !== 'string') throw fail(IntakeErrorCode.FitDataHashMismatch, 'data (the form data as a string) is required');
+      if (typeof b['data'] !== 'string') throw fail(FitErrorCode.DataHashMismatch, 'data (the form data as a string) is required');
       const bytes = Buffer.from(b['data'], 'utf8');
       if (sha512Hex(bytes) !== data.hash.content) {
-        throw fail(IntakeErrorCode.FitDataHashMismatch, 'the sha512 of data does not match contentStructure.data.hash', [
+        throw fail(FitErrorCode.DataHashMismatch, 'the sha512 of data does not match contentStructure.data.hash', [
           { field: 'data', message: 'hash mismatch' },
         ]);
       }
@@ -343,7 +337,7 @@ export class FitConnectUseCase {
   /** For the client that submitted it, the tenant it is addressed to (`tenantArs`) and platform-admin. */
   async events(submissionId: string, scope: ReadScope) {
     const row = await this.repo.find(submissionId, scope);
-    if (!row) throw fail(IntakeErrorCode.FitSubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
+    if (!row) throw fail(FitErrorCode.SubmissionNotFound, `no FIT-Connect submission ${submissionId}`);
     return { submissionId, status: row.status, caseId: row.caseId, events: await this.repo.events(submissionId) };
   }
 }

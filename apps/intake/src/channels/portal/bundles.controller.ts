@@ -2,25 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
-import { BundleSubmissionV1, ContractValidationError, validateContract, type FieldError } from '@poststelle/contracts';
+import { BundleSubmissionV1, validateContract } from '@poststelle/contracts';
 import { MessagingRuntime } from '@poststelle/messaging';
 import { type RawBodyRequest, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import {
   AcceptSubmissionUseCase,
   IntakeErrorCode,
   IntakeException,
-  isInputRejection,
-  originalOf,
-  parseJsonObject,
-  receivedBody,
   RejectedInputsRepository,
   sha512Hex,
-  submitterOf,
   SubmissionCommand,
 } from '../../core';
+import { invalidInput, keepRefusal, readPortalRequest } from './portal-request';
 import { PortalRepository } from './portal.repository';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * `POST /v1/bundles`: a life-event application (Lebenslage), e.g. birth. The applicant enters who they are and how
@@ -46,40 +40,14 @@ export class BundlesController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    if (!principal) throw new Error('a route with a permission runs with a principal');
-    const submitter = submitterOf(principal);
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
-    }
-    const received = receivedBody(req);
-    const raw = received.bytes;
-    let body: Record<string, unknown>;
-    try {
-      body = parseJsonObject(received);
-    } catch (error) {
-      if (!(error instanceof IntakeException)) throw error;
-      throw await this.rejections.refuse(error, originalOf(received), submitter.id);
-    }
+    const { submitter, bytes: raw, body } = await readPortalRequest(this.rejections, req, idempotencyKey, principal);
     let bundle: BundleSubmissionV1;
     try {
       bundle = validateContract(BundleSubmissionV1, body);
     } catch (error) {
-      if (!(error instanceof ContractValidationError)) throw error;
-      const rejectionId = await this.rejections.record({
-        source: 'http',
-        reasonCode: IntakeErrorCode.InvalidSubmission,
-        errors: error.errors,
-        original: raw,
-        submittedBy: submitter.id,
-      });
-      throw new IntakeException(
-        IntakeErrorCode.InvalidSubmission,
-        `the bundle is invalid: ${error.errors.length} field(s) failed validation`,
-        {
-          errors: error.errors,
-          rejectionId,
-        },
-      );
+      const kept = await keepRefusal(this.rejections, error, raw, submitter.id);
+      if (!kept) throw error;
+      throw invalidInput('bundle', kept);
     }
     const key = `bundle:${idempotencyKey ?? sha512Hex(raw)}`;
     const bundleId = randomUUID();
@@ -127,16 +95,13 @@ export class BundlesController {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof ContractValidationError || (isInputRejection(error) && error.code !== IntakeErrorCode.IdempotencyKeyReused)) {
-        const errors =
-          error instanceof ContractValidationError
-            ? error.errors
-            : ((error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }]);
-        const code = error instanceof ContractValidationError ? IntakeErrorCode.InvalidSubmission : error.code;
-        const rejectionId = await this.rejections.record({ source: 'http', reasonCode: code, errors, original: raw, submittedBy });
-        throw new IntakeException(code, `the bundle was rejected: ${error.message}`, { errors, rejectionId });
-      }
-      throw error;
+      const kept = await keepRefusal(this.rejections, error, raw, submittedBy);
+      if (!kept) throw error;
+      const { errors, rejectionId } = kept;
+      const message = `the bundle was rejected: ${(error as Error).message}`;
+      throw kept.refusal
+        ? kept.refusal.restated(message, { errors, rejectionId })
+        : new IntakeException(IntakeErrorCode.InvalidSubmission, message, { errors, rejectionId });
     }
   }
 }

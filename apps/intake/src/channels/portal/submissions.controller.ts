@@ -1,23 +1,16 @@
 import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { ContractValidationError, type FieldError } from '@poststelle/contracts';
 import { type RawBodyRequest, CurrentPrincipal, Permission, type Principal } from '@poststelle/platform';
 import {
   AcceptSubmissionUseCase,
   IntakeErrorCode,
   IntakeException,
-  isInputRejection,
-  originalOf,
-  parseJsonObject,
   readScopeOf,
-  receivedBody,
   RejectedInputsRepository,
   sha512Hex,
-  submitterOf,
   SubmissionCommand,
 } from '../../core';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+import { invalidInput, keepRefusal, readPortalRequest } from './portal-request';
 
 /**
  * `POST /v1/submissions`: the portal API (and any adapter speaking HTTP). The body arrives as raw bytes (main.ts) so
@@ -39,20 +32,7 @@ export class SubmissionsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() principal: Principal | undefined,
   ) {
-    if (!principal) throw new Error('a route with a permission runs with a principal');
-    const submitter = submitterOf(principal);
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new IntakeException(IntakeErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1-200 visible ASCII characters');
-    }
-    const received = receivedBody(req);
-    const bytes = received.bytes;
-    let body: unknown;
-    try {
-      body = parseJsonObject(received);
-    } catch (error) {
-      if (!(error instanceof IntakeException)) throw error;
-      throw await this.rejections.refuse(error, originalOf(received), submitter.id);
-    }
+    const { submitter, bytes, body } = await readPortalRequest(this.rejections, req, idempotencyKey, principal);
     const requestSha512 = sha512Hex(bytes);
     try {
       const result = await this.accept.execute(
@@ -72,32 +52,9 @@ export class SubmissionsController {
         links: { case: `/v1/cases/${result.caseId}`, submission: `/v1/submissions/${result.submissionId}` },
       };
     } catch (error) {
-      if (error instanceof ContractValidationError) {
-        const rejectionId = await this.rejections.record({
-          source: 'http',
-          reasonCode: IntakeErrorCode.InvalidSubmission,
-          errors: error.errors,
-          original: bytes,
-          submittedBy: submitter.id,
-        });
-        throw new IntakeException(
-          IntakeErrorCode.InvalidSubmission,
-          `the submission is invalid: ${error.errors.length} field(s) failed validation`,
-          { errors: error.errors, rejectionId },
-        );
-      }
-      if (isInputRejection(error) && error.code !== IntakeErrorCode.IdempotencyKeyReused) {
-        const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [{ field: '$', message: error.message }];
-        const rejectionId = await this.rejections.record({
-          source: 'http',
-          reasonCode: error.code,
-          errors,
-          original: bytes,
-          submittedBy: submitter.id,
-        });
-        throw new IntakeException(error.code as IntakeErrorCode, error.message, { ...error.extensions, rejectionId });
-      }
-      throw error;
+      const kept = await keepRefusal(this.rejections, error, bytes, submitter.id);
+      if (!kept) throw error;
+      throw kept.refusal ? kept.refusal.with({ rejectionId: kept.rejectionId }) : invalidInput('submission', kept);
     }
   }
 

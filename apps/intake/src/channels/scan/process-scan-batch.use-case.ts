@@ -8,6 +8,7 @@ import {
   AcceptSubmissionUseCase,
   INTAKE_SETTINGS,
   IntakeErrorCode,
+  isCoreRefusal,
   type IntakeSettings,
   isInputRejection,
   SubmissionCommand,
@@ -27,6 +28,7 @@ import { buildScanSubmission } from './scan-submission';
 import { scanSubmitter, type DocumentOutcome } from './scan-outcome';
 import { ScanFollowUp } from './scan-follow-up';
 import { ScanRecognition } from './scan-recognition';
+import { ScanErrorCode, type ScanRefusalCode } from './scan.exception';
 
 /**
  * Processes a complete batch: each document is recognised (OCR, barcodes), classified and turned into a case, a
@@ -68,7 +70,7 @@ export class ProcessScanBatchUseCase {
     doc: ScanIndexDocumentDto,
     position: number,
   ): Promise<DocumentOutcome> {
-    const reject = async (code: IntakeErrorCode, reason: string): Promise<DocumentOutcome> => {
+    const reject = async (code: ScanRefusalCode, reason: string): Promise<DocumentOutcome> => {
       await this.repo.setDocumentOutcome(batch.batchId, doc.documentId, { status: 'rejected', reasonCode: code, reason });
       this.log.info('scanned document rejected', { batchId: batch.batchId, documentId: doc.documentId, code });
       return { documentId: doc.documentId, status: 'rejected', reasonCode: code, reason };
@@ -77,8 +79,8 @@ export class ProcessScanBatchUseCase {
     try {
       facts = await this.recognition.recognise(batch, index, doc, position);
     } catch (error) {
-      if (error instanceof ToolFailedError) return reject(IntakeErrorCode.ScanOcrFailed, `text recognition failed: ${error.message}`);
-      if (isInputRejection(error)) return reject(error.code, error.message);
+      if (error instanceof ToolFailedError) return reject(ScanErrorCode.OcrFailed, `text recognition failed: ${error.message}`);
+      if (isInputRejection(error)) return reject(error.code as ScanRefusalCode, error.message);
       throw error;
     }
     const pdfaSha512 = facts.attachments.find((a) => a.attachmentId.endsWith('-pdfa'))?.sha512;
@@ -129,13 +131,13 @@ export class ProcessScanBatchUseCase {
         return reject(IntakeErrorCode.InvalidSubmission, `the document does not make a valid submission: ${error.message.slice(0, 500)}`);
       }
       if (isInputRejection(error)) {
-        if (error.code === IntakeErrorCode.ReplyChannelAmbiguous) {
+        if (isCoreRefusal(error, IntakeErrorCode.ReplyChannelAmbiguous)) {
           return reject(
-            IntakeErrorCode.ScanNoReplyChannel,
+            ScanErrorCode.NoReplyChannel,
             "neither e-mail nor postal address: the application form and the index give neither the applicant's e-mail address nor a complete postal address (name, street, postal code, city) to reply to",
           );
         }
-        return reject(error.code, error.message);
+        return reject(error.code as ScanRefusalCode, error.message);
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { IntakeErrorCode, IntakeException } from '../../core';
+import { ScanErrorCode, ScanException } from './scan.exception';
 import { parseResolution } from './resolve-classification.request';
 
 const ARS = '120540000000';
@@ -10,9 +10,9 @@ function refusal(body: unknown): { field: string; message: string }[] {
   try {
     parseResolution(body);
   } catch (error) {
-    expect(error).toBeInstanceOf(IntakeException);
-    const e = error as IntakeException;
-    expect([e.code, e.status]).toEqual([IntakeErrorCode.ScanResolutionInvalid, 422]);
+    expect(error).toBeInstanceOf(ScanException);
+    const e = error as ScanException;
+    expect([e.code, e.status]).toEqual([ScanErrorCode.ResolutionInvalid, 422]);
     return e.extensions['errors'] as { field: string; message: string }[];
   }
   throw new Error('the resolution was accepted');

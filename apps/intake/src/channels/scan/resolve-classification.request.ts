@@ -8,7 +8,7 @@ import {
   type FieldError,
 } from '@poststelle/contracts';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
-import { IntakeErrorCode, IntakeException } from '../../core';
+import { ScanErrorCode, ScanException } from './scan.exception';
 
 /** A case reference as printed on cover sheets and in letters: `PS-` + the first 8 hex digits of the case id. */
 
@@ -74,7 +74,7 @@ export function parseResolution(body: unknown): ScanResolution {
     for (const f of NEW_CASE.filter((f) => !sent.has(f))) errors.push({ field: f, message: `${f} is ${hint}` });
   }
   if (errors.length > 0 || !request) {
-    throw new IntakeException(IntakeErrorCode.ScanResolutionInvalid, 'the resolution is invalid', { errors });
+    throw new ScanException(ScanErrorCode.ResolutionInvalid, 'the resolution is invalid', { errors });
   }
   const { tenantArs, leikaKey, caseReference, caseId } = request;
   if (typeof caseId === 'string') return { resolution: 'follow-up', caseId: caseId.toLowerCase() };

@@ -12,6 +12,7 @@ import { scanFail, scanSubmitter } from './scan-outcome';
 import { type CaseTarget, type ScanDocumentFacts } from './scan-rules';
 import { buildScanSubmission } from './scan-submission';
 import { ScanRepository } from './scan.repository';
+import { ScanErrorCode, ScanException } from './scan.exception';
 
 /** The manual-classification queue of the paper-scan channel: listed and decided by clerks, within their tenants. */
 @Injectable()
@@ -52,10 +53,10 @@ export class ResolveClassificationUseCase {
   ): Promise<{ itemId: string; resolution: QueueResolution; caseId: string; caseReference: string }> {
     const caseId = await this.dataSource.transaction(async (m) => {
       const item = await this.classification.lockQueueItem(m, itemId, scope);
-      if (!item) throw scanFail(IntakeErrorCode.ScanQueueItemNotFound, `no classification queue item ${itemId}`);
+      if (!item) throw scanFail(ScanErrorCode.QueueItemNotFound, `no classification queue item ${itemId}`);
       if (item.status !== 'open') {
-        throw new IntakeException(
-          IntakeErrorCode.ScanQueueItemResolved,
+        throw new ScanException(
+          ScanErrorCode.QueueItemResolved,
           `the item was already resolved (${item.resolution ?? 'new-case'}, case ${item.caseId})`,
           { caseId: item.caseId, resolution: item.resolution, resolvedBy: item.resolvedBy },
         );
@@ -107,7 +108,7 @@ export class ResolveClassificationUseCase {
     if ('caseId' in r) {
       const found = await this.repo.caseById(m, r.caseId, scope);
       if (!found) {
-        throw scanFail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case ${r.caseId}`, [
+        throw scanFail(ScanErrorCode.ResolutionCaseUnknown, `no case ${r.caseId}`, [
           { field: 'caseId', message: 'names no existing case' },
         ]);
       }
@@ -115,16 +116,14 @@ export class ResolveClassificationUseCase {
     }
     const [found, ...more] = await this.repo.caseIdsByReference(r.caseReference, m, scope);
     if (!found) {
-      throw scanFail(IntakeErrorCode.ScanResolutionCaseUnknown, `no case has the reference ${r.caseReference}`, [
+      throw scanFail(ScanErrorCode.ResolutionCaseUnknown, `no case has the reference ${r.caseReference}`, [
         { field: 'caseReference', message: 'names no existing case' },
       ]);
     }
     if (more.length > 0) {
-      throw scanFail(
-        IntakeErrorCode.ScanResolutionCaseAmbiguous,
-        `the reference ${r.caseReference} names more than one case; give the caseId`,
-        [{ field: 'caseReference', message: 'names more than one case' }],
-      );
+      throw scanFail(ScanErrorCode.ResolutionCaseAmbiguous, `the reference ${r.caseReference} names more than one case; give the caseId`, [
+        { field: 'caseReference', message: 'names more than one case' },
+      ]);
     }
     return found;
   }

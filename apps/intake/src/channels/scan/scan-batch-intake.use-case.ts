@@ -5,16 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BlobTooLargeError, type BlobStore } from '@poststelle/persistence';
 import { BLOB_STORE } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import {
-  INTAKE_SETTINGS,
-  IntakeErrorCode,
-  IntakeException,
-  type IntakeSettings,
-  isInputRejection,
-  type ReadScope,
-  sha512Hex,
-  UNSCOPED,
-} from '../../core';
+import { INTAKE_SETTINGS, type IntakeError, type IntakeSettings, isInputRejection, type ReadScope, sha512Hex, UNSCOPED } from '../../core';
 import { INDEX_SEAL_PORT, OCR_PORT, type IndexSeal, type IndexSealPort, type OcrPort } from './scan.ports';
 import { parseScanIndex, type ScanIndexDocumentDto, type ScanIndexDto } from './scan-index';
 import { ScanRepository, type ScanBatchRow } from './scan.repository';
@@ -22,6 +13,7 @@ import { sealVerdict, type SealVerdict } from './scan-rules';
 import { scanFail as fail } from './scan-outcome';
 import { discard, putUpload } from './scan-upload.stream';
 import { scanApplicationForm, withWorkFile } from './scan-work-file';
+import { ScanErrorCode } from './scan.exception';
 
 /**
  * The paper-scan channel's intake of a batch: index (XML, `scan-index.xsd`) + documents (PDF/TIFF). The index is
@@ -106,16 +98,16 @@ export class ScanBatchIntakeUseCase {
     return result;
   }
 
-  private sealRefusal(verdict: SealVerdict, seal: IndexSeal): IntakeException {
+  private sealRefusal(verdict: SealVerdict, seal: IndexSeal): IntakeError {
     const field = { field: 'indexSignature', message: seal.reason ?? verdict };
     switch (verdict) {
       case 'missing':
-        return fail(IntakeErrorCode.ScanIndexSealMissing, 'the batch index must be sealed by the scan centre (detached CMS signature)', [
+        return fail(ScanErrorCode.IndexSealMissing, 'the batch index must be sealed by the scan centre (detached CMS signature)', [
           { field: 'indexSignature', message: 'required: a detached CMS (PKCS#7) signature over the index bytes' },
         ]);
       case 'invalid':
         return fail(
-          IntakeErrorCode.ScanIndexSealInvalid,
+          ScanErrorCode.IndexSealInvalid,
           seal.reason === 'bad-signature'
             ? 'the seal does not match the index: the index was altered after sealing, or the seal belongs to another index'
             : `the seal cannot be read as a CMS SignedData (${seal.reason ?? 'malformed'})`,
@@ -123,7 +115,7 @@ export class ScanBatchIntakeUseCase {
         );
       case 'untrusted':
         return fail(
-          IntakeErrorCode.ScanIndexSealUntrusted,
+          ScanErrorCode.IndexSealUntrusted,
           seal.reason === 'certificate-expired'
             ? 'the seal is intact, but the scan-centre certificate (or its chain) is outside its validity'
             : 'the seal is intact, but its signer does not chain to a trusted scan-centre certificate',
@@ -142,29 +134,29 @@ export class ScanBatchIntakeUseCase {
     const batch = await this.repo.findBatch(batchId, scope);
     if (!batch) {
       discard(body);
-      throw fail(IntakeErrorCode.ScanBatchNotFound, `no scan batch ${batchId}`);
+      throw fail(ScanErrorCode.BatchNotFound, `no scan batch ${batchId}`);
     }
     if (batch.status !== 'awaiting-documents' || !batch.index) {
       discard(body);
-      throw fail(IntakeErrorCode.ScanBatchState, `the batch is ${batch.status}; uploads are closed`);
+      throw fail(ScanErrorCode.BatchState, `the batch is ${batch.status}; uploads are closed`);
     }
     const doc = batch.index.documents.find((d) => d.documentId === documentId);
     if (!doc) {
       discard(body);
-      throw fail(IntakeErrorCode.ScanDocumentUnknown, `document ${documentId} is not listed in the batch index`);
+      throw fail(ScanErrorCode.DocumentUnknown, `document ${documentId} is not listed in the batch index`);
     }
     let stored;
     try {
       stored = await putUpload(this.blobs, body, this.settings.scan.documentMaxBytes);
     } catch (error) {
       if (error instanceof BlobTooLargeError) {
-        throw fail(IntakeErrorCode.ScanDocumentTooLarge, `document ${documentId} exceeds ${error.maxBytes} bytes`);
+        throw fail(ScanErrorCode.DocumentTooLarge, `document ${documentId} exceeds ${error.maxBytes} bytes`);
       }
       throw error;
     }
     if (stored.sha512 !== doc.sha512) {
       // The bytes stay in the blob store (kept); the document stays pending.
-      throw fail(IntakeErrorCode.ScanDocumentHashMismatch, `document ${documentId}: the bytes do not match the sha512 in the index`, [
+      throw fail(ScanErrorCode.DocumentHashMismatch, `document ${documentId}: the bytes do not match the sha512 in the index`, [
         { field: `documents[${documentId}].sha512`, message: `received content has sha512 ${stored.sha512}` },
       ]);
     }
@@ -172,7 +164,7 @@ export class ScanBatchIntakeUseCase {
     const recorded = await this.repo.recordUpload(batchId, documentId, stored.sizeBytes, this.settings.scan.batchMaxBytes);
     if ('tooLarge' in recorded) {
       throw fail(
-        IntakeErrorCode.ScanBatchTooLarge,
+        ScanErrorCode.BatchTooLarge,
         `the batch would hold ${recorded.tooLarge} bytes; the limit is ${this.settings.scan.batchMaxBytes}`,
       );
     }
@@ -195,25 +187,22 @@ export class ScanBatchIntakeUseCase {
         head.subarray(0, 4).equals(Buffer.from('II*\0', 'latin1')) || head.subarray(0, 4).equals(Buffer.from('MM\0*', 'latin1'));
       if ((doc.mediaType === 'application/pdf' && !isPdf) || (doc.mediaType === 'image/tiff' && !isTiff)) {
         throw fail(
-          IntakeErrorCode.ScanUnsupportedMedia,
+          ScanErrorCode.UnsupportedMedia,
           `document ${doc.documentId} is not a ${doc.mediaType === 'application/pdf' ? 'PDF' : 'TIFF'} file`,
         );
       }
       if (!isPdf) return;
       if (!tail.toString('latin1').includes('%%EOF')) {
-        throw fail(IntakeErrorCode.ScanPdfDamaged, `document ${doc.documentId} is truncated: the PDF has no end-of-file marker`);
+        throw fail(ScanErrorCode.PdfDamaged, `document ${doc.documentId} is truncated: the PDF has no end-of-file marker`);
       }
       const inspection = await this.ocr.inspectPdf(path);
       if (inspection.problem === 'encrypted') {
-        throw fail(
-          IntakeErrorCode.ScanPdfEncrypted,
-          `document ${doc.documentId}: ${inspection.detail ?? 'encrypted'}; deliver it unencrypted`,
-        );
+        throw fail(ScanErrorCode.PdfEncrypted, `document ${doc.documentId}: ${inspection.detail ?? 'encrypted'}; deliver it unencrypted`);
       }
-      if (inspection.problem) throw fail(IntakeErrorCode.ScanPdfDamaged, `document ${doc.documentId}: ${inspection.detail ?? 'damaged'}`);
+      if (inspection.problem) throw fail(ScanErrorCode.PdfDamaged, `document ${doc.documentId}: ${inspection.detail ?? 'damaged'}`);
       if (inspection.pageCount !== doc.pageCount) {
         throw fail(
-          IntakeErrorCode.ScanPageCountMismatch,
+          ScanErrorCode.PageCountMismatch,
           `document ${doc.documentId} has ${inspection.pageCount} page(s); the index says ${doc.pageCount}`,
         );
       }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { caseReferenceOf } from '@poststelle/contracts';
-import { IntakeErrorCode, type ReadScope, UNSCOPED } from '../../core';
+import { type ReadScope, UNSCOPED } from '../../core';
 import { ScanRepository } from './scan.repository';
 import { scanFail as fail } from './scan-outcome';
+import { ScanErrorCode } from './scan.exception';
 
 /** The read model of one scan batch and its documents (GET /v1/scan/batches/{id}), within the caller's scope. */
 @Injectable()
@@ -11,7 +12,7 @@ export class ScanBatchQuery {
 
   async view(batchId: string, scope: ReadScope = UNSCOPED) {
     const batch = await this.repo.findBatch(batchId, scope);
-    if (!batch) throw fail(IntakeErrorCode.ScanBatchNotFound, `no scan batch ${batchId}`);
+    if (!batch) throw fail(ScanErrorCode.BatchNotFound, `no scan batch ${batchId}`);
     const documents = await this.repo.documents(batchId);
     return {
       batchId: batch.batchId,

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PollingLoop } from '@poststelle/platform';
 import { Logger } from '@poststelle/telemetry';
-import { INTAKE_SETTINGS, IntakeErrorCode, IntakeException, type IntakeSettings, isInputRejection } from '../../core';
+import { INTAKE_SETTINGS, type IntakeSettings, isInputRejection } from '../../core';
 import { ScanRepository } from './scan.repository';
 import { ScanBatchIntakeUseCase } from './scan-batch-intake.use-case';
+import { ScanErrorCode, ScanException } from './scan.exception';
 
 export const INDEX_FILE = 'index.xml';
 /** The scan centre's seal over `index.xml`: a detached CMS signature (DER or PEM), written before the index. */
@@ -100,8 +101,8 @@ export class ScanDropFolder implements OnApplicationBootstrap, OnModuleDestroy {
       for (const d of docs.filter((x) => x.status === 'pending')) {
         const path = join(folder, d.fileName);
         if (!(await stat(path).catch(() => undefined))) {
-          throw new IntakeException(
-            IntakeErrorCode.ScanDocumentMissing,
+          throw new ScanException(
+            ScanErrorCode.DocumentMissing,
             `document ${d.documentId} (${d.fileName}) listed in the index is not in the folder`,
           );
         }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { scanIndexXml, sha512 } from '@poststelle/testing';
-import { IntakeException } from '../../core';
+import { IntakeError } from '../../core';
 import { parseScanIndex } from './scan-index';
 
 const limits = { indexMaxBytes: 64 * 1024, maxDocuments: 3 };
@@ -18,7 +18,7 @@ async function code(xml: string | Buffer): Promise<{ code: string; errors?: unkn
   try {
     await parseScanIndex(Buffer.isBuffer(xml) ? xml : Buffer.from(xml), limits);
   } catch (error) {
-    if (error instanceof IntakeException) return { code: error.code, errors: error.extensions['errors'] };
+    if (error instanceof IntakeError) return { code: error.code, errors: error.extensions['errors'] };
     throw error;
   }
   return { code: 'OK' };

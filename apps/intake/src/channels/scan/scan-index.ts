@@ -29,6 +29,7 @@ import {
 import { parseStringPromise } from 'xml2js';
 import { processors } from 'xml2js';
 import { decodeUtf8, IntakeErrorCode, IntakeException } from '../../core';
+import { ScanErrorCode, ScanException } from './scan.exception';
 
 /** Media types a scan centre may deliver. */
 export const SCAN_MEDIA_TYPES = ['application/pdf', 'image/tiff'] as const;
@@ -152,15 +153,12 @@ function toPlain(root: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * The one validation point of a scan index: strict UTF-8, no DOCTYPE/ENTITY (external entities, entity
- * expansion), well-formed XML with root `scanBatch`, then the class-validator DTO above. Throws IntakeException
+ * expansion), well-formed XML with root `scanBatch`, then the class-validator DTO above. Throws ScanException
  * with a specific code and every invalid field.
  */
 export async function parseScanIndex(bytes: Buffer, limits: { indexMaxBytes: number; maxDocuments: number }): Promise<ScanIndexDto> {
   if (bytes.length > limits.indexMaxBytes) {
-    throw new IntakeException(
-      IntakeErrorCode.ScanIndexTooLarge,
-      `the index has ${bytes.length} bytes; the limit is ${limits.indexMaxBytes}`,
-    );
+    throw new ScanException(ScanErrorCode.IndexTooLarge, `the index has ${bytes.length} bytes; the limit is ${limits.indexMaxBytes}`);
   }
   const xml = decodeUtf8(bytes, 'the scan index');
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
@@ -179,20 +177,20 @@ export async function parseScanIndex(bytes: Buffer, limits: { indexMaxBytes: num
       tagNameProcessors: [processors.stripPrefix],
     });
   } catch (error) {
-    throw new IntakeException(
-      IntakeErrorCode.ScanIndexMalformed,
+    throw new ScanException(
+      ScanErrorCode.IndexMalformed,
       `the scan index is not well-formed XML: ${(error as Error).message.split('\n')[0]}`,
     );
   }
   const root = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>)['scanBatch'] : undefined;
   if (!root || typeof root !== 'object') {
-    throw new IntakeException(IntakeErrorCode.ScanIndexMalformed, 'the scan index must have the root element scanBatch');
+    throw new ScanException(ScanErrorCode.IndexMalformed, 'the scan index must have the root element scanBatch');
   }
   const plain = toPlain(root as Record<string, unknown>);
   const count = (plain['documents'] as unknown[]).length;
   if (count > limits.maxDocuments) {
-    throw new IntakeException(
-      IntakeErrorCode.ScanBatchTooLarge,
+    throw new ScanException(
+      ScanErrorCode.BatchTooLarge,
       `the batch lists ${count} documents; the limit is ${limits.maxDocuments} per batch`,
     );
   }
@@ -201,7 +199,7 @@ export async function parseScanIndex(bytes: Buffer, limits: { indexMaxBytes: num
     index = validateContract(ScanIndexDto, plain);
   } catch (error) {
     if (error instanceof ContractValidationError) {
-      throw new IntakeException(IntakeErrorCode.ScanIndexInvalid, 'the scan index does not match the index format', {
+      throw new ScanException(ScanErrorCode.IndexInvalid, 'the scan index does not match the index format', {
         errors: error.errors,
       });
     }
@@ -211,7 +209,7 @@ export async function parseScanIndex(bytes: Buffer, limits: { indexMaxBytes: num
   for (const [i, d] of index.documents.entries()) {
     for (const key of [`id:${d.documentId}`, `file:${d.fileName}`]) {
       if (seen.has(key)) {
-        throw new IntakeException(IntakeErrorCode.ScanIndexInvalid, 'documentId and fileName must be unique within a batch', {
+        throw new ScanException(ScanErrorCode.IndexInvalid, 'documentId and fileName must be unique within a batch', {
           errors: [{ field: `documents[${i}]`, message: `duplicate ${key.split(':')[0] === 'id' ? 'documentId' : 'fileName'}` }],
         });
       }

@@ -1,5 +1,6 @@
 import { type FieldError } from '@poststelle/contracts';
-import { type IntakeErrorCode, IntakeException, type Submitter } from '../../core';
+import { type Submitter } from '../../core';
+import { type ScanRefusalCode, scanRefusal } from './scan.exception';
 import { type ScanDocumentRow } from './scan.repository';
 
 /**
@@ -8,8 +9,8 @@ import { type ScanDocumentRow } from './scan.repository';
  */
 export const scanSubmitter = (batchSubmittedBy: string | null): Submitter => ({ id: batchSubmittedBy ?? 'scan-centre', mayAssert: [] });
 
-export const scanFail = (code: IntakeErrorCode, message: string, errors?: FieldError[]) =>
-  new IntakeException(code, message, errors ? { errors } : {});
+export const scanFail = (code: ScanRefusalCode, message: string, errors?: FieldError[]) =>
+  scanRefusal(code, message, errors ? { errors } : {});
 
 export interface DocumentOutcome {
   documentId: string;

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type BlobStore } from '@poststelle/persistence';
-import { applicationFormOf, IntakeErrorCode, parseJsonFormData, type ApplicationForm } from '../../core';
+import { applicationFormOf, parseJsonFormData, type ApplicationForm } from '../../core';
 import { type ScanIndexDocumentDto } from './scan-index';
 import { scanFail } from './scan-outcome';
+import { ScanErrorCode } from './scan.exception';
 
 /** A scanned document copied from the blob store into a private temporary directory for the tools, removed after. */
 export async function withWorkFile<T>(
@@ -31,7 +32,7 @@ export function scanApplicationForm(d: ScanIndexDocumentDto, i: number): Applica
   const what = `documents[${i}].applicationForm`;
   const form = applicationFormOf(parseJsonFormData(Buffer.from(d.applicationForm, 'utf8'), what));
   if (!form) {
-    throw scanFail(IntakeErrorCode.ScanIndexInvalid, `${what} is not an application form`, [
+    throw scanFail(ScanErrorCode.IndexInvalid, `${what} is not an application form`, [
       { field: what, message: 'must be a JSON object with schemaUri (string) and data (object)' },
     ]);
   }

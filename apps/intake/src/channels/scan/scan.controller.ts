@@ -11,6 +11,7 @@ import { ScanBatchIntakeUseCase } from './scan-batch-intake.use-case';
 import { ScanBatchQuery } from './scan-batch.query';
 import { ClassificationRuleRequest } from './classification-rule.request';
 import { parseResolution } from './resolve-classification.request';
+import { ScanErrorCode, ScanException } from './scan.exception';
 
 /** Header of `POST /v1/scan/batches` carrying the scan centre's seal over the index (base64 DER CMS SignedData). */
 export const INDEX_SIGNATURE_HEADER = 'scan-index-signature';
@@ -48,11 +49,11 @@ export class ScanController {
     // Only a scan centre hands in paper (ADR 0016).
     requireChannel(submitter, 'paper');
     if (!/^(application|text)\/xml\b/i.test(contentType ?? '') || !Buffer.isBuffer(raw) || raw.length === 0) {
-      throw new IntakeException(IntakeErrorCode.ScanNotXml, 'send the batch index with content-type application/xml');
+      throw new ScanException(ScanErrorCode.NotXml, 'send the batch index with content-type application/xml');
     }
     const seal = signature === undefined ? undefined : signature.trim();
     if (seal !== undefined && !BASE64.test(seal)) {
-      throw new IntakeException(IntakeErrorCode.ScanIndexSealInvalid, `${INDEX_SIGNATURE_HEADER} must be base64 (a DER CMS SignedData)`, {
+      throw new ScanException(ScanErrorCode.IndexSealInvalid, `${INDEX_SIGNATURE_HEADER} must be base64 (a DER CMS SignedData)`, {
         errors: [{ field: INDEX_SIGNATURE_HEADER, message: 'must be standard base64 without line breaks' }],
       });
     }
@@ -63,7 +64,7 @@ export class ScanController {
       submittedBy: submitter.id,
     });
     if (!created) {
-      throw new IntakeException(IntakeErrorCode.ScanBatchDuplicate, 'this index was delivered before', {
+      throw new ScanException(ScanErrorCode.BatchDuplicate, 'this index was delivered before', {
         batchId: batch.batchId,
         batchStatus: batch.status,
       });
@@ -111,7 +112,7 @@ export class ScanController {
     const doc = await this.repo.findDocument(batchId, documentId, readScopeOf(principal));
     const sha512 = variant === 'original' && doc?.sizeBytes != null ? doc.expectedSha512 : variant === 'pdfa' ? doc?.pdfaSha512 : undefined;
     if (!doc || !sha512)
-      throw new IntakeException(IntakeErrorCode.ScanDocumentNotFound, `no ${variant} of document ${documentId} in batch ${batchId}`);
+      throw new ScanException(ScanErrorCode.DocumentNotFound, `no ${variant} of document ${documentId} in batch ${batchId}`);
     const stream = await this.blobs.open(sha512);
     res.status(200).type(variant === 'pdfa' ? 'application/pdf' : doc.mediaType);
     stream.pipe(res);
@@ -122,7 +123,7 @@ export class ScanController {
   async queue(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal | undefined) {
     const s = query['status'] ?? 'open';
     if (typeof s !== 'string' || !['open', 'resolved', 'all'].includes(s)) {
-      throw new IntakeException(IntakeErrorCode.ScanResolutionInvalid, 'status must be open, resolved or all', {
+      throw new ScanException(ScanErrorCode.ResolutionInvalid, 'status must be open, resolved or all', {
         errors: [{ field: 'status', message: 'must be open, resolved or all' }],
       });
     }
@@ -151,7 +152,7 @@ export class ScanController {
       rule = validateContract(ClassificationRuleRequest, { ...((body ?? {}) as object), ruleId });
     } catch (error) {
       if (error instanceof ContractValidationError) {
-        throw new IntakeException(IntakeErrorCode.ScanRuleInvalid, 'the classification rule is invalid', { errors: error.errors });
+        throw new ScanException(ScanErrorCode.RuleInvalid, 'the classification rule is invalid', { errors: error.errors });
       }
       throw error;
     }

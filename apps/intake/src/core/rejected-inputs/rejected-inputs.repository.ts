@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type FieldError } from '@poststelle/contracts';
 import { scopeCondition, type ReadScope } from '../access';
 import { sha512Hex } from '../hashing';
-import { IntakeException } from '../intake.exception';
+import { type IntakeError } from '../intake.exception';
 
 export interface Rejection {
   source: 'http' | 'kafka';
@@ -26,7 +26,7 @@ export class RejectedInputsRepository {
    * Records a typed input refusal for an HTTP request and returns the same refusal with its `rejectionId`, for the
    * caller to throw: the original is kept and the client can quote the id.
    */
-  async refuse(error: IntakeException, original: Buffer | undefined, submittedBy?: string): Promise<IntakeException> {
+  async refuse(error: IntakeError, original: Buffer | undefined, submittedBy?: string): Promise<IntakeError> {
     const errors = (error.extensions['errors'] as FieldError[] | undefined) ?? [];
     const rejectionId = await this.record({
       source: 'http',
@@ -35,7 +35,7 @@ export class RejectedInputsRepository {
       original,
       ...(submittedBy ? { submittedBy } : {}),
     });
-    return new IntakeException(error.code, error.message, { ...error.extensions, rejectionId });
+    return error.with({ rejectionId });
   }
 
   async record(rejection: Rejection, manager: EntityManager = this.dataSource.manager): Promise<string> {

@@ -71,8 +71,8 @@ describe('payment repositories against PostgreSQL', () => {
 
   it('finds candidates only in the tenant, and scopes reads by tenant prefix', async () => {
     const id = await newPayment('12054-2026-0000002-9');
-    expect((await payments.candidates(dataSource.manager, TENANT, ['12054-2026-0000002-9'], [])).map((p) => p.paymentId)).toEqual([id]);
-    expect(await payments.candidates(dataSource.manager, '010010000000', ['12054-2026-0000002-9'], [])).toEqual([]);
+    expect((await payments.lockCandidates(dataSource.manager, TENANT, ['12054-2026-0000002-9'], [])).map((p) => p.paymentId)).toEqual([id]);
+    expect(await payments.lockCandidates(dataSource.manager, '010010000000', ['12054-2026-0000002-9'], [])).toEqual([]);
     expect(await payments.byId(dataSource.manager, id, ['01001'])).toBeUndefined();
     expect(await payments.byId(dataSource.manager, id, ['12054'])).toBeDefined();
   });

@@ -61,6 +61,16 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
   const envelope = (payload: unknown, id = randomUUID()) =>
     JSON.stringify(buildEnvelope({ id, type: 'test.event', payload, correlationId: 'c1', tenant: '120540000000' }));
 
+  /** The i-th message of a test, keyed by one of `cases` cases. */
+  const caseMessage = (topic: string, i: number, cases: number) => ({
+    topic,
+    key: `case-${i % cases}`,
+    type: 'test.event',
+    payload: { seq: i },
+    correlationId: `case-${i % cases}`,
+    tenant: '120540000000',
+  });
+
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
@@ -168,16 +178,7 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     const r = runtime();
     await r.start();
     for (let i = 0; i < 30; i += 1) {
-      await dataSource.transaction((m) =>
-        addToOutbox(m, {
-          topic,
-          key: `case-${i % 3}`,
-          type: 'test.event',
-          payload: { seq: i },
-          correlationId: `case-${i % 3}`,
-          tenant: '120540000000',
-        }),
-      );
+      await dataSource.transaction((m) => addToOutbox(m, caseMessage(topic, i, 3)));
       r.relay.nudge();
     }
     const got = await out.waitForCount(`${namespace}.${topic}`, 30);
@@ -211,14 +212,7 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     const out = await probe(topic);
     const r = runtime();
     await r.start();
-    const messages = Array.from({ length: 40 }, (_, i) => ({
-      topic,
-      key: `case-${i % 4}`,
-      type: 'test.event',
-      payload: { seq: i },
-      correlationId: `case-${i % 4}`,
-      tenant: '120540000000',
-    }));
+    const messages = Array.from({ length: 40 }, (_, i) => caseMessage(topic, i, 4));
     const envelopes = await dataSource.transaction((m) => addManyToOutbox(m, messages));
     expect(envelopes.map((e) => (e.payload as { seq: number }).seq)).toEqual(messages.map((_, i) => i));
     expect(await dataSource.transaction((m) => addManyToOutbox(m, []))).toEqual([]);

@@ -4,7 +4,7 @@ export { createKafka, logicalName, physicalName, type KafkaSettings } from './ka
 export { TopicAdmin, type TopicSettings } from './topic-admin';
 export { CreateMessagingTables1732300000000 } from './messaging.migration';
 export { CreateRepairTables1733500000000 } from './operations.migration';
-export { addToOutbox, DEFAULT_MESSAGE_MAX_BYTES, MessageTooLargeError, type OutgoingMessage } from './outbox';
+export { addToOutbox, addManyToOutbox, DEFAULT_MESSAGE_MAX_BYTES, MessageTooLargeError, type OutgoingMessage } from './outbox';
 export { claimInbox } from './inbox';
 export { infrastructureOutage, type InfrastructureKind } from './infrastructure-errors';
 export { OutboxRelay, messageRefusal, type OutboxRelayOptions, type RelayStatus } from './outbox-relay';

@@ -8,7 +8,7 @@ import { NonRetriableError, MessagingErrorCode } from './errors';
 import { CreateMessagingTables1732300000000 } from './messaging.migration';
 import { MessagingRuntime } from './messaging-runtime';
 import { CreateRepairTables1733500000000 } from './operations.migration';
-import { MessageTooLargeError, addToOutbox } from './outbox';
+import { MessageTooLargeError, addManyToOutbox, addToOutbox } from './outbox';
 import { RepairErrorCode } from './repair/repair.service';
 
 class EffectsTable1732300009999 implements MigrationInterface {
@@ -60,6 +60,16 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
   };
   const envelope = (payload: unknown, id = randomUUID()) =>
     JSON.stringify(buildEnvelope({ id, type: 'test.event', payload, correlationId: 'c1', tenant: '120540000000' }));
+
+  /** The i-th message of a test, keyed by one of `cases` cases. */
+  const caseMessage = (topic: string, i: number, cases: number) => ({
+    topic,
+    key: `case-${i % cases}`,
+    type: 'test.event',
+    payload: { seq: i },
+    correlationId: `case-${i % cases}`,
+    tenant: '120540000000',
+  });
 
   beforeAll(async () => {
     const db = await createTestDatabase();
@@ -168,16 +178,7 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     const r = runtime();
     await r.start();
     for (let i = 0; i < 30; i += 1) {
-      await dataSource.transaction((m) =>
-        addToOutbox(m, {
-          topic,
-          key: `case-${i % 3}`,
-          type: 'test.event',
-          payload: { seq: i },
-          correlationId: `case-${i % 3}`,
-          tenant: '120540000000',
-        }),
-      );
+      await dataSource.transaction((m) => addToOutbox(m, caseMessage(topic, i, 3)));
       r.relay.nudge();
     }
     const got = await out.waitForCount(`${namespace}.${topic}`, 30);
@@ -205,6 +206,37 @@ describe('messaging core against a real Kafka broker and PostgreSQL', () => {
     runtimes.splice(runtimes.indexOf(r), 1);
     await out.waitForCount(`${namespace}.${topic}`, 20, 10000);
   }, 60000);
+
+  it('adds many messages in one statement: each published once, in the given order per key, with envelope and headers', async () => {
+    const topic = uniqueName('outbox-many');
+    const out = await probe(topic);
+    const r = runtime();
+    await r.start();
+    const messages = Array.from({ length: 40 }, (_, i) => caseMessage(topic, i, 4));
+    const envelopes = await dataSource.transaction((m) => addManyToOutbox(m, messages));
+    expect(envelopes.map((e) => (e.payload as { seq: number }).seq)).toEqual(messages.map((_, i) => i));
+    expect(await dataSource.transaction((m) => addManyToOutbox(m, []))).toEqual([]);
+    r.relay.nudge();
+    const got = await out.waitForCount(`${namespace}.${topic}`, 40);
+    expect(got).toHaveLength(40);
+    for (const key of ['case-0', 'case-1', 'case-2', 'case-3']) {
+      const seqs = got.filter((m) => m.key === key).map((m) => (JSON.parse(m.value!) as { payload: { seq: number } }).payload.seq);
+      expect(seqs).toEqual(messages.map((_, i) => i).filter((i) => i % 4 === Number(key.slice(-1))));
+    }
+    const ids = got.map((m) => m.headers['ps-message-id']);
+    expect(new Set(ids)).toEqual(new Set(envelopes.map((e) => e.id)));
+    expect(got.every((m) => m.headers['ps-type'] === 'test.event')).toBe(true);
+  }, 60000);
+
+  it('refuses a batch with one message above the bound and adds none of it', async () => {
+    runtime();
+    const small = { topic: 'x', key: 'k', type: 'test.event', payload: { blob: 'ok' }, correlationId: 'k', tenant: '120540000000' };
+    await expect(
+      dataSource.transaction((m) => addManyToOutbox(m, [small, { ...small, payload: { blob: 'x'.repeat(600 * 1024) } }])),
+    ).rejects.toBeInstanceOf(MessageTooLargeError);
+    const [{ n }] = await dataSource.query<[{ n: number }]>('SELECT count(*)::int AS n FROM it.outbox');
+    expect(n).toBe(0);
+  });
 
   it('pauses during a database outage and retries without limit: nothing dead-lettered, every effect once', async () => {
     const topic = uniqueName('outage');

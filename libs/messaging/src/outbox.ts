@@ -37,12 +37,16 @@ export interface OutgoingMessage<P> extends NewEnvelope<P> {
   key: string;
 }
 
-/**
- * Adds a message to the outbox inside the caller's transaction. The current trace context is stored with it, so
- * the relay publishes the message as part of the same trace. Refuses (MessageTooLargeError) an envelope above the
- * configured bound, so the caller's transaction fails instead of leaving a row the broker would refuse.
- */
-export async function addToOutbox<P>(manager: EntityManager, message: OutgoingMessage<P>): Promise<EventEnvelope<P>> {
+interface OutboxRow<P> {
+  envelope: EventEnvelope<P>;
+  topic: string;
+  key: string;
+  value: string;
+  headers: string;
+}
+
+/** Builds the envelope and headers (with the current trace context) and refuses one above the configured bound. */
+function outboxRow<P>(message: OutgoingMessage<P>): OutboxRow<P> {
   const envelope = buildEnvelope(message);
   const headers: Record<string, string> = {
     [MessageHeaders.messageId]: envelope.id,
@@ -54,13 +58,46 @@ export async function addToOutbox<P>(manager: EntityManager, message: OutgoingMe
   const headerText = JSON.stringify(headers);
   const size = Buffer.byteLength(value) + Buffer.byteLength(headerText);
   if (size > messageMaxBytes) throw new MessageTooLargeError(message.topic, size, messageMaxBytes);
-  const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
-  await manager.query(`INSERT INTO "${schema}".outbox (message_id, topic, message_key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`, [
-    envelope.id,
-    message.topic,
-    message.key,
-    value,
-    headerText,
-  ]);
-  return envelope;
+  return { envelope, topic: message.topic, key: message.key, value, headers: headerText };
+}
+
+const outboxTable = (manager: EntityManager): string =>
+  `"${(manager.connection.options as { schema?: string }).schema ?? 'public'}".outbox`;
+
+/**
+ * Adds a message to the outbox inside the caller's transaction. The current trace context is stored with it, so
+ * the relay publishes the message as part of the same trace. Refuses (MessageTooLargeError) an envelope above the
+ * configured bound, so the caller's transaction fails instead of leaving a row the broker would refuse.
+ */
+export async function addToOutbox<P>(manager: EntityManager, message: OutgoingMessage<P>): Promise<EventEnvelope<P>> {
+  const row = outboxRow(message);
+  await manager.query(
+    `INSERT INTO ${outboxTable(manager)} (message_id, topic, message_key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`,
+    [row.envelope.id, row.topic, row.key, row.value, row.headers],
+  );
+  return row.envelope;
+}
+
+/**
+ * Adds several messages to the outbox in one statement, in the caller's transaction and in the given order (the
+ * relay publishes by outbox sequence, so messages of one key stay ordered). Same envelope, trace context and size
+ * bound as `addToOutbox`; one message too large refuses them all.
+ */
+export async function addManyToOutbox<P>(manager: EntityManager, messages: OutgoingMessage<P>[]): Promise<EventEnvelope<P>[]> {
+  const rows = messages.map(outboxRow);
+  if (rows.length === 0) return [];
+  await manager.query(
+    `INSERT INTO ${outboxTable(manager)} (message_id, topic, message_key, envelope, headers)
+     SELECT x.id, x.topic, x.key, x.envelope::jsonb, x.headers::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(id, topic, key, envelope, headers, n)
+      ORDER BY x.n`,
+    [
+      rows.map((r) => r.envelope.id),
+      rows.map((r) => r.topic),
+      rows.map((r) => r.key),
+      rows.map((r) => r.value),
+      rows.map((r) => r.headers),
+    ],
+  );
+  return rows.map((r) => r.envelope);
 }

@@ -72,10 +72,49 @@ describe('payment repositories against PostgreSQL', () => {
 
   it('finds candidates only in the tenant, and scopes reads by tenant prefix', async () => {
     const id = await newPayment('12054-2026-0000002-9');
-    expect((await payments.candidates(dataSource.manager, TENANT, ['12054-2026-0000002-9'], [])).map((p) => p.paymentId)).toEqual([id]);
-    expect(await payments.candidates(dataSource.manager, '010010000000', ['12054-2026-0000002-9'], [])).toEqual([]);
+    expect((await payments.lockCandidates(dataSource.manager, TENANT, ['12054-2026-0000002-9'], [])).map((p) => p.paymentId)).toEqual([id]);
+    expect(await payments.lockCandidates(dataSource.manager, '010010000000', ['12054-2026-0000002-9'], [])).toEqual([]);
     expect(await payments.byId(dataSource.manager, id, ['01001'])).toBeUndefined();
     expect(await payments.byId(dataSource.manager, id, ['12054'])).toBeDefined();
+  });
+
+  it('records a chunk of transitions at once: history in the given order, each payment at its last state, request ids known', async () => {
+    const a = await newPayment('12054-2026-0000011-4');
+    const b = await newPayment('12054-2026-0000012-2');
+    const row = (
+      paymentId: string,
+      from: 'INITIAL' | 'PARTIALLY_PAID' | null,
+      to: 'PARTIALLY_PAID' | 'BOOKED',
+      amountPaid: string,
+      requestId: string,
+    ) => ({
+      paymentId,
+      from,
+      to,
+      amountPaid,
+      reason: `${to} by ${requestId}`,
+      source: 'statement',
+      requestId,
+    });
+    const openBefore = (await payments.openByAmount(dataSource.manager, [{ tenantArs: TENANT, amount: '30.5' }]))[0]!.n;
+    expect(openBefore).toBeGreaterThanOrEqual(2);
+    await dataSource.transaction((m) =>
+      payments.recordTransitions(m, [
+        row(a, 'INITIAL', 'PARTIALLY_PAID', '10.00', 'r-a1'),
+        row(b, 'INITIAL', 'BOOKED', '30.50', 'r-b1'),
+        row(a, 'PARTIALLY_PAID', 'BOOKED', '30.50', 'r-a2'),
+      ]),
+    );
+    expect(await payments.byId(dataSource.manager, a, null)).toMatchObject({ status: 'BOOKED', amountPaid: '30.50' });
+    expect(await payments.byId(dataSource.manager, b, null)).toMatchObject({ status: 'BOOKED', amountPaid: '30.50' });
+    expect((await payments.history(dataSource.manager, a)).map((h) => (h as { requestId: string }).requestId)).toEqual(['r-a1', 'r-a2']);
+    const known = await payments.recordedRequests(dataSource.manager, [a, b], ['r-a2', 'r-b1', 'r-x']);
+    expect(known.map((k) => `${k.paymentId === a ? 'a' : 'b'}:${k.requestId}`).sort()).toEqual(['a:r-a2', 'b:r-b1']);
+    const openAfter = (await payments.openByAmount(dataSource.manager, [{ tenantArs: TENANT, amount: '30.50' }]))[0]!.n;
+    expect(openAfter).toBe(openBefore - 2);
+    await expect(
+      dataSource.transaction((m) => payments.recordTransitions(m, [row(a, 'BOOKED' as never, 'BOOKED', '30.50', 'r-a1')])),
+    ).rejects.toThrow(/duplicate key/);
   });
 
   it('knows a statement again by message and statement ids; the same ids with other content are a conflict', async () => {

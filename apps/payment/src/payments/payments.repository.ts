@@ -30,6 +30,17 @@ export type NewPayment = Omit<PaymentRow, 'amountPaid' | 'status' | 'paypageUrl'
   serviceName?: string | null;
 };
 
+/** One history row: a transition of a payment, once per request id. */
+export interface HistoryRow {
+  paymentId: string;
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  amountPaid: string;
+  reason: string;
+  source: string;
+  requestId: string;
+}
+
 const COLUMNS = `payment_id AS "paymentId", case_id AS "caseId", fee_id AS "feeId", tenant_ars AS "tenantArs", leika_key AS "leikaKey",
   service_name AS "serviceName", kassenzeichen, portal_reference AS "portalReference", amount_due::text AS "amountDue", amount_paid::text AS "amountPaid",
   currency, policy, booking_text AS "bookingText", payment_method AS "paymentMethod", status,
@@ -132,32 +143,76 @@ export class PaymentsRepository {
     return row && amounts(row);
   }
 
-  /** A tenant's payments with one of these Kassenzeichen or provider/end-to-end references. */
-  async candidates(manager: EntityManager, tenantArs: string, kassenzeichen: string[], references: string[]): Promise<PaymentRow[]> {
+  /**
+   * A tenant's payments with one of these Kassenzeichen or provider/end-to-end references, locked for the caller's
+   * transaction in payment id order (so two transactions locking overlapping sets wait instead of deadlocking).
+   */
+  async lockCandidates(manager: EntityManager, tenantArs: string, kassenzeichen: string[], references: string[]): Promise<PaymentRow[]> {
     if (kassenzeichen.length === 0 && references.length === 0) return [];
     return manager
       .query<PaymentRow[]>(
         `SELECT ${COLUMNS} FROM payment.payments
-        WHERE tenant_ars = $1 AND (kassenzeichen = ANY($2::text[]) OR provider_transaction_id = ANY($3::text[]) OR kassenzeichen = ANY($3::text[]))`,
+        WHERE tenant_ars = $1 AND (kassenzeichen = ANY($2::text[]) OR provider_transaction_id = ANY($3::text[]) OR kassenzeichen = ANY($3::text[]))
+        ORDER BY payment_id FOR UPDATE`,
         [tenantArs, kassenzeichen, references],
       )
       .then((rows) => rows.map(amounts));
   }
 
-  async openWithAmount(manager: EntityManager, tenantArs: string, amount: string): Promise<number> {
-    const [{ n }] = await manager.query<[{ n: number }]>(
-      `SELECT count(*)::int AS n FROM payment.payments WHERE tenant_ars = $1 AND status IN ('INITIAL', 'PARTIALLY_PAID') AND amount_due = $2::numeric`,
-      [tenantArs, amount],
+  /** How many open payments (INITIAL, PARTIALLY_PAID) of each tenant are due exactly each amount (one statement). */
+  async openByAmount(
+    manager: EntityManager,
+    wanted: { tenantArs: string; amount: string }[],
+  ): Promise<{ tenantArs: string; amount: string; n: number }[]> {
+    if (wanted.length === 0) return [];
+    return manager.query(
+      `SELECT w."tenantArs", w.amount, (SELECT count(*)::int FROM payment.payments p
+                WHERE p.tenant_ars = w."tenantArs" AND p.status IN ('INITIAL', 'PARTIALLY_PAID') AND p.amount_due = w.amount::numeric) AS n
+         FROM (SELECT DISTINCT "tenantArs", amount FROM jsonb_to_recordset($1::jsonb) AS x("tenantArs" char(12), amount text)) w`,
+      [JSON.stringify(wanted)],
     );
-    return n;
+  }
+
+  /** Which of these request ids the payments' history has recorded already (the caller holds the payments' locks). */
+  async recordedRequests(
+    manager: EntityManager,
+    paymentIds: string[],
+    requestIds: string[],
+  ): Promise<{ paymentId: string; requestId: string }[]> {
+    if (paymentIds.length === 0 || requestIds.length === 0) return [];
+    return manager.query(
+      `SELECT payment_id AS "paymentId", request_id AS "requestId" FROM payment.payment_history
+        WHERE payment_id = ANY($1::uuid[]) AND request_id = ANY($2::text[])`,
+      [paymentIds, requestIds],
+    );
+  }
+
+  /**
+   * Records many transitions of locked payments at once: the history rows in the given order, and each payment's
+   * state after its last one. The caller checked `recordedRequests` under the lock, so each request id is new.
+   */
+  async recordTransitions(manager: EntityManager, rows: HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const json = JSON.stringify(rows.map((r, ord) => ({ ...r, ord })));
+    await manager.query(
+      `INSERT INTO payment.payment_history (payment_id, from_status, to_status, amount_paid, reason, source, request_id)
+       SELECT x."paymentId", x."from", x."to", x."amountPaid"::numeric, x.reason, x.source, x."requestId"
+         FROM jsonb_to_recordset($1::jsonb) AS x("paymentId" uuid, "from" text, "to" text, "amountPaid" text, reason text, source text, "requestId" text, ord int)
+        ORDER BY x.ord`,
+      [json],
+    );
+    await manager.query(
+      `UPDATE payment.payments p SET status = l."to", amount_paid = l."amountPaid"::numeric, updated_at = now()
+         FROM (SELECT DISTINCT ON (x."paymentId") x."paymentId", x."to", x."amountPaid"
+                 FROM jsonb_to_recordset($1::jsonb) AS x("paymentId" uuid, "to" text, "amountPaid" text, ord int)
+                ORDER BY x."paymentId", x.ord DESC) l
+        WHERE p.payment_id = l."paymentId"`,
+      [json],
+    );
   }
 
   /** Records a transition once per request id (history row and new state together); false when already applied. */
-  async recordTransition(
-    manager: EntityManager,
-    paymentId: string,
-    t: { from: PaymentStatus | null; to: PaymentStatus; amountPaid: string; reason: string; source: string; requestId: string },
-  ): Promise<boolean> {
+  async recordTransition(manager: EntityManager, paymentId: string, t: Omit<HistoryRow, 'paymentId'>): Promise<boolean> {
     const [{ n }] = await manager.query<[{ n: number }]>(
       `WITH h AS (
          INSERT INTO payment.payment_history (payment_id, from_status, to_status, amount_paid, reason, source, request_id)

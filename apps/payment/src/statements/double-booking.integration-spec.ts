@@ -79,7 +79,7 @@ describe('one booking per bank transaction, refunds and provider credentials, ag
       statements,
       strictMock<StatementWorker>('StatementWorker', { nudge: () => undefined }),
     );
-    reconcile = new ReconcileItemsUseCase(dataSource, statements, payments, transition, refunds);
+    reconcile = new ReconcileItemsUseCase(dataSource, statements, payments, refunds);
   }, 60000);
 
   afterAll(async () => {
@@ -128,6 +128,68 @@ describe('one booking per bank transaction, refunds and provider credentials, ag
       camt053(`S-${randomUUID()}`, 'S-5', [[{ amount: '10.00', ustrd: [other.kassenzeichen], acctSvcrRef: 'R-B' }]]),
     );
     expect(await payment(other.paymentId)).toMatchObject({ status: 'BOOKED', amountPaid: '20.00' });
+  });
+
+  it('pairs a camt.054 and a camt.053 of the same credit reconciled in one chunk, and books it once', async () => {
+    const { paymentId, kassenzeichen } = await newPayment();
+    const entry = { amount: '30.50', ustrd: [`KZ ${kassenzeichen}`] };
+    const intraday = await imports.execute(Buffer.from(camt054(`N-${randomUUID()}`, 'N-9', [[entry]])), TENANT, {
+      actor: 'test',
+      source: 'api',
+    });
+    const daily = await imports.execute(Buffer.from(camt053(`S-${randomUUID()}`, 'S-9', [[entry]])), TENANT, {
+      actor: 'test',
+      source: 'api',
+    });
+    expect(await reconcile.runChunk(50)).toBe(2);
+    const items = async (importId: string) =>
+      (await statements.items(dataSource.manager, importId)) as { state: string; duplicateOf: unknown }[];
+    expect((await items(intraday.importId)).map((i) => i.state)).toEqual(['booked']);
+    expect(await items(daily.importId)).toMatchObject([{ state: 'already-booked', duplicateOf: { importId: intraday.importId } }]);
+    expect(await payment(paymentId)).toMatchObject({ status: 'BOOKED', amountPaid: '30.50' });
+    const bookings = await dataSource.query<{ importId: string; pairedImportId: string }[]>(
+      `SELECT import_id AS "importId", paired_import_id AS "pairedImportId" FROM payment.statement_bookings WHERE payment_id = $1 ORDER BY kind DESC`,
+      [paymentId],
+    );
+    expect(bookings).toEqual([
+      { importId: intraday.importId, pairedImportId: daily.importId },
+      { importId: daily.importId, pairedImportId: intraday.importId },
+    ]);
+  });
+
+  it('within one chunk, each item sees the ones before it: history and events in order, open payments counted after the booking', async () => {
+    const first = await newPayment('77.70');
+    await newPayment('77.70');
+    const split = await newPayment('20.00');
+    const { items } = await importAndReconcile(
+      camt053(`S-${randomUUID()}`, 'S-10', [
+        [{ amount: '77.70', ustrd: [first.kassenzeichen] }],
+        [{ amount: '77.70', ustrd: ['NO REFERENCE'] }],
+        [{ amount: '5.00', ustrd: [split.kassenzeichen] }],
+        [{ amount: '15.00', ustrd: [split.kassenzeichen] }],
+      ]),
+    );
+    expect(items.map((i) => i.state)).toEqual(['booked', 'queued', 'booked', 'booked']);
+    expect(items[1]!.outcome).toContain('1 open payment(s) of this tenant are due exactly 77.70');
+    expect(items.map((i) => i.outcome)).toEqual(['credit → BOOKED', items[1]!.outcome, 'credit → PARTIALLY_PAID', 'credit → BOOKED']);
+    expect((await payments.history(dataSource.manager, split.paymentId)).map((h) => (h as { to: string }).to)).toEqual([
+      'PARTIALLY_PAID',
+      'BOOKED',
+    ]);
+    const events = await dataSource.query<{ previous: string; status: string }[]>(
+      `SELECT envelope->'payload'->>'previousStatus' AS previous, envelope->'payload'->>'status' AS status FROM payment.outbox
+        WHERE envelope->'payload'->>'paymentId' = $1 ORDER BY seq`,
+      [split.paymentId],
+    );
+    expect(events).toEqual([
+      { previous: 'INITIAL', status: 'PARTIALLY_PAID' },
+      { previous: 'PARTIALLY_PAID', status: 'BOOKED' },
+    ]);
+    const queued = await dataSource.query<{ reason: string }[]>(
+      `SELECT reason FROM payment.clerk_queue WHERE position = $1 AND reason LIKE '%77.70'`,
+      ['0.1.0'],
+    );
+    expect(queued).toHaveLength(1);
   });
 
   it('records a refund once per request id; the bank’s debit naming the Kassenzeichen then confirms it instead of refunding twice', async () => {

@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { addManyToOutbox } from '@poststelle/messaging';
 import { Logger } from '@poststelle/telemetry';
+import { paymentTransitions } from '../payments/payment-metrics';
 import { PaymentsRepository, type PaymentRow } from '../payments/payments.repository';
-import { TransitionPaymentUseCase } from '../payments/transition-payment.use-case';
 import { RefundPaymentUseCase } from '../refunds/refund-payment.use-case';
-import { sameTransaction, type BookedItemFacts } from './double-booking';
+import { ChunkLedger, type ChunkWrites } from './chunk-ledger';
 import { decide, referencesOf, type MatchDecision } from './matcher';
-import { StatementsRepository, type ClaimedItem, type ItemOutcome as Outcome } from './statements.repository';
+import { StatementsRepository, type ClaimedItem, type ItemOutcome as Outcome, type StoredBooking } from './statements.repository';
+
+const sourceOf = (c: ClaimedItem): string => `statement:${c.importId}/${c.position}`;
 
 /**
  * Works off pending statement items in chunks, one transaction per chunk: an item's booking, its outcome and the
@@ -15,6 +17,12 @@ import { StatementsRepository, type ClaimedItem, type ItemOutcome as Outcome } f
  * exactly once (the payment transition is also idempotent per `statement:<importId>/<position>`). A credit (or debit)
  * another import already booked (the intraday camt.054 and the day's camt.053 report the same transaction) is
  * booked once: the later item says which import booked it.
+ *
+ * Set-based per chunk: the chunk's candidate payments are locked in one statement (in payment id order), their
+ * unpaired bookings, recorded request ids and the open payments by amount are read in one statement each; the items
+ * are then decided one after the other in memory (`ChunkLedger`), and the clerk queue rows, history rows with the new
+ * payment states, outbox events and bookings are written in one statement each. A refund debit is the exception: it
+ * writes what came before it and goes through `RefundPaymentUseCase` (which also looks at refunds recorded by hand).
  */
 @Injectable()
 export class ReconcileItemsUseCase {
@@ -24,7 +32,6 @@ export class ReconcileItemsUseCase {
     private readonly dataSource: DataSource,
     private readonly statements: StatementsRepository,
     private readonly payments: PaymentsRepository,
-    private readonly transition: TransitionPaymentUseCase,
     private readonly refunds: RefundPaymentUseCase,
   ) {}
 
@@ -32,23 +39,26 @@ export class ReconcileItemsUseCase {
   async runChunk(limit = 200): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const claimed = await this.statements.claimPending(manager, limit);
-      const candidates = await this.candidatesFor(manager, claimed);
+      if (claimed.length === 0) return 0;
+      const candidates = await this.lockCandidates(manager, claimed);
+      const ledger = await this.ledgerFor(manager, claimed, candidates);
       const outcomes: Outcome[] = [];
-      for (const item of claimed) outcomes.push(await this.reconcile(manager, item, candidates.get(item) ?? []));
+      for (const item of claimed) outcomes.push(await this.reconcile(manager, ledger, item, candidates.get(item) ?? []));
+      await this.write(manager, ledger.drain());
       await this.statements.settleItems(manager, outcomes);
       return claimed.length;
     });
   }
 
-  /** The payments each item's references name, looked up for the whole chunk at once (per tenant). */
-  private async candidatesFor(manager: EntityManager, claimed: ClaimedItem[]): Promise<Map<ClaimedItem, PaymentRow[]>> {
+  /** The payments each item's references name, locked for the whole chunk at once (per tenant, tenants in order). */
+  private async lockCandidates(manager: EntityManager, claimed: ClaimedItem[]): Promise<Map<ClaimedItem, PaymentRow[]>> {
     const refs = new Map(claimed.map((c) => [c, referencesOf(c.item)] as const));
     const byTenant = new Map<string, PaymentRow[]>();
-    for (const tenant of new Set(claimed.map((c) => c.tenantArs))) {
+    for (const tenant of [...new Set(claimed.map((c) => c.tenantArs))].sort()) {
       const mine = claimed.filter((c) => c.tenantArs === tenant).map((c) => refs.get(c)!);
       byTenant.set(
         tenant,
-        await this.payments.candidates(
+        await this.payments.lockCandidates(
           manager,
           tenant,
           mine.flatMap((r) => r.kassenzeichen),
@@ -73,18 +83,36 @@ export class ReconcileItemsUseCase {
     );
   }
 
-  private async reconcile(manager: EntityManager, c: ClaimedItem, candidates: PaymentRow[]): Promise<Outcome> {
-    const sameAmount =
-      candidates.length === 0 && c.item.direction === 'CRDT' ? await this.payments.openWithAmount(manager, c.tenantArs, c.item.amount) : 0;
+  /** Reads, under the candidates' locks, what the chunk's decisions depend on besides the candidates themselves. */
+  private async ledgerFor(
+    manager: EntityManager,
+    claimed: ClaimedItem[],
+    candidates: Map<ClaimedItem, PaymentRow[]>,
+  ): Promise<ChunkLedger> {
+    const locked = [...new Map([...candidates.values()].flat().map((p) => [p.paymentId, p] as const)).values()];
+    const ids = locked.map((p) => p.paymentId);
+    const unmatchedCredits = claimed.filter((c) => (candidates.get(c) ?? []).length === 0 && c.item.direction === 'CRDT');
+    return new ChunkLedger({
+      payments: locked,
+      openByAmount: await this.payments.openByAmount(
+        manager,
+        unmatchedCredits.map((c) => ({ tenantArs: c.tenantArs, amount: c.item.amount })),
+      ),
+      recorded: await this.payments.recordedRequests(manager, ids, claimed.map(sourceOf)),
+      unpaired: await this.statements.unpairedBookings(manager, ids),
+    });
+  }
+
+  private async reconcile(manager: EntityManager, ledger: ChunkLedger, c: ClaimedItem, candidates: PaymentRow[]): Promise<Outcome> {
+    const sameAmount = candidates.length === 0 && c.item.direction === 'CRDT' ? ledger.openWithAmount(c.tenantArs, c.item.amount) : 0;
     const decision = decide(c.item, candidates, sameAmount);
-    const source = `statement:${c.importId}/${c.position}`;
     const at = { importId: c.importId, position: c.position };
     switch (decision.kind) {
       case 'apply':
-        return this.apply(manager, c, decision, source);
+        return this.apply(manager, ledger, c, decision);
       case 'queue':
-        await this.statements.enqueue(manager, randomUUID(), c, decision.reason);
-        this.log.info('statement item queued for a clerk', { importId: c.importId, position: c.position, reason: decision.reason });
+        ledger.queue(c, decision.reason);
+        this.log.info('statement item queued for a clerk', { ...at, reason: decision.reason });
         return { ...at, state: 'queued', paymentId: null, text: decision.reason };
       case 'ignore':
         return { ...at, state: 'ignored', paymentId: null, text: decision.reason };
@@ -94,38 +122,27 @@ export class ReconcileItemsUseCase {
   /** Books a matched item once: unless an earlier import's report of the same transaction booked it already. */
   private async apply(
     manager: EntityManager,
+    ledger: ChunkLedger,
     c: ClaimedItem,
     decision: Extract<MatchDecision, { kind: 'apply' }>,
-    source: string,
   ): Promise<Outcome> {
     const at = { importId: c.importId, position: c.position };
-    const facts: BookedItemFacts = {
+    const source = sourceOf(c);
+    const booking: StoredBooking = {
+      ...at,
       kind: c.kind,
+      messageId: c.messageId,
+      paymentId: decision.paymentId,
       direction: c.item.direction,
+      amount: decision.fact.kind === 'provider-status' ? '0' : decision.fact.amount,
       bookingDate: c.item.bookingDate ?? null,
       accountServicerRef: c.item.accountServicerRef ?? null,
       endToEndId: c.item.endToEndId ?? null,
     };
-    const booking = {
-      ...at,
-      ...facts,
-      tenantArs: c.tenantArs,
-      paymentId: decision.paymentId,
-      messageId: c.messageId,
-      amount: decision.fact.kind === 'provider-status' ? '0' : decision.fact.amount,
-    };
-    await this.payments.lock(manager, decision.paymentId); // one decision per payment at a time, across imports
-    const earlier = (
-      await this.statements.unpairedBookings(manager, {
-        paymentId: decision.paymentId,
-        direction: facts.direction,
-        amount: booking.amount,
-        importId: c.importId,
-      })
-    ).find((b) => sameTransaction(b, facts));
+    const earlier = ledger.earlierReport(booking);
     if (earlier) {
       const duplicateOf = { importId: earlier.importId, kind: earlier.kind, messageId: earlier.messageId, position: earlier.position };
-      await this.statements.recordBooking(manager, { ...booking, pairedWith: duplicateOf });
+      ledger.book({ ...booking, tenantArs: c.tenantArs, pairedWith: duplicateOf });
       this.log.info('statement item already booked by an earlier import', { ...at, duplicateOf });
       return {
         ...at,
@@ -137,16 +154,36 @@ export class ReconcileItemsUseCase {
     }
     let text: string;
     if (decision.fact.kind === 'refund') {
+      // A refund may confirm one recorded by hand: the refund use-case decides, on the database as written so far.
+      await this.write(manager, ledger.drain());
       text = await this.refunds.fromStatement(manager, decision.paymentId, decision.fact.amount, source, decision.note);
+      ledger.refresh((await this.payments.lock(manager, decision.paymentId))!);
     } else {
-      const outcome = await this.transition.execute(manager, decision.paymentId, decision.fact, {
+      const outcome = ledger.transition(decision.paymentId, decision.fact, {
         requestId: source,
         source,
         ...(decision.note ? { note: decision.note } : {}),
       });
+      if (outcome.result === 'applied')
+        this.log.info('payment transition', { ...at, paymentId: decision.paymentId, to: outcome.status, source });
       text = `${decision.fact.kind} → ${outcome.status}${outcome.result === 'applied' ? '' : ` (${outcome.result})`}`;
     }
-    await this.statements.recordBooking(manager, booking);
+    ledger.book({ ...booking, tenantArs: c.tenantArs });
     return { ...at, state: 'booked', paymentId: decision.paymentId, text };
+  }
+
+  /** Makes the ledger's collected writes, one statement per kind. */
+  private async write(manager: EntityManager, w: ChunkWrites): Promise<void> {
+    await this.statements.enqueue(manager, w.queue);
+    await this.payments.recordTransitions(
+      manager,
+      w.transitions.map((t) => t.history),
+    );
+    await addManyToOutbox(
+      manager,
+      w.transitions.map((t) => t.message),
+    );
+    await this.statements.recordBookings(manager, w.bookings);
+    for (const t of w.transitions) paymentTransitions.inc({ status: t.history.to });
   }
 }

@@ -37,6 +37,12 @@ export interface BookedAt {
   position: string;
 }
 
+/** A booking as stored: where the item was, what it booked to which payment, and the bank's facts. */
+export type StoredBooking = BookedAt & BookedItemFacts & { paymentId: string; amount: string };
+
+/** A booking to record; `pairedWith` names the earlier booking of the same bank transaction it repeated. */
+export type NewBooking = StoredBooking & { tenantArs: string; pairedWith?: BookedAt };
+
 export type ItemOutcome = {
   importId: string;
   position: string;
@@ -137,55 +143,51 @@ export class StatementsRepository {
   }
 
   /**
-   * Items of other imports booked to this payment with this direction and amount that no later report has been
-   * paired with yet (candidates for "the same credit reported again"), oldest first. The caller holds the payment's
-   * row lock, so two imports of one credit are decided one after the other.
+   * The bookings of these payments that no later report has been paired with yet (candidates for "the same credit
+   * reported again"), oldest first. The caller holds the payments' row locks, so two imports of one credit are
+   * decided one after the other.
    */
-  async unpairedBookings(
-    manager: EntityManager,
-    q: { paymentId: string; direction: string; amount: string; importId: string },
-  ): Promise<(BookedAt & BookedItemFacts)[]> {
+  async unpairedBookings(manager: EntityManager, paymentIds: string[]): Promise<StoredBooking[]> {
+    if (paymentIds.length === 0) return [];
     return manager.query(
-      `SELECT import_id AS "importId", kind, message_id AS "messageId", position, direction, booking_date AS "bookingDate",
-              acct_svcr_ref AS "accountServicerRef", end_to_end_id AS "endToEndId"
+      `SELECT import_id AS "importId", kind, message_id AS "messageId", position, payment_id AS "paymentId", direction, amount::text AS amount,
+              booking_date AS "bookingDate", acct_svcr_ref AS "accountServicerRef", end_to_end_id AS "endToEndId"
          FROM payment.statement_bookings
-        WHERE payment_id = $1 AND direction = $2 AND amount = $3::numeric AND import_id <> $4 AND paired_import_id IS NULL
+        WHERE payment_id = ANY($1::uuid[]) AND paired_import_id IS NULL
         ORDER BY created_at, import_id, position`,
-      [q.paymentId, q.direction, q.amount, q.importId],
+      [paymentIds],
     );
   }
 
-  /** Notes what an item booked (or, with `pairedWith`, which earlier booking it repeated; that one is paired back). */
-  async recordBooking(
-    manager: EntityManager,
-    b: BookedAt & BookedItemFacts & { tenantArs: string; paymentId: string; amount: string; pairedWith?: BookedAt },
-  ): Promise<void> {
+  /**
+   * Notes what items booked, in one statement; a booking with `pairedWith` repeated that earlier booking, which is
+   * paired back (also when it is one of this batch).
+   */
+  async recordBookings(manager: EntityManager, bookings: NewBooking[]): Promise<void> {
+    if (bookings.length === 0) return;
+    const rows = bookings.map(({ pairedWith, ...b }) => ({
+      ...b,
+      pairedImportId: pairedWith?.importId ?? null,
+      pairedPosition: pairedWith?.position ?? null,
+    }));
     await manager.query(
       `INSERT INTO payment.statement_bookings (import_id, position, tenant_ars, kind, message_id, payment_id, direction, amount, booking_date,
          acct_svcr_ref, end_to_end_id, paired_import_id, paired_position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
-      [
-        b.importId,
-        b.position,
-        b.tenantArs,
-        b.kind,
-        b.messageId,
-        b.paymentId,
-        b.direction,
-        b.amount,
-        b.bookingDate,
-        b.accountServicerRef,
-        b.endToEndId,
-        b.pairedWith?.importId ?? null,
-        b.pairedWith?.position ?? null,
-      ],
+       SELECT x."importId", x.position, x."tenantArs", x.kind, x."messageId", x."paymentId", x.direction, x.amount::numeric, x."bookingDate",
+              x."accountServicerRef", x."endToEndId", x."pairedImportId", x."pairedPosition"
+         FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, position text, "tenantArs" text, kind text, "messageId" text, "paymentId" uuid,
+              direction text, amount text, "bookingDate" text, "accountServicerRef" text, "endToEndId" text, "pairedImportId" uuid, "pairedPosition" text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(rows)],
     );
-    if (b.pairedWith) {
-      await manager.query(
-        `UPDATE payment.statement_bookings SET paired_import_id = $3, paired_position = $4 WHERE import_id = $1 AND position = $2`,
-        [b.pairedWith.importId, b.pairedWith.position, b.importId, b.position],
-      );
-    }
+    const pairs = rows.filter((r) => r.pairedImportId !== null);
+    if (pairs.length === 0) return;
+    await manager.query(
+      `UPDATE payment.statement_bookings b SET paired_import_id = x."importId", paired_position = x.position
+         FROM jsonb_to_recordset($1::jsonb) AS x("importId" uuid, position text, "pairedImportId" uuid, "pairedPosition" text)
+        WHERE b.import_id = x."pairedImportId" AND b.position = x."pairedPosition"`,
+      [JSON.stringify(pairs)],
+    );
   }
 
   async finishEmpty(manager: EntityManager, importId: string): Promise<void> {
@@ -211,28 +213,35 @@ export class StatementsRepository {
     );
   }
 
-  async enqueue(manager: EntityManager, itemId: string, c: ClaimedItem, reason: string): Promise<void> {
-    const it = c.item;
+  /** Puts items into the clerk queue with the reason matching failed (one statement; an item already there stays). */
+  async enqueue(manager: EntityManager, entries: { itemId: string; item: ClaimedItem; reason: string }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map(({ itemId, item: c, reason }, ord) => ({
+      itemId,
+      tenantArs: c.tenantArs,
+      importId: c.importId,
+      position: c.position,
+      amount: c.item.amount,
+      currency: c.item.currency,
+      direction: c.item.direction,
+      remittance: c.item.remittance,
+      refs: {
+        structuredRefs: c.item.structuredRefs,
+        endToEndId: c.item.endToEndId ?? null,
+        debtorName: c.item.debtorName ?? null,
+        returnReasonCode: c.item.returnReasonCode ?? null,
+      },
+      reason,
+      ord,
+    }));
     await manager.query(
       `INSERT INTO payment.clerk_queue (item_id, tenant_ars, import_id, position, amount, currency, direction, remittance, refs, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (import_id, position) DO NOTHING`,
-      [
-        itemId,
-        c.tenantArs,
-        c.importId,
-        c.position,
-        it.amount,
-        it.currency,
-        it.direction,
-        it.remittance,
-        JSON.stringify({
-          structuredRefs: it.structuredRefs,
-          endToEndId: it.endToEndId ?? null,
-          debtorName: it.debtorName ?? null,
-          returnReasonCode: it.returnReasonCode ?? null,
-        }),
-        reason,
-      ],
+       SELECT x."itemId", x."tenantArs", x."importId", x.position, x.amount, x.currency, x.direction, x.remittance, x.refs, x.reason
+         FROM jsonb_to_recordset($1::jsonb) AS x("itemId" uuid, "tenantArs" text, "importId" uuid, position text, amount text, currency text,
+              direction text, remittance text, refs jsonb, reason text, ord int)
+        ORDER BY x.ord
+       ON CONFLICT (import_id, position) DO NOTHING`,
+      [JSON.stringify(rows)],
     );
   }
 

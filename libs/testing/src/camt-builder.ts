@@ -1,3 +1,5 @@
+import { formatKassenzeichen } from '@poststelle/contracts';
+
 /** Builds camt.053.001.08 statements and camt.054.001.08 notifications for tests and the bench (amounts as given). */
 export interface CamtTx {
   amount: string;
@@ -59,21 +61,9 @@ export function camt054(messageId: string, notificationId: string, entries: Camt
   return message('054', messageId, notificationId, entries);
 }
 
-/** ISO/IEC 7064 MOD 11,10 (the Kassenzeichen check digit, as apps/payment computes it). */
-function mod11_10(digits: string): number {
-  let p = 10;
-  for (const ch of digits) {
-    let s = (p + Number(ch)) % 10;
-    if (s === 0) s = 10;
-    p = (s * 2) % 11;
-  }
-  return (11 - p) % 10;
-}
-
 /** A Kassenzeichen in the format payment issues (`RRRRR-YYYY-NNNNNNN-C`), here from a running number of the test. */
 export function kassenzeichenOf(tenantArs: string, seq: number, year = 2026): string {
-  const body = `${tenantArs.slice(0, 5)}${year}${String(seq).padStart(7, '0')}`;
-  return `${body.slice(0, 5)}-${body.slice(5, 9)}-${body.slice(9)}-${mod11_10(body)}`;
+  return formatKassenzeichen(tenantArs, year, seq);
 }
 
 /**

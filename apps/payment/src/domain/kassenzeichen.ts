@@ -1,28 +1,11 @@
+import { mod11_10 } from '@poststelle/contracts';
+
 /**
- * Kassenzeichen issued by Poststelle: `RRRRR-YYYY-NNNNNNN-C`
- * - RRRRR: the first five ARS digits of the tenant (Land, Regierungsbezirk, Kreis),
- * - YYYY: the year of issue, NNNNNNN: a running number per tenant and year,
- * - C: check digit over the 16 digits by ISO/IEC 7064 MOD 11,10 (detects every single-digit error and every
- *   transposition of adjacent digits).
- * Payers write it in the remittance text in any spacing; {@link findKassenzeichen} finds it without separators.
+ * Kassenzeichen issued by Poststelle: `RRRRR-YYYY-NNNNNNN-C` (format and check digit in libs/contracts, where the
+ * events that carry it are defined). Payers write it in the remittance text in any spacing;
+ * {@link findKassenzeichen} finds it without separators.
  */
-export const KASSENZEICHEN = /^\d{5}-\d{4}-\d{7}-\d$/;
-
-/** ISO/IEC 7064 MOD 11,10 check digit of a string of decimal digits. */
-export function mod11_10(digits: string): number {
-  let p = 10;
-  for (const ch of digits) {
-    let s = (p + Number(ch)) % 10;
-    if (s === 0) s = 10;
-    p = (s * 2) % 11;
-  }
-  return (11 - p) % 10;
-}
-
-export function formatKassenzeichen(tenantArs: string, year: number, seq: number): string {
-  const body = `${tenantArs.slice(0, 5)}${String(year).padStart(4, '0')}${String(seq).padStart(7, '0')}`;
-  return `${body.slice(0, 5)}-${body.slice(5, 9)}-${body.slice(9)}-${mod11_10(body)}`;
-}
+export { KASSENZEICHEN, formatKassenzeichen, mod11_10 } from '@poststelle/contracts';
 
 export function isValidKassenzeichen(text: string): boolean {
   const digits = text.replace(/[\s-]/g, '');

@@ -68,6 +68,43 @@ describe('operator console in the browser', () => {
       violations: [],
     });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await keyboardReachesEveryControl(page, name);
+  }
+
+  /**
+   * Keyboard alone: from the top of the page, Tab reaches every visible control (link, button, field; a radio group
+   * once) and each shows where the focus is (an outline or a shadow while focused).
+   */
+  async function keyboardReachesEveryControl(page: Page, name: string): Promise<void> {
+    // Evaluated in the page (strings: this file is compiled without the DOM library).
+    const controls = await page.evaluate<string[]>(`(() => {
+      const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])')]
+        .filter((e) => !e.disabled && e.getClientRects().length > 0);
+      const label = (e) => e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + (e.type ? '[type=' + e.type + ']' : '') + ' ' + (e.textContent || '').trim().slice(0, 30);
+      all.forEach((e, i) => e.setAttribute('data-kbd', e.type === 'radio' ? 'radio group ' + e.name : i + ': ' + label(e)));
+      return [...new Set(all.map((e) => e.getAttribute('data-kbd')))];
+    })()`);
+    await page.evaluate(`document.activeElement && document.activeElement.blur && document.activeElement.blur()`);
+    const reached = new Set<string>();
+    const unmarked = new Set<string>();
+    // A date or time field takes one Tab per part (day, month, year, ...): up to six per control.
+    for (let i = 0; i < controls.length * 6 + 3 && reached.size < controls.length; i += 1) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate<{ id: string | null; marked: boolean }>(`(() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return { id: null, marked: false };
+        const s = getComputedStyle(e);
+        return { id: e.getAttribute('data-kbd'), marked: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none' };
+      })()`);
+      if (focused.id === null) continue;
+      reached.add(focused.id);
+      if (!focused.marked) unmarked.add(focused.id);
+    }
+    expect({ page: name, notReachedByTab: controls.filter((c) => !reached.has(c)), focusNotVisible: [...unmarked] }).toEqual({
+      page: name,
+      notReachedByTab: [],
+      focusNotVisible: [],
+    });
   }
 
   /** Presses Tab until the focused element matches, then returns (keyboard only). */

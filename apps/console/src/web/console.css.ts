@@ -6,7 +6,7 @@ export const CONSOLE_CSS = `
 body { margin: 0; font: 16px/1.5 system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); background: var(--paper); }
 a { color: var(--accent); }
 a:hover { color: var(--brand); }
-:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; box-shadow: 0 0 0 5px var(--ink); }
+:focus-visible, input:focus, input:focus-within, select:focus, textarea:focus { outline: 3px solid var(--focus); outline-offset: 2px; box-shadow: 0 0 0 5px var(--ink); }
 .skip-link { position: absolute; left: -10000px; top: 0; background: var(--paper); color: var(--ink); padding: .5rem 1rem; z-index: 10; }
 .skip-link:focus { left: .5rem; top: .5rem; }
 header.top { background: var(--brand); color: #fff; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; }

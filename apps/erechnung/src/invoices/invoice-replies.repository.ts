@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { MailAttempts } from '@poststelle/persistence';
 import { type FailedAttempt } from '@poststelle/platform';
 import { type ValidationReport } from '@poststelle/xrechnung';
 
@@ -28,18 +29,13 @@ export class InvoiceRepliesRepository {
     );
   }
 
-  async markSent(m: EntityManager, invoiceId: string): Promise<void> {
-    await m.query(
-      `UPDATE erechnung.invoice_replies SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE invoice_id = $1`,
-      [invoiceId],
-    );
+  private readonly attempts = new MailAttempts('erechnung', 'invoice_replies', 'invoice_id');
+
+  markSent(m: EntityManager, invoiceId: string): Promise<void> {
+    return this.attempts.markSent(m, invoiceId);
   }
 
-  async markAttemptFailed(m: EntityManager, invoiceId: string, f: FailedAttempt): Promise<void> {
-    await m.query(
-      `UPDATE erechnung.invoice_replies SET attempts = $2, last_error = $3, state = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval
-        WHERE invoice_id = $1`,
-      [invoiceId, f.attempts, f.error, f.final ? 'failed' : 'pending', String(f.nextAttemptInMs)],
-    );
+  markAttemptFailed(m: EntityManager, invoiceId: string, f: FailedAttempt): Promise<void> {
+    return this.attempts.markAttemptFailed(m, invoiceId, f);
   }
 }

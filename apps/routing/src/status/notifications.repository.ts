@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { MailAttempts } from '@poststelle/persistence';
 import { type FailedAttempt } from '@poststelle/platform';
 
 export interface DueNotification {
@@ -23,18 +24,13 @@ export class NotificationsRepository {
     );
   }
 
-  async markSent(m: EntityManager, notificationId: string): Promise<void> {
-    await m.query(
-      `UPDATE routing.notifications SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE notification_id = $1`,
-      [notificationId],
-    );
+  private readonly attempts = new MailAttempts('routing', 'notifications', 'notification_id');
+
+  markSent(m: EntityManager, notificationId: string): Promise<void> {
+    return this.attempts.markSent(m, notificationId);
   }
 
-  async markAttemptFailed(m: EntityManager, notificationId: string, f: FailedAttempt): Promise<void> {
-    await m.query(
-      `UPDATE routing.notifications SET attempts = $2, last_error = $3, state = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval
-        WHERE notification_id = $1`,
-      [notificationId, f.attempts, f.error, f.final ? 'failed' : 'pending', String(f.nextAttemptInMs)],
-    );
+  markAttemptFailed(m: EntityManager, notificationId: string, f: FailedAttempt): Promise<void> {
+    return this.attempts.markAttemptFailed(m, notificationId, f);
   }
 }
